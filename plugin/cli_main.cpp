@@ -1,0 +1,90 @@
+// heapwalk: the heap commands without an interactive lldb, for scripts and CI.
+//   heapwalk --core CORE EXE partition --root sim
+//   heapwalk --pid PID partition
+//   heapwalk --break FUNC -- EXE ARGS... partition --root sim
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <lldb/API/LLDB.h>
+
+#include "plugin/cli_target.h"
+#include "plugin/heap_commands.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: heapwalk --core CORE EXE COMMAND [OPTIONS]\n"
+    "       heapwalk --pid PID COMMAND [OPTIONS]\n"
+    "       heapwalk --break FUNC -- EXE [ARGS...] COMMAND [OPTIONS]\n"
+    "COMMAND is a heap subcommand (partition, more); 'heapwalk help' lists their options.\n"
+    "With --break, the last argument that names a subcommand starts the command.\n";
+
+int usage_error(const std::string& message) {
+  fmt::print(stderr, "heapwalk: {}\n{}", message, kUsage);
+  return 2;
+}
+
+std::string quoted(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_of(" \t\"'\\") == std::string::npos) return arg;
+  std::string out = "\"";
+  for (char c : arg) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+bool is_subcommand(const std::string& word) { return word == "partition" || word == "more"; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help") {
+    fmt::print("{}", kUsage);
+    return args.empty() ? 2 : 0;
+  }
+  heapwalk::plugin::CliTarget spec;
+  size_t i = 0;
+  if (args[0] == "help") {
+    spec.mode = heapwalk::plugin::CliTarget::Mode::kNone;
+  } else if (args[0] == "--core" && args.size() >= 4) {
+    spec.mode = heapwalk::plugin::CliTarget::Mode::kCore;
+    spec.core = args[1];
+    spec.executable = args[2];
+    i = 3;
+  } else if (args[0] == "--pid" && args.size() >= 3) {
+    spec.mode = heapwalk::plugin::CliTarget::Mode::kAttach;
+    spec.pid = std::strtoull(args[1].c_str(), nullptr, 10);
+    if (spec.pid == 0) return usage_error(fmt::format("'{}' is not a process id", args[1]));
+    i = 2;
+  } else if (args[0] == "--break" && args.size() >= 5 && args[2] == "--") {
+    spec.mode = heapwalk::plugin::CliTarget::Mode::kLaunch;
+    spec.function = args[1];
+    spec.executable = args[3];
+    size_t command_start = args.size();
+    for (size_t k = args.size(); k-- > 4;)
+      if (is_subcommand(args[k])) {
+        command_start = k;
+        break;
+      }
+    if (command_start == args.size()) return usage_error("no heap command after the program's arguments");
+    spec.arguments.assign(args.begin() + 4, args.begin() + command_start);
+    i = command_start;
+  } else {
+    return usage_error("expected --core, --pid or --break");
+  }
+
+  std::string command = "heap";
+  if (spec.mode == heapwalk::plugin::CliTarget::Mode::kNone) {
+    command = "help heap";
+    for (size_t k = 1; k < args.size(); ++k) command += " " + quoted(args[k]);
+  } else {
+    if (i >= args.size()) return usage_error("no heap command given");
+    for (; i < args.size(); ++i) command += " " + quoted(args[i]);
+  }
+  return heapwalk::plugin::run_cli(spec, command);
+}

@@ -1,0 +1,54 @@
+#include "plugin/command_base.h"
+
+#include <fstream>
+
+#include <fmt/format.h>
+
+namespace heapwalk::plugin {
+
+bool HeapCommand::DoExecute(lldb::SBDebugger debugger, char** command,
+                            lldb::SBCommandReturnObject& result) {
+  // Nothing may escape into LLDB: every failure becomes one line and a failed status.
+  try {
+    ParsedOptions parsed = parse_options(options(), command);
+    run(debugger, parsed, result);
+    if (result.GetStatus() == lldb::eReturnStatusInvalid)
+      result.SetStatus(lldb::eReturnStatusSuccessFinishResult);
+    return true;
+  } catch (const std::exception& e) {
+    result.SetError(fmt::format("heap {}: {}", name(), e.what()).c_str());
+  } catch (...) {
+    result.SetError(fmt::format("heap {}: unexpected failure", name()).c_str());
+  }
+  result.SetStatus(lldb::eReturnStatusFailed);
+  return false;
+}
+
+void HeapCommand::emit(const std::string& report, const ParsedOptions& options,
+                       lldb::SBCommandReturnObject& result) {
+  if (!options.has("out")) {
+    result.PutCString(report.c_str(), static_cast<int>(report.size()));
+    return;
+  }
+  std::string path = options.get("out");
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !out.write(report.data(), static_cast<std::streamsize>(report.size())))
+    throw std::runtime_error(fmt::format("cannot write '{}'", path));
+  result.AppendMessage(fmt::format("Wrote {} bytes to {}.", report.size(), path).c_str());
+}
+
+std::vector<OptionSpec> report_options() {
+  return {
+      {"format", 'f', "text|json|csv", "Output format (default text). JSON fields: docs/json.md."},
+      {"out", 'o', "FILE", "Write the report to FILE instead of the console."},
+  };
+}
+
+std::string report_format(const ParsedOptions& options) {
+  std::string format = options.get("format", "text");
+  if (format != "text" && format != "json" && format != "csv")
+    throw std::runtime_error(fmt::format("--format is text, json or csv, not '{}'", format));
+  return format;
+}
+
+}  // namespace heapwalk::plugin

@@ -1,0 +1,45 @@
+#include "plugin/heap_commands.h"
+
+#include <memory>
+#include <vector>
+
+#include <lldb/API/SBCommandInterpreter.h>
+
+#include "plugin/more_command.h"
+#include "plugin/partition_command.h"
+
+namespace heapwalk::plugin {
+namespace {
+
+// LLDB keeps raw pointers to command objects for the life of the debugger; so do we.
+std::vector<std::unique_ptr<HeapCommand>>& command_objects() {
+  static std::vector<std::unique_ptr<HeapCommand>> objects;
+  return objects;
+}
+
+void add(lldb::SBCommand& heap, std::unique_ptr<HeapCommand> command) {
+  std::string syntax = command->syntax();
+  lldb::SBCommand added = heap.AddCommand(command->name(), command.get(), command->help(),
+                                          syntax.c_str());
+  std::string long_help = command->long_help() + options_help(command->options());
+  added.SetHelpLong(long_help.c_str());
+  command_objects().push_back(std::move(command));
+}
+
+}  // namespace
+
+bool register_heap_commands(lldb::SBDebugger debugger, const std::string& core_path) {
+  lldb::SBCommandInterpreter interpreter = debugger.GetCommandInterpreter();
+  lldb::SBCommand heap = interpreter.AddMultiwordCommand(
+      "heap", "Analyze the native heap of the stopped process or core (heapwalk).");
+  if (!heap.IsValid()) return false;
+  heap.SetHelpLong(
+      "heapwalk reads the target's memory, enumerates glibc malloc's chunks and walks the\n"
+      "typed object graph from DWARF debug info. It never writes to the target or runs code\n"
+      "in it. Start with 'heap partition --root <global>'.\n");
+  add(heap, std::make_unique<PartitionCommand>(core_path));
+  add(heap, std::make_unique<MoreCommand>());
+  return true;
+}
+
+}  // namespace heapwalk::plugin

@@ -1,0 +1,21 @@
+#include "plugin/more_command.h"
+
+#include "plugin/paging.h"
+#include "plugin/report_render.h"
+
+namespace heapwalk::plugin {
+
+void MoreCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
+                      lldb::SBCommandReturnObject& result) {
+  std::optional<Page>& page = remembered_page(debugger.GetID());
+  if (!page) throw std::runtime_error("no table to continue: run 'heap partition' first");
+  size_t rows = options.number("limit", page->rows_per_page);
+  if (page->next_row >= page->partition.rows.size()) {
+    result.AppendMessage("No more rows.");
+    return;
+  }
+  emit(render_partition_text(page->partition, page->next_row, rows), options, result);
+  page->next_row = partition_page_end(page->partition, page->next_row, rows);
+}
+
+}  // namespace heapwalk::plugin

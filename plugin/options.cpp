@@ -1,0 +1,81 @@
+#include "plugin/options.h"
+
+#include <charconv>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace heapwalk::plugin {
+
+std::string ParsedOptions::get(const std::string& name, const std::string& fallback) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? fallback : it->second;
+}
+
+uint64_t ParsedOptions::number(const std::string& name, uint64_t fallback) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  uint64_t value = 0;
+  const std::string& text = it->second;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size())
+    throw std::runtime_error(fmt::format("--{} takes a whole number, not '{}'", name, text));
+  return value;
+}
+
+ParsedOptions parse_options(const std::vector<OptionSpec>& specs, char** argv) {
+  ParsedOptions parsed;
+  auto find = [&](const std::string& arg) -> const OptionSpec* {
+    for (const OptionSpec& s : specs) {
+      if (arg == "--" + s.long_name) return &s;
+      if (s.short_name && arg == std::string{'-', s.short_name}) return &s;
+    }
+    return nullptr;
+  };
+  bool only_positional = false;
+  for (char** p = argv; p && *p; ++p) {
+    std::string arg = *p;
+    if (only_positional || arg.empty() || arg[0] != '-' || arg == "-") {
+      parsed.positional_.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_positional = true;
+      continue;
+    }
+    std::string value;
+    bool inline_value = false;
+    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      inline_value = true;
+    }
+    const OptionSpec* spec = find(arg);
+    if (!spec) throw std::runtime_error(fmt::format("unknown option '{}'; see 'help heap'", arg));
+    if (spec->value_name.empty()) {
+      if (inline_value) throw std::runtime_error(fmt::format("--{} takes no value", spec->long_name));
+      parsed.values_[spec->long_name] = "1";
+      continue;
+    }
+    if (!inline_value) {
+      if (!p[1])
+        throw std::runtime_error(
+            fmt::format("--{} needs a value ({})", spec->long_name, spec->value_name));
+      value = *++p;
+    }
+    parsed.values_[spec->long_name] = value;
+  }
+  return parsed;
+}
+
+std::string options_help(const std::vector<OptionSpec>& specs) {
+  std::string out = "Command Options Usage:\n";
+  for (const OptionSpec& s : specs) {
+    std::string flag = s.short_name ? fmt::format("-{} ", s.short_name) : "";
+    std::string value = s.value_name.empty() ? "" : fmt::format(" <{}>", s.value_name);
+    out += fmt::format("       {}--{}{}\n            {}\n\n", flag, s.long_name, value, s.help);
+  }
+  return out;
+}
+
+}  // namespace heapwalk::plugin

@@ -1,0 +1,38 @@
+// LLDB-style options for heap commands: `--root sim`, `-r sim`, `--limit=20`.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace heapwalk::plugin {
+
+struct OptionSpec {
+  std::string long_name;  // "root"
+  char short_name = 0;    // 'r'
+  std::string value_name; // "EXPR"; empty for a flag
+  std::string help;
+};
+
+class ParsedOptions {
+ public:
+  bool has(const std::string& name) const { return values_.count(name) != 0; }
+  std::string get(const std::string& name, const std::string& fallback = {}) const;
+  // A non-negative whole number; throws std::runtime_error naming the option otherwise.
+  uint64_t number(const std::string& name, uint64_t fallback) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  friend ParsedOptions parse_options(const std::vector<OptionSpec>&, char**);
+  std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
+};
+
+// Throws std::runtime_error("unknown option '--x'"…) for what the specs do not allow.
+ParsedOptions parse_options(const std::vector<OptionSpec>& specs, char** argv);
+
+// The "Command Options Usage" part of a help text, in LLDB's layout.
+std::string options_help(const std::vector<OptionSpec>& specs);
+
+}  // namespace heapwalk::plugin

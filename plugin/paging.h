@@ -1,0 +1,21 @@
+// What `heap more` continues: the last table a command showed, per debugger.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "walker/partition.h"
+
+namespace heapwalk::plugin {
+
+struct Page {
+  walker::Partition partition;
+  size_t next_row = 0;
+  size_t rows_per_page = 10;
+};
+
+void remember_page(uint64_t debugger_id, Page page);
+// The remembered page, or nullopt when no table was shown yet.
+std::optional<Page>& remembered_page(uint64_t debugger_id);
+
+}  // namespace heapwalk::plugin

@@ -1,0 +1,66 @@
+#include "typeinfo/member_lookup.h"
+
+#include <algorithm>
+#include <deque>
+
+namespace heapwalk::typeinfo {
+
+lldb::SBType plain(lldb::SBType type) { return type.GetCanonicalType().GetUnqualifiedType(); }
+
+std::optional<Member> find_member(lldb::SBType type, std::string_view name,
+                                  const std::function<bool(lldb::SBType&)>& accept) {
+  std::deque<Member> queue{{0, plain(type)}};
+  // libstdc++ types nest a few levels deep; the bound keeps a pathological type cheap.
+  for (int visited = 0; !queue.empty() && visited < 256; ++visited) {
+    Member current = queue.front();
+    queue.pop_front();
+    lldb::SBType t = current.type;
+    for (uint32_t i = 0; i < t.GetNumberOfFields(); ++i) {
+      lldb::SBTypeMember field = t.GetFieldAtIndex(i);
+      lldb::SBType field_type = plain(field.GetType());
+      uint32_t offset = current.offset + static_cast<uint32_t>(field.GetOffsetInBytes());
+      const char* field_name = field.GetName();
+      if (field_name && name == field_name && (!accept || accept(field_type)))
+        return Member{offset, field_type};
+      if (field_type.IsAggregateType() && !field_type.IsArrayType())
+        queue.push_back({offset, field_type});
+    }
+    for (uint32_t i = 0; i < t.GetNumberOfDirectBaseClasses(); ++i) {
+      lldb::SBTypeMember base = t.GetDirectBaseClassAtIndex(i);
+      queue.push_back(
+          {current.offset + static_cast<uint32_t>(base.GetOffsetInBytes()), plain(base.GetType())});
+    }
+  }
+  return std::nullopt;
+}
+
+uint32_t align_of(lldb::SBType type) {
+  type = plain(type);
+  switch (type.GetTypeClass()) {
+    case lldb::eTypeClassPointer:
+    case lldb::eTypeClassReference:
+    case lldb::eTypeClassMemberPointer:
+    case lldb::eTypeClassBlockPointer:
+    case lldb::eTypeClassObjCObjectPointer:
+      return 8;
+    case lldb::eTypeClassArray:
+      return align_of(type.GetArrayElementType());
+    case lldb::eTypeClassClass:
+    case lldb::eTypeClassStruct:
+    case lldb::eTypeClassUnion: {
+      uint32_t alignment = type.IsPolymorphicClass() ? 8 : 1;
+      for (uint32_t i = 0; i < type.GetNumberOfFields(); ++i)
+        alignment = std::max(alignment, align_of(type.GetFieldAtIndex(i).GetType()));
+      for (uint32_t i = 0; i < type.GetNumberOfDirectBaseClasses(); ++i)
+        alignment = std::max(alignment, align_of(type.GetDirectBaseClassAtIndex(i).GetType()));
+      return alignment;
+    }
+    default: {
+      uint64_t size = type.GetByteSize();
+      if (size == 0) return 1;
+      return static_cast<uint32_t>(std::min<uint64_t>(size, 16));
+    }
+  }
+}
+
+}  // namespace heapwalk::typeinfo

@@ -1,0 +1,46 @@
+// Every type the walk meets, interned once and compiled into a Layout on first use.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <lldb/API/SBTarget.h>
+#include <lldb/API/SBType.h>
+
+#include "typeinfo/layout.h"
+
+namespace heapwalk::typeinfo {
+
+class TypeRegistry {
+ public:
+  explicit TypeRegistry(lldb::SBTarget target) : target_(target) {}
+
+  // The id of a type (typedefs and cv-qualifiers removed); does not compile it yet.
+  LayoutId intern(lldb::SBType type);
+  // The compiled layout; compiles on first use. References stay valid.
+  const Layout& layout(LayoutId id);
+  const Container& container(uint32_t index) const { return containers_[index]; }
+  size_t container_count() const { return containers_.size(); }
+  lldb::SBType sbtype(LayoutId id) const { return types_[id]; }
+  size_t size() const { return types_.size(); }
+  lldb::SBTarget& target() { return target_; }
+
+ private:
+  void compile(LayoutId id);
+  void add_member(lldb::SBType type, uint32_t offset, Layout& out);
+  void add_class(lldb::SBType type, uint32_t offset, Layout& out);
+  std::optional<uint32_t> container_of(lldb::SBType type);
+  lldb::SBType complete(lldb::SBType type);
+
+  lldb::SBTarget target_;
+  std::vector<lldb::SBType> types_;
+  std::deque<Layout> layouts_;
+  std::unordered_map<std::string, std::vector<LayoutId>> by_name_;
+  std::vector<Container> containers_;
+  std::unordered_map<LayoutId, std::optional<uint32_t>> container_by_layout_;
+};
+
+}  // namespace heapwalk::typeinfo

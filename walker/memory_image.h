@@ -1,0 +1,79 @@
+// A read-only view of every readable byte of the target, whatever the target is.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace lldb {
+class SBProcess;
+}
+
+namespace heapwalk::walker {
+
+struct Region {
+  uint64_t start = 0;
+  uint64_t end = 0;  // one past the last byte
+  bool readable = false;
+  bool writable = false;
+  bool executable = false;
+  std::string name;  // mapped file, "[stack]", … ; empty in cores
+
+  uint64_t size() const { return end - start; }
+  bool contains(uint64_t addr) const { return addr >= start && addr < end; }
+};
+
+class MemoryImage {
+ public:
+  virtual ~MemoryImage() = default;
+
+  // Copies [addr, addr+len) into dst; false (dst unspecified) if any byte is unreadable.
+  virtual bool read(uint64_t addr, void* dst, size_t len) const = 0;
+
+  // A view of [addr, addr+len) valid for the image's lifetime when the image holds the range
+  // contiguously; an empty span otherwise (then use read()).
+  virtual std::span<const uint8_t> view(uint64_t addr, size_t len) const = 0;
+
+  // Readable regions, sorted by address, not overlapping.
+  const std::vector<Region>& regions() const { return regions_; }
+  const Region* region_of(uint64_t addr) const;
+
+  // How the bytes are fetched ("core file", "/proc/PID/mem", "SBProcess::ReadMemory").
+  virtual std::string source() const = 0;
+
+  template <class T>
+  std::optional<T> load(uint64_t addr) const {
+    T value;
+    if (!read(addr, &value, sizeof value)) return std::nullopt;
+    return value;
+  }
+  // A 64-bit word, or 0 when unreadable: the walker treats both as "no pointer".
+  uint64_t word(uint64_t addr) const {
+    uint64_t value = 0;
+    return read(addr, &value, sizeof value) ? value : 0;
+  }
+
+ protected:
+  std::vector<Region> regions_;
+};
+
+// A gcore/ELF core file: PT_LOAD segments mapped from the file, zero copy.
+// Throws std::runtime_error with a one-line reason when the file is not a usable core.
+std::unique_ptr<MemoryImage> open_core_image(const std::string& core_path);
+
+// A stopped local process: /proc/PID/mem read in large cached blocks. Regions come from LLDB.
+// Returns nullptr when /proc/PID/mem cannot be opened (permissions, remote target).
+std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, std::vector<Region> regions);
+
+// The fallback for anything else: SBProcess::ReadMemory, in large cached blocks.
+std::unique_ptr<MemoryImage> open_lldb_image(const lldb::SBProcess& process,
+                                             std::vector<Region> regions);
+
+// Readable regions as LLDB reports them.
+std::vector<Region> lldb_regions(lldb::SBProcess& process);
+
+}  // namespace heapwalk::walker

@@ -1,0 +1,60 @@
+// One stopped process or core, analyzed: its memory, its malloc heap, its compiled types.
+// Built once per stop (keyed by the process's stop id), shared by every command at that stop.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <lldb/API/SBProcess.h>
+#include <lldb/API/SBTarget.h>
+
+#include "typeinfo/dynamic_types.h"
+#include "typeinfo/type_registry.h"
+#include "walker/kinds.h"
+#include "walker/malloc_heap.h"
+#include "walker/memory_image.h"
+
+namespace heapwalk::walker {
+
+struct PhaseTiming {
+  std::string phase;
+  double seconds = 0;
+};
+
+class Session {
+ public:
+  // Opens the memory image and enumerates the heap. Throws std::runtime_error with a reason.
+  Session(lldb::SBTarget target, const std::string& core_path);
+
+  // The session for the target's current stop: reused while the process has not run since.
+  static std::shared_ptr<Session> current(lldb::SBTarget target, const std::string& core_path = {});
+
+  lldb::SBTarget& target() { return target_; }
+  lldb::SBProcess& process() { return process_; }
+  const MemoryImage& memory() const { return *memory_; }
+  const MallocHeap& heap() const { return heap_; }
+  typeinfo::TypeRegistry& types() { return types_; }
+  typeinfo::DynamicTypes& dynamic() { return dynamic_; }
+  KindTable& kinds() { return kinds_; }
+
+  // Wall time of each phase so far (open, enumerate, then what commands add).
+  const std::vector<PhaseTiming>& timings() const { return timings_; }
+  void record(std::string phase, std::chrono::steady_clock::time_point since);
+
+ private:
+  std::optional<uint64_t> read_word(uint64_t addr);
+
+  lldb::SBTarget target_;
+  lldb::SBProcess process_;
+  std::unique_ptr<MemoryImage> memory_;
+  MallocHeap heap_;
+  typeinfo::TypeRegistry types_;
+  typeinfo::DynamicTypes dynamic_;
+  KindTable kinds_;
+  std::vector<PhaseTiming> timings_;
+};
+
+}  // namespace heapwalk::walker

@@ -1,0 +1,66 @@
+// The typed walk: from roots, through compiled layouts and container recognizers, over raw
+// memory. Iterative (an explicit stack), each allocation walked once per interpretation.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <unordered_set>
+#include <vector>
+
+#include "typeinfo/dynamic_types.h"
+#include "typeinfo/type_registry.h"
+#include "walker/allocation_table.h"
+#include "walker/container_walk.h"
+#include "walker/kinds.h"
+#include "walker/memory_image.h"
+#include "walker/reach.h"
+
+namespace heapwalk::walker {
+
+class TypedWalk {
+ public:
+  TypedWalk(const MemoryImage& memory, const AllocationTable& allocations,
+            typeinfo::TypeRegistry& types, typeinfo::DynamicTypes& dynamic, KindTable& kinds);
+
+  // An object in place: a global variable, or one reached by a root expression.
+  void add_root(uint64_t address, typeinfo::LayoutId layout);
+
+  // Walks everything reachable from the roots. Returns false when interrupted.
+  bool run(const std::function<bool()>& interrupted = {});
+
+  // Per allocation: its kind, or kNoKind when the walk did not reach it.
+  const std::vector<KindId>& kinds() const { return kind_; }
+  uint64_t objects_walked() const { return objects_walked_; }
+
+ private:
+  struct Work {
+    uint64_t at;
+    typeinfo::LayoutId layout;
+    uint64_t count;
+  };
+  enum WalkedAs : uint8_t { kAsObject = 1, kAsArray = 2 };
+
+  void follow(const Reach& reach);
+  void walk_object(uint64_t at, typeinfo::LayoutId id);
+  void push(uint64_t at, typeinfo::LayoutId layout, uint64_t count);
+  KindId kind_of_layout(typeinfo::LayoutId id);
+
+  const MemoryImage& memory_;
+  const AllocationTable& allocations_;
+  typeinfo::TypeRegistry& types_;
+  typeinfo::DynamicTypes& dynamic_;
+  KindTable& kinds_;
+  ContainerWalk containers_;
+  ContainerWalk::Emit emit_;
+
+  std::vector<Work> stack_;
+  std::vector<KindId> kind_;
+  std::vector<uint8_t> priority_;
+  std::vector<uint8_t> walked_;
+  std::vector<KindId> layout_kind_;
+  // Objects outside the heap (globals, statics) that were walked, by address and layout.
+  std::unordered_set<uint64_t> static_seen_;
+  uint64_t objects_walked_ = 0;
+};
+
+}  // namespace heapwalk::walker
