@@ -12,8 +12,7 @@ bool HeapCommand::DoExecute(lldb::SBDebugger debugger, char** command,
   try {
     ParsedOptions parsed = parse_options(options(), command);
     run(debugger, parsed, result);
-    if (result.GetStatus() == lldb::eReturnStatusInvalid)
-      result.SetStatus(lldb::eReturnStatusSuccessFinishResult);
+    result.SetStatus(lldb::eReturnStatusSuccessFinishResult);
     return true;
   } catch (const std::exception& e) {
     result.SetError(fmt::format("heap {}: {}", name(), e.what()).c_str());

@@ -11,9 +11,10 @@
 namespace heapwalk::plugin {
 namespace {
 
-// LLDB keeps raw pointers to command objects for the life of the debugger; so do we.
+// LLDB keeps raw pointers to command objects for the life of the debugger, which may outlast
+// our static destructors: they are never destroyed.
 std::vector<std::unique_ptr<HeapCommand>>& command_objects() {
-  static std::vector<std::unique_ptr<HeapCommand>> objects;
+  static auto& objects = *new std::vector<std::unique_ptr<HeapCommand>>;
   return objects;
 }
 

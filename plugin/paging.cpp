@@ -5,7 +5,7 @@
 namespace heapwalk::plugin {
 namespace {
 std::map<uint64_t, std::optional<Page>>& pages() {
-  static std::map<uint64_t, std::optional<Page>> by_debugger;
+  static auto& by_debugger = *new std::map<uint64_t, std::optional<Page>>;  // outlives exit
   return by_debugger;
 }
 }  // namespace

@@ -13,7 +13,9 @@ class AllocationTable {
  public:
   // Appends one allocation; call finish() once all are added.
   void add(uint64_t user_address, uint64_t usable_size, bool mmapped = false);
-  // Sorts by address (stable for the parallel arrays) and checks there is no overlap.
+  // Drops the allocations at these user addresses (before finish()).
+  void remove(const std::vector<uint64_t>& user_addresses);
+  // Sorts by address and builds the lookup index. Call once, after the last add().
   void finish();
 
   size_t size() const { return address_.size(); }
@@ -28,6 +30,19 @@ class AllocationTable {
   uint64_t total_usable() const;
 
  private:
+  // A page index over one dense stretch of allocations: for each 4 KiB page, the last
+  // allocation starting at or before the page's first byte. Lookups then binary-search a
+  // handful of entries instead of millions.
+  struct Cluster {
+    uint64_t base = 0, end = 0;  // page-aligned base; end of the last allocation
+    NodeId first = 0;            // first allocation in the cluster
+    std::vector<NodeId> page_first;
+  };
+  void sort_by_address();
+  void build_index();
+  std::optional<NodeId> search(uint64_t addr, size_t lo, size_t hi) const;
+
+  std::vector<Cluster> clusters_;
   std::vector<uint64_t> address_;
   std::vector<uint64_t> usable_;
   std::vector<uint8_t> mmapped_;

@@ -60,6 +60,9 @@ class BlockCachedImage final : public MemoryImage {
 
   // The cached bytes from addr to the end of its block (which never crosses a region's end).
   std::span<const uint8_t> block_at(uint64_t addr) const {
+    // Walks read neighbouring words: most reads land in the block of the previous one.
+    if (last_ && addr >= last_->start && addr - last_->start < last_->bytes.size())
+      return std::span<const uint8_t>(last_->bytes).subspan(addr - last_->start);
     const Region* region = region_of(addr);
     if (!region) return {};
     uint64_t start = region->start + ((addr - region->start) & ~(kBlockSize - 1));
@@ -71,12 +74,14 @@ class BlockCachedImage final : public MemoryImage {
     }
     const Block& b = it->second;
     if (addr - b.start >= b.bytes.size()) return {};
+    last_ = &b;
     return std::span<const uint8_t>(b.bytes).subspan(addr - b.start);
   }
 
   Fetch fetch_;
   std::string source_;
   mutable std::unordered_map<uint64_t, Block> blocks_;  // keyed by block start
+  mutable const Block* last_ = nullptr;  // node-based map: the pointer stays valid
 };
 
 }  // namespace

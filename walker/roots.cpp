@@ -9,6 +9,7 @@
 #include <lldb/API/SBError.h>
 #include <lldb/API/SBFileSpec.h>
 #include <lldb/API/SBModule.h>
+#include <lldb/API/SBSection.h>
 #include <lldb/API/SBValue.h>
 #include <lldb/API/SBValueList.h>
 
@@ -20,6 +21,22 @@ bool is_system_runtime(lldb::SBModule module) {
   if (!file) return false;
   std::string_view name = file;
   return name.starts_with("libc.so") || name.starts_with("ld-linux") || name.starts_with("libc-");
+}
+
+// Load-address ranges of the C library's and the loader's sections. (An SBValue of a global
+// from separate debug info does not always resolve back to its module, so compare addresses.)
+std::vector<std::pair<uint64_t, uint64_t>> system_runtime_ranges(lldb::SBTarget& target) {
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  for (uint32_t m = 0; m < target.GetNumModules(); ++m) {
+    lldb::SBModule module = target.GetModuleAtIndex(m);
+    if (!is_system_runtime(module)) continue;
+    for (uint32_t s = 0; s < module.GetNumSections(); ++s) {
+      lldb::SBSection section = module.GetSectionAtIndex(s);
+      uint64_t start = section.GetLoadAddress(target);
+      if (start != LLDB_INVALID_ADDRESS) ranges.push_back({start, start + section.GetByteSize()});
+    }
+  }
+  return ranges;
 }
 
 lldb::SBValue lookup(lldb::SBTarget& target, lldb::SBFrame& frame, const std::string& expr) {
@@ -51,14 +68,21 @@ Root resolve_root(lldb::SBTarget& target, lldb::SBFrame frame, const std::string
 
 std::vector<Root> global_roots(lldb::SBTarget& target) {
   std::vector<Root> roots;
+  auto excluded = system_runtime_ranges(target);
+  auto is_excluded = [&](uint64_t address) {
+    for (auto [start, end] : excluded)
+      if (address >= start && address < end) return true;
+    return false;
+  };
   lldb::SBValueList globals = target.FindGlobalVariables(".", UINT32_MAX, lldb::eMatchTypeRegex);
   for (uint32_t i = 0; i < globals.GetSize(); ++i) {
     lldb::SBValue v = globals.GetValueAtIndex(i);
-    if (is_system_runtime(v.GetAddress().GetModule())) continue;
     uint64_t address = v.GetLoadAddress();
     if (address == LLDB_INVALID_ADDRESS) continue;  // thread-local or optimized out
-    const char* name = v.GetName();
-    roots.push_back(Root{name ? name : "<global>", address, v.GetType()});
+    if (is_excluded(address)) continue;
+    std::string_view name = v.GetName() ? v.GetName() : "<global>";
+    if (name.starts_with("::")) name.remove_prefix(2);
+    roots.push_back(Root{std::string(name), address, v.GetType()});
   }
   return roots;
 }

@@ -44,7 +44,9 @@ void Session::record(std::string phase, Clock::time_point since) {
 std::shared_ptr<Session> Session::current(lldb::SBTarget target, const std::string& core_path) {
   static std::mutex mutex;
   // Per process (LLDB's unique id): the stop id the session was built at, and the session.
-  static std::map<uint32_t, std::pair<uint32_t, std::shared_ptr<Session>>> cache;
+  // Never destroyed: at exit LLDB is gone before static destructors run, and the sessions hold
+  // SB objects.
+  static auto& cache = *new std::map<uint32_t, std::pair<uint32_t, std::shared_ptr<Session>>>;
   lldb::SBProcess process = target.GetProcess();
   if (!process.IsValid())
     throw std::runtime_error("no process: run the program to a breakpoint, attach, or load a core");

@@ -1,0 +1,99 @@
+// The two ways people run heapwalk: `plugin load` in a real lldb-16, and the heapwalk CLI.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "sim_fixture.h"
+#include "walker/build_id.h"
+
+using namespace heapwalk::test;
+
+namespace {
+
+struct Output {
+  int status = 0;
+  std::string text;  // stdout and stderr together
+};
+
+Output run(const std::string& command) {
+  Output out;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe);
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.text.append(buffer, n);
+  out.status = WEXITSTATUS(pclose(pipe));
+  return out;
+}
+
+std::string header_of(const boost::property_tree::ptree& truth) {
+  return fmt::format("Partition of a set of {} objects. Total size = {} bytes.",
+                     truth.get<uint64_t>("reachable_from_sim.count"),
+                     truth.get<uint64_t>("reachable_from_sim.bytes"));
+}
+
+}  // namespace
+
+TEST_CASE("plugin load in lldb-16, heap partition at a breakpoint", "[plugin][live]") {
+  std::string dir = make_work_dir("plugin");
+  Output out = run(fmt::format(
+      "cd {} && lldb-16 --batch -o 'plugin load {}' -o 'breakpoint set -n ready' -o run "
+      "-o 'heap partition --root sim' -o 'heap more' -o 'heap partition --root nosuch' "
+      "-- {}",
+      dir, HEAPWALK_PLUGIN_PATH, sim_executable()));
+  INFO(out.text);
+  auto truth = read_truth(dir + "/sim-truth.json");
+  CHECK(out.text.find(header_of(truth)) != std::string::npos);
+  // The failed command said why in one line (lldb --batch stops at a failed command).
+  CHECK(out.text.find("error: heap partition: no variable 'nosuch'") != std::string::npos);
+  CHECK(out.text.find(" Index  Count   %     Size   % Cumulative  % Kind") != std::string::npos);
+}
+
+TEST_CASE("help heap describes the commands", "[plugin]") {
+  Output out = run(fmt::format("lldb-16 --batch -o 'plugin load {}' -o 'help heap partition'",
+                               HEAPWALK_PLUGIN_PATH));
+  INFO(out.text);
+  CHECK(out.text.find("Syntax: heap partition [--root <EXPR>]") != std::string::npos);
+  CHECK(out.text.find("-r --root <EXPR>") != std::string::npos);
+}
+
+TEST_CASE("heapwalk CLI: --break, --core and bad input", "[cli]") {
+  std::string dir = make_work_dir("cli");
+  Output live = run(fmt::format("cd {} && {} --break ready -- {} --threads 1 partition --root sim",
+                                dir, HEAPWALK_CLI_PATH, sim_executable()));
+  INFO(live.text);
+  CHECK(live.status == 0);
+  CHECK(live.text.find(header_of(read_truth(dir + "/sim-truth.json"))) != std::string::npos);
+
+  std::string core_dir = make_work_dir("cli-core");
+  std::string core = make_sim_core({"--threads", "2"}, core_dir);
+  Output post_mortem = run(fmt::format("{} --core {} {} partition --root sim --format csv",
+                                       HEAPWALK_CLI_PATH, core, sim_executable()));
+  INFO(post_mortem.text);
+  CHECK(post_mortem.status == 0);
+  CHECK(post_mortem.text.rfind("index,count,count_percent,size,size_percent,cumulative,", 0) == 0);
+
+  Output missing = run(fmt::format("{} --core {}/no-such-core {} partition",
+                                   HEAPWALK_CLI_PATH, core_dir, sim_executable()));
+  CHECK(missing.status == 1);
+  CHECK(missing.text.find("heapwalk: cannot load core") != std::string::npos);
+  Output usage = run(fmt::format("{} --frobnicate", HEAPWALK_CLI_PATH));
+  CHECK(usage.status == 2);
+}
+
+TEST_CASE("a core is checked against the executable's build-id", "[cli][core]") {
+  std::string dir = make_work_dir("buildid");
+  std::string core = make_sim_core({}, dir);
+  CHECK(heapwalk::walker::build_id_mismatch(sim_executable(), core).empty());
+  // Another program under the same name stands for a rebuilt executable.
+  std::string impostor = dir + "/heapwalk_fixture_sim";
+  std::filesystem::copy_file(HEAPWALK_CLI_PATH, impostor);
+  CHECK(heapwalk::walker::build_id_mismatch(impostor, core).find("different build") !=
+        std::string::npos);
+  Output warned = run(fmt::format("{} --core {} {} partition", HEAPWALK_CLI_PATH, core, impostor));
+  CHECK(warned.text.find("heapwalk: warning: core") != std::string::npos);
+}

@@ -1,0 +1,50 @@
+// The sim fixture, run for real: stopped at ready() under an in-process SBDebugger, or dumped
+// to a core by gdb's gcore. Each comes with the ground truth the fixture wrote.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/property_tree/ptree.hpp>
+#include <lldb/API/LLDB.h>
+
+namespace heapwalk::test {
+
+std::string sim_executable();
+// A fresh directory under the system's temp dir, removed by nobody: tests may inspect it.
+std::string make_work_dir(const std::string& tag);
+boost::property_tree::ptree read_truth(const std::string& path);
+
+// One in-process debugger with the heap commands registered.
+struct Debugger {
+  lldb::SBDebugger debugger;
+  Debugger();
+  ~Debugger();
+  // Runs a command; returns its output, and its error text through `error` (if given).
+  std::string run(const std::string& command, bool* ok = nullptr, std::string* error = nullptr);
+};
+
+// The fixture launched with `args` and stopped at ready(); killed on destruction.
+struct LiveSim {
+  Debugger dbg;
+  lldb::SBTarget target;
+  lldb::SBProcess process;
+  std::string dir;
+  boost::property_tree::ptree truth;
+  explicit LiveSim(const std::vector<std::string>& args);
+  ~LiveSim();
+};
+
+// A gcore core of the fixture run with `args` (taken at ready(), via --wait), loaded in lldb.
+struct CoreSim {
+  Debugger dbg;
+  lldb::SBTarget target;
+  std::string dir, core_path;
+  boost::property_tree::ptree truth;
+  explicit CoreSim(const std::vector<std::string>& args);
+};
+
+// Makes a core of the sim fixture; returns its path. Writes the truth into dir/sim-truth.json.
+std::string make_sim_core(const std::vector<std::string>& args, const std::string& dir);
+
+}  // namespace heapwalk::test

@@ -1,0 +1,24 @@
+// glibc 2.36 malloc chunk constants and helpers shared by the heap walk (x86-64).
+#pragma once
+
+#include <cstdint>
+
+namespace heapwalk::walker::glibc {
+
+inline constexpr uint64_t kSizeSz = 8;
+inline constexpr uint64_t kChunkHeader = 16;  // prev_size + size
+inline constexpr uint64_t kMinSize = 32;
+inline constexpr uint64_t kAlignMask = 15;
+inline constexpr uint64_t kPrevInUse = 1, kIsMmapped = 2, kNonMainArena = 4;
+inline constexpr uint64_t kSizeBits = 7;
+
+inline uint64_t chunk_size(uint64_t size_field) { return size_field & ~kSizeBits; }
+inline uint64_t user_of(uint64_t chunk) { return chunk + kChunkHeader; }
+inline uint64_t chunk_of(uint64_t user) { return user - kChunkHeader; }
+
+// Safe-linking (glibc >= 2.32): a stored `next` is next ^ (address of the field >> 12).
+inline uint64_t reveal(uint64_t field_address, uint64_t stored) {
+  return (field_address >> 12) ^ stored;
+}
+
+}  // namespace heapwalk::walker::glibc

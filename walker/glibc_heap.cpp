@@ -1,0 +1,212 @@
+// Enumerates every chunk of glibc 2.36's malloc: arenas (the main one from sbrk_base, others
+// through their heaps), free-list caches (fastbins, tcache) that look in use, mmapped chunks.
+#include <algorithm>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "walker/glibc_chunks.h"
+#include "walker/glibc_tcache.h"
+#include "walker/malloc_heap.h"
+#include "walker/memory_image.h"
+#include "walker/mmapped_chunks.h"
+
+namespace heapwalk::walker {
+
+using namespace glibc;
+
+namespace {
+
+// Bounds for linked structures read from a possibly corrupt target.
+constexpr int kMaxArenas = 4096;
+constexpr uint64_t kMaxFastbinChunks = uint64_t{1} << 26;
+
+class ArenaWalk {
+ public:
+  ArenaWalk(const MemoryImage& memory, const GlibcLayout& layout, MallocHeap& heap)
+      : memory_(memory), layout_(layout), heap_(heap) {
+    uint64_t hp = memory.word(layout.mp + layout.mp_hp_pagesize);
+    heap_max_ = hp ? 4 * hp : layout.heap_max_size;
+  }
+
+  void run() {
+    uint64_t arena = layout_.main_arena;
+    for (int n = 0; n < kMaxArenas; ++n) {
+      walk_arena(arena, arena == layout_.main_arena);
+      arena = memory_.word(arena + layout_.arena_next);
+      if (arena == layout_.main_arena) return;
+      if (arena == 0) {
+        warn(fmt::format("arena list broken after 0x{:x}", arena));
+        return;
+      }
+    }
+    warn("arena list does not return to main_arena");
+  }
+
+  const std::vector<uint64_t>& tcache_candidates() const { return tcache_candidates_; }
+  uint64_t heap_max() const { return heap_max_; }
+
+ private:
+  void warn(std::string message) { heap_.warnings.push_back(std::move(message)); }
+
+  void walk_arena(uint64_t address, bool main) {
+    ArenaCensus census;
+    census.address = address;
+    census.main = main;
+    census.system_mem = memory_.word(address + layout_.arena_system_mem);
+    census.top_chunk = memory_.word(address + layout_.arena_top);
+    census.top_size = chunk_size(memory_.word(census.top_chunk + kSizeSz));
+    collect_fastbins(address, census);
+
+    if (main) {
+      uint64_t sbrk_base = memory_.word(layout_.mp + layout_.mp_sbrk_base);
+      uint64_t start = (sbrk_base + kAlignMask) & ~kAlignMask;
+      census.heaps.push_back({sbrk_base, census.top_chunk + census.top_size});
+      if (sbrk_base) walk_chunks(start, census.top_chunk, census.top_chunk, census);
+    } else {
+      // Heaps are heap_max-aligned; the one holding top is the newest, the rest hang off prev.
+      uint64_t h = census.top_chunk & ~(heap_max_ - 1);
+      for (int n = 0; h && n < 65536; ++n) {
+        uint64_t size = memory_.word(h + layout_.heap_size);
+        uint64_t start = h + layout_.heap_info_size;
+        if (start == address) {  // the arena's first heap also holds its malloc_state
+          start = address + layout_.arena_size;
+          start = ((start + kChunkHeader + kAlignMask) & ~kAlignMask) - kChunkHeader;
+        }
+        census.heaps.push_back({h, h + size});
+        bool holds_top = census.top_chunk >= h && census.top_chunk < h + size;
+        walk_chunks(start, holds_top ? census.top_chunk : h + size, census.top_chunk, census);
+        h = memory_.word(h + layout_.heap_prev);
+      }
+    }
+    uint64_t accounted = census.in_use_bytes + census.bin_free_bytes + census.fast_free_bytes +
+                         census.top_size;
+    census.overhead_bytes = census.system_mem > accounted ? census.system_mem - accounted : 0;
+    heap_.arenas.push_back(std::move(census));
+  }
+
+  void collect_fastbins(uint64_t arena, ArenaCensus& census) {
+    for (uint32_t i = 0; i < layout_.nfastbins; ++i) {
+      uint64_t p = memory_.word(arena + layout_.arena_fastbins + 8 * i);
+      for (uint64_t n = 0; p && n < kMaxFastbinChunks; ++n) {
+        if (p & kAlignMask) {
+          warn(fmt::format("fastbin {} of arena 0x{:x}: misaligned chunk 0x{:x}", i, arena, p));
+          break;
+        }
+        if (!fast_.insert(p).second) {
+          warn(fmt::format("fastbin {} of arena 0x{:x} loops", i, arena));
+          break;
+        }
+        census.fast_free_chunks += 1;
+        census.fast_free_bytes += chunk_size(memory_.word(p + kSizeSz));
+        p = reveal(p + kChunkHeader, memory_.word(p + kChunkHeader));
+      }
+    }
+  }
+
+  // Chunks from `start` up to `stop` (the top chunk, or a heap's end behind its fenceposts).
+  void walk_chunks(uint64_t start, uint64_t stop, uint64_t top, ArenaCensus& census) {
+    uint64_t p = start;
+    while (p < stop) {
+      uint64_t size = chunk_size(memory_.word(p + kSizeSz));
+      if (size == 0) return;  // the last fencepost of an old heap
+      if ((size & kAlignMask) || p + size > stop + kChunkHeader) {
+        warn(fmt::format("corrupt chunk at 0x{:x} (size 0x{:x}) in arena 0x{:x}: rest of heap skipped",
+                         p, size, census.address));
+        return;
+      }
+      if (size < kMinSize) {  // a fencepost: malloc's own
+        p += size;
+        continue;
+      }
+      uint64_t next = p + size;
+      bool in_use = next == top ? true : (memory_.word(next + kSizeSz) & kPrevInUse) != 0;
+      if (!in_use) {
+        census.bin_free_chunks += 1;
+        census.bin_free_bytes += size;
+        census.largest_free = std::max(census.largest_free, size);
+      } else if (!fast_.count(p)) {
+        census.in_use_chunks += 1;
+        census.in_use_bytes += size;
+        heap_.in_use.add(user_of(p), size - kSizeSz);
+        if (size == kTcacheStructChunkSize) tcache_candidates_.push_back(p);
+      }
+      p = next;
+    }
+  }
+
+  const MemoryImage& memory_;
+  const GlibcLayout& layout_;
+  MallocHeap& heap_;
+  uint64_t heap_max_ = 0;
+  std::unordered_set<uint64_t> fast_;  // chunks in fastbins: free, though they look in use
+  std::vector<uint64_t> tcache_candidates_;
+};
+
+ArenaCensus* arena_holding(MallocHeap& heap, uint64_t chunk) {
+  for (ArenaCensus& arena : heap.arenas)
+    for (const HeapRange& r : arena.heaps)
+      if (chunk >= r.start && chunk < r.end) return &arena;
+  return nullptr;
+}
+
+}  // namespace
+
+MallocHeap enumerate_glibc_heap(const MemoryImage& memory, const GlibcLayout& layout) {
+  MallocHeap heap;
+  ArenaWalk walk(memory, layout, heap);
+  walk.run();
+
+  // Chunks in tcaches are free, though their neighbours say they are in use.
+  std::vector<uint64_t> cached = tcache_chunks(memory, layout, walk.tcache_candidates());
+  std::vector<uint64_t> cached_users;
+  for (uint64_t chunk : cached) {
+    uint64_t size = chunk_size(memory.word(chunk + kSizeSz));
+    if (ArenaCensus* arena = arena_holding(heap, chunk)) {
+      arena->in_use_chunks -= 1;
+      arena->in_use_bytes -= size;
+      arena->tcache_chunks += 1;
+      arena->tcache_bytes += size;
+    }
+    cached_users.push_back(user_of(chunk));
+  }
+  heap.in_use.remove(cached_users);
+
+  std::vector<HeapRange> owned;
+  for (const ArenaCensus& arena : heap.arenas)
+    for (const HeapRange& r : arena.heaps)
+      owned.push_back(arena.main ? r : HeapRange{r.start, r.start + walk.heap_max()});
+  for (const MmappedChunk& m : find_mmapped_chunks(memory, owned)) {
+    heap.in_use.add(m.user, m.usable, /*mmapped=*/true);
+    heap.mmapped_chunks += 1;
+    heap.mmapped_bytes += m.mapping_size;
+  }
+  heap.in_use.finish();
+
+  // mp_'s counters are a check on the scan, never the answer.
+  int32_t n_mmaps = memory.load<int32_t>(layout.mp + layout.mp_n_mmaps).value_or(-1);
+  uint64_t mmapped_mem = memory.word(layout.mp + layout.mp_mmapped_mem);
+  if (static_cast<uint64_t>(n_mmaps) != heap.mmapped_chunks || mmapped_mem != heap.mmapped_bytes)
+    heap.warnings.push_back(fmt::format(
+        "found {} mmapped chunks ({} bytes) but malloc counts {} ({} bytes)", heap.mmapped_chunks,
+        heap.mmapped_bytes, n_mmaps, mmapped_mem));
+  return heap;
+}
+
+MallinfoTotals MallocHeap::mallinfo() const {
+  MallinfoTotals m;
+  for (const ArenaCensus& a : arenas) {
+    m.arena += a.system_mem;
+    m.ordblks += a.bin_free_chunks + 1;  // glibc counts the top chunk as one free block
+    m.smblks += a.fast_free_chunks;
+    m.fsmblks += a.fast_free_bytes;
+    m.fordblks += a.bin_free_bytes + a.fast_free_bytes + a.top_size;
+    if (a.main) m.keepcost = a.top_size;
+  }
+  m.uordblks = m.arena - m.fordblks;
+  m.hblks = mmapped_chunks;
+  m.hblkhd = mmapped_bytes;
+  return m;
+}
+
+}  // namespace heapwalk::walker

@@ -1,0 +1,20 @@
+// Chunks held in per-thread caches (tcache): free, though their neighbours say "in use".
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "walker/malloc_heap.h"
+#include "walker/memory_image.h"
+
+namespace heapwalk::walker {
+
+// sizeof(tcache_perthread_struct) = 64 × uint16_t + 64 × pointer = 640 bytes: a 0x290 chunk.
+inline constexpr uint64_t kTcacheStructChunkSize = 0x290;
+
+// The chunks (chunk addresses) in every thread's tcache. `candidates` are the in-use chunks of
+// tcache_perthread_struct's size; those whose every bin is a consistent list are tcaches.
+std::vector<uint64_t> tcache_chunks(const MemoryImage& memory, const GlibcLayout& layout,
+                                    const std::vector<uint64_t>& candidates);
+
+}  // namespace heapwalk::walker
