@@ -1,6 +1,9 @@
 // heap partition: what the heap reachable from the roots is made of, by kind.
 #include "plugin/partition_command.h"
 
+#include <algorithm>
+#include <fstream>
+
 #include <fmt/format.h>
 #include <lldb/API/SBFrame.h>
 #include <lldb/API/SBThread.h>
@@ -12,6 +15,16 @@
 #include "walker/session.h"
 
 namespace heapwalk::plugin {
+
+namespace {
+// RssAnon of this process: what the analysis holds beyond mapped files such as the core.
+uint64_t anonymous_memory_kib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("RssAnon:", 0) == 0) return std::stoull(line.substr(8));
+  return 0;
+}
+}  // namespace
 
 std::vector<OptionSpec> PartitionCommand::options() const {
   std::vector<OptionSpec> specs = {
@@ -45,6 +58,7 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
   size_t limit = options.number("limit", 10);
   lldb::SBTarget target = debugger.GetSelectedTarget();
   if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
+  uint64_t anon_before = anonymous_memory_kib();
   auto session = walker::Session::current(target, core_path_);
 
   std::vector<walker::Root> roots;
@@ -65,6 +79,14 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
     std::string lines;
     for (const walker::PhaseTiming& t : session->timings())
       lines += fmt::format("heapwalk: {:<16} {:8.3f} s\n", t.phase, t.seconds);
+    uint64_t allocations = std::max<uint64_t>(session->heap().in_use.size(), 1);
+    uint64_t grown = (anonymous_memory_kib() - std::min(anon_before, anonymous_memory_kib())) * 1024;
+    lines += fmt::format("heapwalk: memory from {}\n", session->memory().source());
+    if (auto fetched = session->memory().fetch_stats(); fetched.bytes && fetched.seconds > 0)
+      lines += fmt::format("heapwalk: read {} MiB of target memory at {:.2f} GB/s\n",
+                           fetched.bytes >> 20, fetched.bytes / fetched.seconds / 1e9);
+    lines += fmt::format("heapwalk: anonymous memory +{} MiB ({} bytes per allocation, {} allocations)\n",
+                         grown >> 20, grown / allocations, allocations);
     fmt::print(stderr, "{}", lines);
   }
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <unordered_map>
@@ -69,7 +70,11 @@ class BlockCachedImage final : public MemoryImage {
     auto it = blocks_.find(start);
     if (it == blocks_.end()) {
       Block block{start, std::vector<uint8_t>(std::min(kBlockSize, region->end - start))};
+      auto begin = std::chrono::steady_clock::now();
       if (!fetch_(start, block.bytes.data(), block.bytes.size())) block.bytes.clear();
+      fetch_stats_.bytes += block.bytes.size();
+      fetch_stats_.seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
       it = blocks_.emplace(start, std::move(block)).first;
     }
     const Block& b = it->second;

@@ -70,11 +70,13 @@ class CoreImage final : public MemoryImage {
     if (eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) > size_)
       throw std::runtime_error(fmt::format("core {} is truncated (program headers)", path_));
     bool truncated = false;
+    uint64_t expected_size = 0;
     for (unsigned i = 0; i < eh.e_phnum; ++i) {
       Elf64_Phdr ph;
       std::memcpy(&ph, base_ + eh.e_phoff + i * sizeof ph, sizeof ph);
       // Segments gcore left out (unmodified file-backed code) have no bytes in the file.
       if (ph.p_type != PT_LOAD || ph.p_filesz == 0) continue;
+      expected_size = std::max<uint64_t>(expected_size, ph.p_offset + ph.p_filesz);
       uint64_t filesz = ph.p_filesz;
       if (ph.p_offset >= size_) { truncated = true; continue; }
       if (ph.p_offset + filesz > size_) { truncated = true; filesz = size_ - ph.p_offset; }
@@ -90,7 +92,10 @@ class CoreImage final : public MemoryImage {
     auto by_start = [](const auto& a, const auto& b) { return a.start < b.start; };
     std::sort(segments_.begin(), segments_.end(), by_start);
     std::sort(regions_.begin(), regions_.end(), by_start);
-    truncated_ = truncated;
+    if (truncated)
+      problems_.push_back(fmt::format(
+          "core {} is truncated ({} of {} bytes): memory past its end is missing", path_, size_,
+          expected_size));
   }
 
   const Segment* segment_of(uint64_t addr) const {
@@ -108,7 +113,6 @@ class CoreImage final : public MemoryImage {
   std::string path_;
   const uint8_t* base_ = nullptr;
   size_t size_ = 0;
-  bool truncated_ = false;
   std::vector<Segment> segments_;
   mutable const Segment* last_ = nullptr;  // most reads stay in one segment
 };

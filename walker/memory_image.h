@@ -45,6 +45,16 @@ class MemoryImage {
   // How the bytes are fetched ("core file", "/proc/PID/mem", "SBProcess::ReadMemory").
   virtual std::string source() const = 0;
 
+  // Bytes copied from a live target so far and the time it took (zero for a mapped core).
+  struct FetchStats {
+    uint64_t bytes = 0;
+    double seconds = 0;
+  };
+  FetchStats fetch_stats() const { return fetch_stats_; }
+
+  // What is wrong with the image but did not stop it opening (a truncated core).
+  const std::vector<std::string>& problems() const { return problems_; }
+
   template <class T>
   std::optional<T> load(uint64_t addr) const {
     T value;
@@ -59,6 +69,8 @@ class MemoryImage {
 
  protected:
   std::vector<Region> regions_;
+  mutable FetchStats fetch_stats_;
+  std::vector<std::string> problems_;
 };
 
 // A gcore/ELF core file: PT_LOAD segments mapped from the file, zero copy.

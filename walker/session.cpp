@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 
+#include <fmt/format.h>
 #include <lldb/API/SBError.h>
 
 #include "walker/target_memory.h"
@@ -21,8 +22,15 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
   memory_ = open_target_memory(process_, core_path);
   record("open memory", start);
   start = Clock::now();
-  GlibcLayout layout = load_glibc_layout(target_);
-  heap_ = enumerate_glibc_heap(*memory_, layout);
+  try {
+    GlibcLayout layout = load_glibc_layout(target_);
+    heap_ = enumerate_glibc_heap(*memory_, layout);
+  } catch (const std::runtime_error& e) {
+    // A damaged core explains most other failures: say so first.
+    if (memory_->problems().empty()) throw;
+    throw std::runtime_error(fmt::format("{}; {}", memory_->problems().front(), e.what()));
+  }
+  for (const std::string& problem : memory_->problems()) heap_.warnings.push_back(problem);
   record("enumerate heap", start);
 }
 

@@ -77,6 +77,16 @@ TEST_CASE("heapwalk CLI: --break, --core and bad input", "[cli]") {
   CHECK(post_mortem.status == 0);
   CHECK(post_mortem.text.rfind("index,count,count_percent,size,size_percent,cumulative,", 0) == 0);
 
+  // A damaged core is a clear error, not a crash.
+  std::string truncated = core_dir + "/truncated.core";
+  std::filesystem::copy_file(core, truncated);
+  std::filesystem::resize_file(truncated, std::filesystem::file_size(core) / 2);
+  Output damaged = run(fmt::format("{} --core {} {} partition --root sim", HEAPWALK_CLI_PATH,
+                                   truncated, sim_executable()));
+  INFO(damaged.text);
+  CHECK(damaged.status == 1);
+  CHECK(damaged.text.find("is truncated") != std::string::npos);
+
   Output missing = run(fmt::format("{} --core {}/no-such-core {} partition",
                                    HEAPWALK_CLI_PATH, core_dir, sim_executable()));
   CHECK(missing.status == 1);

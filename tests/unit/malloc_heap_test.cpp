@@ -1,0 +1,103 @@
+// The chunk walk on a synthetic glibc heap: one main arena with an in-use chunk, a fastbin
+// chunk, a free chunk in a bin, the top chunk, and an mmapped chunk elsewhere.
+#include <catch2/catch.hpp>
+
+#include "synthetic_image.h"
+#include "walker/malloc_heap.h"
+
+using namespace heapwalk;
+
+namespace {
+
+constexpr uint64_t kArena = 0x1000, kMp = 0x4000, kHeap = 0x100000, kMapping = 0x200000;
+
+walker::GlibcLayout layout() {
+  walker::GlibcLayout l;  // glibc 2.36's offsets, as its DWARF gives them
+  l.main_arena = kArena;
+  l.mp = kMp;
+  l.arena_size = 2200;
+  l.arena_fastbins = 16;
+  l.arena_top = 96;
+  l.arena_bins = 112;
+  l.arena_next = 2160;
+  l.arena_system_mem = 2184;
+  l.mp_sbrk_base = 96;
+  l.mp_n_mmaps = 60;
+  l.mp_mmapped_mem = 80;
+  l.mp_hp_pagesize = 48;
+  l.mp_tcache_count = 120;
+  return l;
+}
+
+struct Heap {
+  test::SyntheticImage memory;
+  Heap() {
+    memory.add_region(kArena, 0x1000);
+    memory.add_region(kMp, 0x1000);
+    memory.add_region(kHeap, 0x1000);
+    memory.add_region(kMapping, 0x2000);
+    memory.put<uint64_t>(kArena + 2160, kArena);   // next: a ring of one
+    memory.put<uint64_t>(kArena + 2184, 0x1000);   // system_mem
+    memory.put<uint64_t>(kArena + 96, kHeap + 0x190);  // top
+    memory.put<uint64_t>(kArena + 16, kHeap + 0x30);   // fastbinsY[0]
+    memory.put<uint64_t>(kMp + 96, kHeap);             // sbrk_base
+    memory.put<int32_t>(kMp + 60, 1);                  // n_mmaps
+    memory.put<uint64_t>(kMp + 80, 0x2000);            // mmapped_mem
+    memory.put<uint64_t>(kMp + 120, 7);                // tcache_count
+    chunk(0x000, 0x30 | 1);                            // in use
+    chunk(0x030, 0x20 | 1);                            // in fastbin 0
+    memory.put<uint64_t>(kHeap + 0x40, (kHeap + 0x40) >> 12);  // its safe-linked NULL next
+    chunk(0x050, 0x100 | 1);                           // free, in a bin
+    chunk(0x150, 0x40);                                // in use; its prev is free
+    memory.put<uint64_t>(kHeap + 0x150, 0x100);        // prev_size
+    chunk(0x190, (0x1000 - 0x190) | 1);                // top
+    memory.put<uint64_t>(kMapping + 8, 0x2000 | 2);    // an mmapped chunk
+  }
+  void chunk(uint64_t offset, uint64_t size_field) { memory.put<uint64_t>(kHeap + offset + 8, size_field); }
+};
+
+}  // namespace
+
+TEST_CASE("a synthetic main arena: in use, fastbin, bin, top, mmapped", "[malloc]") {
+  Heap h;
+  walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
+  CHECK(heap.warnings.empty());
+  REQUIRE(heap.in_use.size() == 3);
+  CHECK(heap.in_use.address(0) == kHeap + 0x10);
+  CHECK(heap.in_use.usable_size(0) == 0x28);
+  CHECK(heap.in_use.address(1) == kHeap + 0x160);
+  CHECK(heap.in_use.usable_size(1) == 0x38);
+  CHECK(heap.in_use.address(2) == kMapping + 0x10);
+  CHECK(heap.in_use.usable_size(2) == 0x2000 - 16);
+  CHECK(heap.in_use.mmapped(2));
+
+  walker::MallinfoTotals m = heap.mallinfo();
+  CHECK(m.arena == 0x1000);
+  CHECK(m.ordblks == 2);
+  CHECK(m.smblks == 1);
+  CHECK(m.fsmblks == 0x20);
+  CHECK(m.fordblks == 0x100 + 0x20 + 0xe70);
+  CHECK(m.uordblks == 0x1000 - m.fordblks);
+  CHECK(m.hblks == 1);
+  CHECK(m.hblkhd == 0x2000);
+  CHECK(m.keepcost == 0xe70);
+}
+
+TEST_CASE("a corrupt chunk header is skipped with a warning", "[malloc]") {
+  Heap h;
+  h.chunk(0x050, 0x108 | 1);  // not a multiple of 16
+  walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
+  REQUIRE(heap.warnings.size() == 1);
+  CHECK(heap.warnings[0].find("corrupt chunk at 0x100050") != std::string::npos);
+  CHECK(heap.in_use.size() == 2);  // the chunk before it, and the mmapped one
+}
+
+TEST_CASE("a fastbin that loops and an arena ring that breaks do not hang", "[malloc]") {
+  Heap h;
+  h.memory.put<uint64_t>(kHeap + 0x40, ((kHeap + 0x40) >> 12) ^ (kHeap + 0x30));  // points to itself
+  h.memory.put<uint64_t>(kArena + 2160, 0);                                      // no next arena
+  walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
+  REQUIRE(heap.warnings.size() >= 2);
+  CHECK(heap.warnings[0].find("loops") != std::string::npos);
+  CHECK(heap.arenas.size() == 1);
+}
