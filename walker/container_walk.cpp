@@ -61,11 +61,8 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
 }
 
 Reach ContainerWalk::node(const Container& c, KindId kind, uint64_t address) const {
-  Reach r;
-  r.target = address;
-  r.layout = c.element;
+  Reach r = reach_to(address, c.element, kind);
   r.walk_at = address + c.value_offset;
-  r.kind = kind;
   return r;
 }
 
@@ -76,46 +73,27 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit) {
     case ContainerKind::kVector:
       return vector(c, n, object, emit);
     case ContainerKind::kBitVector: {
-      if (uint64_t words = memory_.word(object + c.field[0])) {
-        Reach r;
-        r.target = words;
-        r.walk_at = words;
-        r.kind = n.buffer;
-        emit(r);
-      }
+      if (uint64_t words = memory_.word(object + c.field[0]))
+        emit(reach_to(words, typeinfo::kNoLayout, n.buffer));
       return;
     }
     case ContainerKind::kString: {
       uint64_t p = memory_.word(object + c.field[0]);
       if (p == 0 || p == object + c.field[1]) return;  // short string: in place
-      Reach r;
-      r.target = p;
-      r.walk_at = p;
-      r.kind = n.buffer;
-      emit(r);
+      emit(reach_to(p, typeinfo::kNoLayout, n.buffer));
       return;
     }
     case ContainerKind::kUniquePtr: {
       if (uint64_t p = memory_.word(object + c.field[0])) {
-        Reach r;
-        r.target = p;
-        r.layout = c.element;
-        r.walk_at = p;
-        r.dynamic = true;
+        Reach r = reach_to(p, c.element, kNoKind);
+        r.dynamic = true;  // a unique_ptr<Base> may own a Derived
         emit(r);
       }
       return;
     }
     case ContainerKind::kUniqueArray: {
-      if (uint64_t p = memory_.word(object + c.field[0])) {
-        Reach r;
-        r.target = p;
-        r.layout = c.element;
-        r.walk_at = p;
-        r.count = kToAllocationEnd;
-        r.kind = n.buffer;
-        emit(r);
-      }
+      if (uint64_t p = memory_.word(object + c.field[0]))
+        emit(reach_to(p, c.element, n.buffer, kToAllocationEnd));
       return;
     }
     case ContainerKind::kSharedPtr:
@@ -136,12 +114,7 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit) {
       if (c.element == typeinfo::kNoLayout ||
           !memory_.read(object + c.field[0], &engaged, 1) || !engaged)
         return;
-      Reach r;
-      r.target = object + c.field[1];
-      r.layout = c.element;
-      r.walk_at = r.target;
-      r.in_place = true;
-      emit(r);
+      emit(in_place_at(object + c.field[1], c.element));
       return;
     }
     case ContainerKind::kVariant:
@@ -153,14 +126,9 @@ void ContainerWalk::vector(const Container& c, const Names& n, uint64_t object, 
   uint64_t start = memory_.word(object + c.field[0]);
   uint64_t finish = memory_.word(object + c.field[1]);
   if (start == 0) return;
-  Reach r;
-  r.target = start;
-  r.layout = c.element;
-  r.walk_at = start;
   // Only [start, finish) holds constructed elements; the rest of the capacity is raw.
-  r.count = (finish > start && c.element_size) ? (finish - start) / c.element_size : 0;
-  r.kind = n.buffer;
-  emit(r);
+  uint64_t count = (finish > start && c.element_size) ? (finish - start) / c.element_size : 0;
+  emit(reach_to(start, c.element, n.buffer, count));
 }
 
 void ContainerWalk::shared(const Container& c, const Names& n, uint64_t object, const Emit& emit) {
@@ -170,19 +138,13 @@ void ContainerWalk::shared(const Container& c, const Names& n, uint64_t object, 
   auto block_node = block ? allocations_.find(block) : std::nullopt;
   bool in_place = block_node && ptr && allocations_.find(ptr) == block_node;
   if (block) {
-    Reach r;
-    r.target = block;
-    r.walk_at = block;
-    r.kind = in_place ? n.in_place : n.secondary;
+    Reach r = reach_to(block, typeinfo::kNoLayout, in_place ? n.in_place : n.secondary);
     r.priority = weak ? KindPriority::kPointer : KindPriority::kOwner;
     r.weak = weak;
     emit(r);
   }
   if (ptr) {
-    Reach r;
-    r.target = ptr;
-    r.layout = c.element;
-    r.walk_at = ptr;
+    Reach r = reach_to(ptr, c.element, kNoKind);
     r.dynamic = true;
     r.weak = weak;
     // The block already names a make_shared allocation; the object pointer must not rename it.
@@ -211,13 +173,8 @@ void ContainerWalk::rb_tree(const Container& c, const Names& n, uint64_t object,
 
 void ContainerWalk::hashtable(const Container& c, const Names& n, uint64_t object,
                               const Emit& emit) {
-  if (uint64_t buckets = memory_.word(object + c.field[0])) {
-    Reach r;
-    r.target = buckets;
-    r.walk_at = buckets;
-    r.kind = n.secondary;
-    emit(r);
-  }
+  if (uint64_t buckets = memory_.word(object + c.field[0]))
+    emit(reach_to(buckets, typeinfo::kNoLayout, n.secondary));
   uint64_t count = memory_.word(object + c.field[3]);
   uint64_t next = memory_.word(object + c.field[2]);
   for (uint64_t seen = 0; next && seen < count + kSlack; ++seen) {
@@ -250,11 +207,7 @@ void ContainerWalk::deque(const Container& c, const Names& n, uint64_t object, c
   uint64_t map = memory_.word(object + c.field[0]);
   uint64_t map_size = memory_.word(object + c.field[1]);
   if (map == 0) return;
-  Reach m;
-  m.target = map;
-  m.walk_at = map;
-  m.kind = n.secondary;
-  emit(m);
+  emit(reach_to(map, typeinfo::kNoLayout, n.secondary));
   uint64_t start = object + c.field[2], finish = object + c.field[3];
   uint64_t start_cur = memory_.word(start), start_node = memory_.word(start + 24);
   uint64_t finish_cur = memory_.word(finish), finish_node = memory_.word(finish + 24);
@@ -267,12 +220,9 @@ void ContainerWalk::deque(const Container& c, const Names& n, uint64_t object, c
     if (block == 0) continue;
     uint64_t first = slot == start_node ? start_cur : block;
     uint64_t last = slot == finish_node ? finish_cur : block + block_bytes;
-    Reach r;
-    r.target = block;
-    r.layout = c.element;
+    Reach r = reach_to(block, c.element, n.buffer,
+                       (last > first && c.element_size) ? (last - first) / c.element_size : 0);
     r.walk_at = first;
-    r.count = (last > first && c.element_size) ? (last - first) / c.element_size : 0;
-    r.kind = n.buffer;
     emit(r);
   }
 }
@@ -282,12 +232,7 @@ void ContainerWalk::variant(const Container& c, uint64_t object, const Emit& emi
   if (c.index_size == 0 || c.index_size > 8 || !memory_.read(object + c.field[0], &index, c.index_size))
     return;
   if (index >= c.alternatives.size()) return;  // valueless by exception
-  Reach r;
-  r.target = object + c.field[1];
-  r.layout = c.alternatives[index];
-  r.walk_at = r.target;
-  r.in_place = true;
-  emit(r);
+  emit(in_place_at(object + c.field[1], c.alternatives[index]));
 }
 
 }  // namespace heapwalk::walker

@@ -27,4 +27,22 @@ struct Reach {
   bool in_place = false;                            // inside the current object (optional, variant)
 };
 
+// A reach that walks `count` elements of `layout` from its target (kNoLayout: walks nothing).
+inline Reach reach_to(uint64_t target, typeinfo::LayoutId layout, KindId kind, uint64_t count = 1) {
+  Reach r;
+  r.target = target;
+  r.layout = layout;
+  r.walk_at = target;
+  r.count = count;
+  r.kind = kind;
+  return r;
+}
+
+// A value held inside the current object (an engaged optional, a variant's alternative).
+inline Reach in_place_at(uint64_t address, typeinfo::LayoutId layout) {
+  Reach r = reach_to(address, layout, kNoKind);
+  r.in_place = true;
+  return r;
+}
+
 }  // namespace heapwalk::walker

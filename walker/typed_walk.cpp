@@ -25,10 +25,7 @@ TypedWalk::TypedWalk(const MemoryImage& memory, const AllocationTable& allocatio
 }
 
 void TypedWalk::add_root(uint64_t address, LayoutId layout) {
-  Reach r;
-  r.target = address;
-  r.layout = layout;
-  r.walk_at = address;
+  Reach r = reach_to(address, layout, kNoKind);
   r.priority = KindPriority::kPointer;
   follow(r);
 }
@@ -61,7 +58,7 @@ void TypedWalk::follow(const Reach& reach) {
   if (!node) {
     // Outside the heap (static storage, a stack, an SSO buffer): walk it once per layout.
     if (layout == kNoLayout || reach.count != 1 || !memory_.region_of(at)) return;
-    if (static_seen_.insert(at * 31 + layout).second) push(at, layout, 1);
+    if (static_seen_.insert({at, layout}).second) push(at, layout, 1);
     return;
   }
 
@@ -94,12 +91,9 @@ void TypedWalk::walk_object(uint64_t at, LayoutId id) {
     if (slot.pointee == kNoLayout) continue;
     uint64_t p = memory_.word(at + slot.offset);
     if (p == 0) continue;
-    Reach r;
-    r.target = p;
-    r.layout = slot.pointee;
-    r.walk_at = p;
+    Reach r = reach_to(p, slot.pointee, kNoKind);
     r.priority = KindPriority::kPointer;
-    r.dynamic = true;
+    r.dynamic = true;  // a Base* may point at a Derived, or into one
     follow(r);
   }
   for (const typeinfo::ArraySlot& slot : layout.arrays) push(at + slot.offset, slot.element, slot.count);

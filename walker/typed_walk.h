@@ -59,7 +59,12 @@ class TypedWalk {
   std::vector<uint8_t> walked_;
   std::vector<KindId> layout_kind_;
   // Objects outside the heap (globals, statics) that were walked, by address and layout.
-  std::unordered_set<uint64_t> static_seen_;
+  struct PlaceHash {
+    size_t operator()(const std::pair<uint64_t, typeinfo::LayoutId>& p) const {
+      return std::hash<uint64_t>()(p.first * 0x9e3779b97f4a7c15ull ^ p.second);
+    }
+  };
+  std::unordered_set<std::pair<uint64_t, typeinfo::LayoutId>, PlaceHash> static_seen_;
   uint64_t objects_walked_ = 0;
 };
 
