@@ -31,14 +31,17 @@ class ArenaWalk {
 
   void run() {
     uint64_t arena = layout_.main_arena;
+    std::unordered_set<uint64_t> seen;
     for (int n = 0; n < kMaxArenas; ++n) {
+      seen.insert(arena);
       walk_arena(arena, arena == layout_.main_arena);
-      arena = memory_.word(arena + layout_.arena_next);
-      if (arena == layout_.main_arena) return;
-      if (arena == 0) {
-        warn(fmt::format("arena list broken after 0x{:x}", arena));
+      uint64_t next = memory_.word(arena + layout_.arena_next);
+      if (next == layout_.main_arena) return;
+      if (next == 0 || (next & 7) || seen.count(next)) {
+        warn(fmt::format("arena list broken after 0x{:x} (next 0x{:x})", arena, next));
         return;
       }
+      arena = next;
     }
     warn("arena list does not return to main_arena");
   }
@@ -68,6 +71,13 @@ class ArenaWalk {
       uint64_t h = census.top_chunk & ~(heap_max_ - 1);
       for (int n = 0; h && n < 65536; ++n) {
         uint64_t size = memory_.word(h + layout_.heap_size);
+        // A heap_info belongs to its arena and fits in heap_max; anything else is corrupt.
+        if (memory_.word(h + layout_.heap_ar_ptr) != address || size > heap_max_ ||
+            size < layout_.heap_info_size || (h & (heap_max_ - 1))) {
+          warn(fmt::format("corrupt heap_info at 0x{:x} in arena 0x{:x}: its heaps skipped", h,
+                           address));
+          break;
+        }
         uint64_t start = h + layout_.heap_info_size;
         if (start == address) {  // the arena's first heap also holds its malloc_state
           start = address + layout_.arena_size;
@@ -120,7 +130,14 @@ class ArenaWalk {
         continue;
       }
       uint64_t next = p + size;
-      bool in_use = next == top ? true : (memory_.word(next + kSizeSz) & kPrevInUse) != 0;
+      uint64_t next_size_field = memory_.word(next + kSizeSz);
+      bool in_use = next == top ? true : (next_size_field & kPrevInUse) != 0;
+      // Before a heap's final 0-size fencepost, an in-use chunk is what was left of an old top
+      // too small to free (sysmalloc): glibc counts it as used, but nobody allocated it.
+      if (in_use && next != top && chunk_size(next_size_field) == 0 && !fast_.count(p)) {
+        p = next;
+        continue;
+      }
       if (!in_use) {
         census.bin_free_chunks += 1;
         census.bin_free_bytes += size;

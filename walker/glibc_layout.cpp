@@ -1,4 +1,5 @@
 // glibc malloc's addresses and struct layouts, from libc's debug info (libc6-dbg).
+#include <cstring>
 #include <stdexcept>
 #include <string_view>
 
@@ -6,7 +7,6 @@
 #include <lldb/API/SBError.h>
 #include <lldb/API/SBFileSpec.h>
 #include <lldb/API/SBModule.h>
-#include <lldb/API/SBProcess.h>
 #include <lldb/API/SBSymbol.h>
 #include <lldb/API/SBSymbolContext.h>
 #include <lldb/API/SBSymbolContextList.h>
@@ -72,11 +72,18 @@ class StructOffsets {
   lldb::SBType type_;
 };
 
-std::string libc_version(lldb::SBTarget& target, uint64_t address) {
-  char text[16] = {};
-  lldb::SBError error;
-  target.GetProcess().ReadMemory(address, text, sizeof text - 1, error);
-  return error.Success() ? std::string(text) : std::string();
+// __libc_version ("2.36") lives in libc's read-only data, which a gcore core leaves out:
+// SBTarget::ReadMemory takes it from the file when the process has no copy.
+std::string libc_version(lldb::SBTarget& target, lldb::SBModule& libc) {
+  lldb::SBSymbolContextList list = libc.FindSymbols("__libc_version");
+  for (uint32_t i = 0; i < list.GetSize(); ++i) {
+    char text[16] = {};
+    lldb::SBError error;
+    size_t n = target.ReadMemory(list.GetContextAtIndex(i).GetSymbol().GetStartAddress(), text,
+                                 sizeof text - 1, error);
+    if (n > 0) return std::string(text, strnlen(text, n));
+  }
+  return {};
 }
 
 }  // namespace
@@ -91,8 +98,7 @@ GlibcLayout load_glibc_layout(lldb::SBTarget& target) {
   layout.tcache_key_addr = symbol_address(target, libc, "tcache_key");
   if (!layout.main_arena || !layout.mp)
     StructOffsets::missing("the symbols main_arena and mp_");
-  if (uint64_t version = symbol_address(target, libc, "__libc_version"))
-    layout.version = libc_version(target, version);
+  layout.version = libc_version(target, libc);
 
   StructOffsets arena(libc, "malloc_state");
   layout.arena_size = arena.size();

@@ -60,6 +60,7 @@ struct ArenaCensus {
 struct MallinfoTotals {
   uint64_t arena = 0, ordblks = 0, smblks = 0, hblks = 0, hblkhd = 0, fsmblks = 0,
            uordblks = 0, fordblks = 0, keepcost = 0;
+  uint64_t usmblks = 0;  // always 0 since glibc 2.26 (no max_total_mem any more)
 };
 
 struct MallocHeap {

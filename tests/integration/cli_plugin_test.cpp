@@ -1,6 +1,8 @@
 // The two ways people run heapwalk: `plugin load` in a real lldb-16, and the heapwalk CLI.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -106,4 +108,21 @@ TEST_CASE("a core is checked against the executable's build-id", "[cli][core]") 
         std::string::npos);
   Output warned = run(fmt::format("{} --core {} {} partition", HEAPWALK_CLI_PATH, core, impostor));
   CHECK(warned.text.find("heapwalk: warning: core") != std::string::npos);
+}
+
+TEST_CASE("heapwalk CLI attaches with --pid, writes --out, and detaches", "[cli][live]") {
+  std::string dir = make_work_dir("attach");
+  pid_t pid = spawn_waiting_sim({"--threads", "1"}, dir);
+  std::string json = dir + "/partition.json";
+  Output attached = run(fmt::format("{} --pid {} partition --root sim --format json --out {}",
+                                    HEAPWALK_CLI_PATH, pid, json));
+  INFO(attached.text);
+  CHECK(attached.status == 0);
+  CHECK(attached.text.find("Wrote ") != std::string::npos);
+  auto truth = read_truth(dir + "/sim-truth.json");
+  auto report = read_truth(json);
+  CHECK(report.get<uint64_t>("count") == truth.get<uint64_t>("reachable_from_sim.count"));
+  CHECK(report.get<uint64_t>("size") == truth.get<uint64_t>("reachable_from_sim.bytes"));
+  CHECK(kill(pid, 0) == 0);  // detached, not killed
+  end_sim(pid);
 }

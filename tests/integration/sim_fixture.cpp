@@ -71,7 +71,7 @@ LiveSim::~LiveSim() {
   if (process.IsValid()) process.Kill();
 }
 
-std::string make_sim_core(const std::vector<std::string>& args, const std::string& dir) {
+pid_t spawn_waiting_sim(const std::vector<std::string>& args, const std::string& dir) {
   std::string truth = dir + "/sim-truth.json";
   std::string executable = sim_executable();
   pid_t pid = fork();
@@ -91,11 +91,20 @@ std::string make_sim_core(const std::vector<std::string>& args, const std::strin
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  return pid;
+}
+
+void end_sim(pid_t pid) {
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+}
+
+std::string make_sim_core(const std::vector<std::string>& args, const std::string& dir) {
+  pid_t pid = spawn_waiting_sim(args, dir);
   std::string core = dir + "/core";
   std::string command = fmt::format("gcore -o {} {} >{}/gcore.log 2>&1", core, pid, dir);
   int status = std::system(command.c_str());
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
+  end_sim(pid);
   core += fmt::format(".{}", pid);
   if (status != 0 || !fs::exists(core))
     throw std::runtime_error(fmt::format("gcore failed; see {}/gcore.log", dir));

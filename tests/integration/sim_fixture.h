@@ -2,6 +2,8 @@
 // to a core by gdb's gcore. Each comes with the ground truth the fixture wrote.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -43,6 +45,10 @@ struct CoreSim {
   boost::property_tree::ptree truth;
   explicit CoreSim(const std::vector<std::string>& args);
 };
+
+// Runs the fixture with `args` and --wait until it waits after ready(), in `dir`; its pid.
+pid_t spawn_waiting_sim(const std::vector<std::string>& args, const std::string& dir);
+void end_sim(pid_t pid);
 
 // Makes a core of the sim fixture; returns its path. Writes the truth into dir/sim-truth.json.
 std::string make_sim_core(const std::vector<std::string>& args, const std::string& dir);
