@@ -37,7 +37,11 @@ std::string quoted(const std::string& arg) {
   return out + "\"";
 }
 
-bool is_subcommand(const std::string& word) { return word == "partition" || word == "more"; }
+bool is_subcommand(const std::string& word) {
+  for (const char* name : {"partition", "more", "leaks", "summary", "arenas"})
+    if (word == name) return true;
+  return false;
+}
 
 }  // namespace
 

@@ -5,6 +5,7 @@
 
 #include <lldb/API/SBCommandInterpreter.h>
 
+#include "plugin/leaks_command.h"
 #include "plugin/more_command.h"
 #include "plugin/partition_command.h"
 
@@ -40,6 +41,7 @@ bool register_heap_commands(lldb::SBDebugger debugger, const std::string& core_p
       "in it. Start with 'heap partition --root <global>'.\n");
   add(heap, std::make_unique<PartitionCommand>(core_path));
   add(heap, std::make_unique<MoreCommand>());
+  add(heap, std::make_unique<LeaksCommand>(core_path));
   return true;
 }
 

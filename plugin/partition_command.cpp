@@ -1,30 +1,19 @@
 // heap partition: what the heap reachable from the roots is made of, by kind.
 #include "plugin/partition_command.h"
 
-#include <algorithm>
-#include <fstream>
-
 #include <fmt/format.h>
 #include <lldb/API/SBFrame.h>
 #include <lldb/API/SBThread.h>
 
 #include "plugin/paging.h"
 #include "plugin/report_render.h"
+#include "plugin/timings.h"
 #include "walker/reachable.h"
 #include "walker/roots.h"
 #include "walker/session.h"
 
 namespace heapwalk::plugin {
 
-namespace {
-// RssAnon of this process: what the analysis holds beyond mapped files such as the core.
-uint64_t anonymous_memory_kib() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("RssAnon:", 0) == 0) return std::stoull(line.substr(8));
-  return 0;
-}
-}  // namespace
 
 std::vector<OptionSpec> PartitionCommand::options() const {
   std::vector<OptionSpec> specs = {
@@ -75,20 +64,7 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
 
   for (const std::string& warning : session->heap().warnings)
     result.AppendWarning(warning.c_str());
-  if (options.has("timings")) {
-    std::string lines;
-    for (const walker::PhaseTiming& t : session->timings())
-      lines += fmt::format("heapwalk: {:<16} {:8.3f} s\n", t.phase, t.seconds);
-    uint64_t allocations = std::max<uint64_t>(session->heap().in_use.size(), 1);
-    uint64_t grown = (anonymous_memory_kib() - std::min(anon_before, anonymous_memory_kib())) * 1024;
-    lines += fmt::format("heapwalk: memory from {}\n", session->memory().source());
-    if (auto fetched = session->memory().fetch_stats(); fetched.bytes && fetched.seconds > 0)
-      lines += fmt::format("heapwalk: read {} MiB of target memory at {:.2f} GB/s\n",
-                           fetched.bytes >> 20, fetched.bytes / fetched.seconds / 1e9);
-    lines += fmt::format("heapwalk: anonymous memory +{} MiB ({} bytes per allocation, {} allocations)\n",
-                         grown >> 20, grown / allocations, allocations);
-    fmt::print(stderr, "{}", lines);
-  }
+  if (options.has("timings")) print_timings(*session, anon_before);
 
   if (format == "json") return emit(render_partition_json(*partition), options, result);
   if (format == "csv") return emit(render_partition_csv(*partition), options, result);

@@ -113,7 +113,9 @@ void TypeRegistry::add_member(lldb::SBType type, uint32_t offset, Layout& out) {
       if (element_size == 0) break;
       LayoutId element_id = intern(element);
       const Layout& element_layout = layout(element_id);
-      if (element_layout.opaque) out.opaque = true;
+      // A char array of pointer size or more may be raw storage (aligned_storage, buffers).
+      bool raw_storage = element_size == 1 && type.GetByteSize() >= 8;
+      if (element_layout.opaque || raw_storage) out.opaque = true;
       if (element_layout.has_edges())
         out.arrays.push_back(
             {offset, element_id, static_cast<uint32_t>(type.GetByteSize() / element_size)});

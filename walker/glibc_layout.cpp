@@ -40,6 +40,9 @@ class StructOffsets {
  public:
   StructOffsets(lldb::SBModule& libc, const char* name) : name_(name) {
     type_ = libc.FindFirstType(name);
+    // "_heap_info" is also reachable through its typedef "heap_info".
+    if ((!type_.IsValid() || type_.GetNumberOfFields() == 0) && name[0] == '_')
+      type_ = libc.FindFirstType(name + 1).GetCanonicalType();
     if (!type_.IsValid() || type_.GetNumberOfFields() == 0) missing(name);
   }
   uint32_t size() { return static_cast<uint32_t>(type_.GetByteSize()); }

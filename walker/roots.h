@@ -27,3 +27,34 @@ Root resolve_root(lldb::SBTarget& target, lldb::SBFrame frame, const std::string
 std::vector<Root> global_roots(lldb::SBTarget& target);
 
 }  // namespace heapwalk::walker
+
+namespace heapwalk::walker {
+
+class MemoryImage;
+struct GlibcLayout;
+
+// A range of memory scanned word by word for anything that points into an allocation.
+struct RootRange {
+  std::string label;  // "stack of thread #3", ".bss of libfoo.so", "TLS of thread #1"
+  uint64_t begin = 0, end = 0;
+};
+
+// A single value that may point into an allocation (a register).
+struct RootWord {
+  std::string label;  // "register rdi of thread #1"
+  uint64_t value = 0;
+};
+
+struct RootSet {
+  std::vector<Root> typed;
+  std::vector<RootRange> ranges;
+  std::vector<RootWord> words;
+};
+
+// Every root of the process: typed globals, typed in-scope locals of every frame of every
+// thread, each thread's registers and stack (from its stack pointer up), the main thread's
+// static TLS (other threads keep theirs at the top of their stack mapping), and the
+// .data/.bss of modules whose globals are not typed roots, less malloc's own state.
+RootSet all_roots(lldb::SBTarget& target, const MemoryImage& memory, const GlibcLayout& layout);
+
+}  // namespace heapwalk::walker

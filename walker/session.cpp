@@ -23,8 +23,8 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
   record("open memory", start);
   start = Clock::now();
   try {
-    GlibcLayout layout = load_glibc_layout(target_);
-    heap_ = enumerate_glibc_heap(*memory_, layout);
+    layout_ = load_glibc_layout(target_);
+    heap_ = enumerate_glibc_heap(*memory_, layout_);
   } catch (const std::runtime_error& e) {
     // A damaged core explains most other failures: say so first.
     if (memory_->problems().empty()) throw;

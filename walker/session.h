@@ -36,6 +36,7 @@ class Session {
   lldb::SBProcess& process() { return process_; }
   const MemoryImage& memory() const { return *memory_; }
   const MallocHeap& heap() const { return heap_; }
+  const GlibcLayout& glibc() const { return layout_; }
   typeinfo::TypeRegistry& types() { return types_; }
   typeinfo::DynamicTypes& dynamic() { return dynamic_; }
   KindTable& kinds() { return kinds_; }
@@ -50,6 +51,7 @@ class Session {
   lldb::SBTarget target_;
   lldb::SBProcess process_;
   std::unique_ptr<MemoryImage> memory_;
+  GlibcLayout layout_;
   MallocHeap heap_;
   typeinfo::TypeRegistry types_;
   typeinfo::DynamicTypes dynamic_;

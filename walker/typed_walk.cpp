@@ -84,17 +84,24 @@ void TypedWalk::follow(const Reach& reach) {
   push(at, layout, std::min(reach.count, fits));
 }
 
+void TypedWalk::follow_pointer(uint64_t address, LayoutId layout) {
+  Reach r = reach_to(address, layout, kNoKind);
+  r.priority = KindPriority::kPointer;
+  r.dynamic = true;
+  follow(r);
+}
+
 void TypedWalk::walk_object(uint64_t at, LayoutId id) {
   const Layout& layout = types_.layout(id);
   ++objects_walked_;
+  if (layout.opaque && untyped_sink_) untyped_sink_(at, at + layout.size);
   for (const typeinfo::PointerSlot& slot : layout.pointers) {
-    if (slot.pointee == kNoLayout) continue;
+    if (slot.pointee == kNoLayout) {
+      if (untyped_sink_) untyped_sink_(at + slot.offset, at + slot.offset + 8);
+      continue;
+    }
     uint64_t p = memory_.word(at + slot.offset);
-    if (p == 0) continue;
-    Reach r = reach_to(p, slot.pointee, kNoKind);
-    r.priority = KindPriority::kPointer;
-    r.dynamic = true;  // a Base* may point at a Derived, or into one
-    follow(r);
+    if (p != 0) follow_pointer(p, slot.pointee);  // a Base* may point at a Derived, or into one
   }
   for (const typeinfo::ArraySlot& slot : layout.arrays) push(at + slot.offset, slot.element, slot.count);
   for (const typeinfo::ContainerSlot& slot : layout.containers)

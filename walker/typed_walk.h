@@ -28,6 +28,14 @@ class TypedWalk {
   // Walks everything reachable from the roots. Returns false when interrupted.
   bool run(const std::function<bool()>& interrupted = {});
 
+  // Where the types cannot say what a word is (void* members, unions, raw char storage),
+  // the walk hands the bytes [begin, end) to this sink for a conservative scan. Unset: skipped.
+  using UntypedSink = std::function<void(uint64_t begin, uint64_t end)>;
+  void set_untyped_sink(UntypedSink sink) { untyped_sink_ = std::move(sink); }
+
+  // A typed pointer to `address` of (static) type `layout`, as if a walked object held it.
+  void follow_pointer(uint64_t address, typeinfo::LayoutId layout);
+
   // Per allocation: its kind, or kNoKind when the walk did not reach it.
   const std::vector<KindId>& kinds() const { return kind_; }
   uint64_t objects_walked() const { return objects_walked_; }
@@ -52,6 +60,7 @@ class TypedWalk {
   KindTable& kinds_;
   ContainerWalk containers_;
   ContainerWalk::Emit emit_;
+  UntypedSink untyped_sink_;
 
   std::vector<Work> stack_;
   std::vector<KindId> kind_;

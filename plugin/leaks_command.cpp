@@ -1,0 +1,111 @@
+#include "plugin/leaks_command.h"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "plugin/hex_preview.h"
+#include "plugin/paging.h"
+#include "plugin/report_render.h"
+#include "plugin/timings.h"
+#include "walker/leaks.h"
+#include "walker/reachability.h"
+#include "walker/roots.h"
+
+namespace heapwalk::plugin {
+
+namespace {
+constexpr size_t kPreviewBytes = 16;
+}  // namespace
+
+std::vector<OptionSpec> LeaksCommand::options() const {
+  std::vector<OptionSpec> specs = {
+      {"limit", 'l', "N", "Show the first N rows (default 10); 'heap more' shows the next N."},
+      {"show", 's', "N", "List up to N sample addresses of each shown row, with their first bytes."},
+      {"timings", 't', "", "Print the wall time of each phase on the error stream."},
+  };
+  for (OptionSpec& s : report_options()) specs.push_back(std::move(s));
+  return specs;
+}
+
+std::string LeaksCommand::syntax() const {
+  return "heap leaks [--show <N>] [--limit <N>] [--format text|json|csv] [--out <FILE>]";
+}
+
+std::string LeaksCommand::long_help() const {
+  return "Finds in-use allocations that no root reaches: not the typed globals, not the\n"
+         "locals, registers and stacks of any thread, not TLS, not the data of modules\n"
+         "without debug info, not even through words that merely look like pointers.\n"
+         "A direct leak is one no other leak points to (one per leaked cycle); an indirect\n"
+         "leak is reachable only from other leaks. Kinds come from vtables, from typed\n"
+         "pointers inside leaked objects, or are <untyped N bytes>. A stale copy of a\n"
+         "pointer in a register or a dead stack slot can hide a leak (see docs/leaks.md).\n\n";
+}
+
+void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
+                       lldb::SBCommandReturnObject& result) {
+  std::string format = report_format(options);
+  size_t limit = options.number("limit", 10);
+  size_t show = options.number("show", 0);
+  lldb::SBTarget target = debugger.GetSelectedTarget();
+  if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
+  uint64_t anon_before = anonymous_memory_kib();
+  auto session = walker::Session::current(target, core_path_);
+  lldb::SBCommandInterpreter interpreter = debugger.GetCommandInterpreter();
+  auto interrupted = [&] { return interpreter.WasInterrupted(); };
+
+  walker::RootSet roots = walker::all_roots(target, session->memory(), session->glibc());
+  auto reachability = walker::reach_all(*session, roots, interrupted);
+  if (!reachability) throw std::runtime_error("interrupted");
+  auto leaks = walker::find_leaks(*session, *reachability, interrupted);
+  if (!leaks) throw std::runtime_error("interrupted");
+  for (const std::string& warning : session->heap().warnings) result.AppendWarning(warning.c_str());
+  if (options.has("timings")) print_timings(*session, anon_before);
+
+  const walker::AllocationTable& table = session->heap().in_use;
+  walker::Partition partition = leaks->partition(session->kinds(), table);
+  // Sample addresses per kind, lowest first.
+  std::map<std::string, std::vector<uint64_t>> samples;
+  if (show)
+    for (const walker::Leak& leak : leaks->leaks) {
+      auto& list = samples[session->kinds().name(leak.kind)];
+      if (list.size() < show) list.push_back(table.address(leak.node));
+    }
+
+  if (format == "json") {
+    JsonMembers extra = {{"direct", std::to_string(leaks->direct)},
+                         {"indirect", std::to_string(leaks->indirect)}};
+    if (show) {
+      std::string list;
+      for (const auto& [kind, addresses] : samples) {
+        std::string items;
+        for (uint64_t a : addresses) items += fmt::format("{}\"0x{:x}\"", items.empty() ? "" : ", ", a);
+        list += fmt::format("{}{}: [{}]", list.empty() ? "" : ", ", json_string(kind), items);
+      }
+      extra.push_back({"samples", "{" + list + "}"});
+    }
+    return emit(render_partition_json(partition, extra), options, result);
+  }
+  if (format == "csv") return emit(render_partition_csv(partition), options, result);
+
+  std::string text = render_partition_text(partition, 0, limit);
+  text += fmt::format("{} leaks: {} direct, {} indirect.\n", leaks->leaks.size(), leaks->direct,
+                      leaks->indirect);
+  size_t shown_rows = partition_page_end(partition, 0, limit);
+  for (size_t row = 0; show && row < shown_rows; ++row) {
+    const std::string& kind = partition.rows[row].kind;
+    text += fmt::format("{:>6} {}:\n", row, kind);
+    for (uint64_t address : samples[kind]) {
+      auto node = table.find(address);
+      uint8_t bytes[kPreviewBytes] = {};
+      size_t n = std::min<uint64_t>(kPreviewBytes, table.usable_size(*node));
+      session->memory().read(address, bytes, n);
+      text += fmt::format("         0x{:x} {:>8} bytes  {}\n", address, table.usable_size(*node),
+                          hex_preview({bytes, n}));
+    }
+  }
+  emit(text, options, result);
+  remember_page(debugger.GetID(), Page{std::move(partition), shown_rows, limit});
+}
+
+}  // namespace heapwalk::plugin
