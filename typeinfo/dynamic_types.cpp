@@ -1,9 +1,11 @@
 #include "typeinfo/dynamic_types.h"
 
+#include <algorithm>
 #include <string_view>
 
 #include <lldb/API/SBAddress.h>
 #include <lldb/API/SBCompileUnit.h>
+#include <lldb/API/SBModule.h>
 #include <lldb/API/SBSymbol.h>
 #include <lldb/API/SBTypeEnumMember.h>
 
@@ -17,15 +19,37 @@ const DynamicType* DynamicTypes::resolve(uint64_t vptr) {
   return it->second ? &*it->second : nullptr;
 }
 
+const std::string* DynamicTypes::vtable_containing(uint64_t address) {
+  if (!vtables_indexed_) {
+    vtables_indexed_ = true;
+    constexpr std::string_view kPrefix = "vtable for ";
+    lldb::SBTarget& target = registry_.target();
+    for (uint32_t m = 0; m < target.GetNumModules(); ++m) {
+      lldb::SBModule module = target.GetModuleAtIndex(m);
+      for (size_t i = 0; i < module.GetNumSymbols(); ++i) {
+        lldb::SBSymbol symbol = module.GetSymbolAtIndex(i);
+        const char* name = symbol.GetName();
+        if (!name || !std::string_view(name).starts_with(kPrefix)) continue;
+        uint64_t start = symbol.GetStartAddress().GetLoadAddress(target);
+        uint64_t end = symbol.GetEndAddress().GetLoadAddress(target);
+        if (start == LLDB_INVALID_ADDRESS || end == LLDB_INVALID_ADDRESS || end <= start) continue;
+        vtables_.push_back({start, end, std::string(name + kPrefix.size())});
+      }
+    }
+    std::sort(vtables_.begin(), vtables_.end(),
+              [](const VtableSymbol& a, const VtableSymbol& b) { return a.start < b.start; });
+  }
+  auto it = std::upper_bound(vtables_.begin(), vtables_.end(), address,
+                             [](uint64_t a, const VtableSymbol& v) { return a < v.start; });
+  if (it == vtables_.begin()) return nullptr;
+  --it;
+  return address < it->end ? &it->class_name : nullptr;
+}
+
 std::optional<DynamicType> DynamicTypes::lookup(uint64_t vptr) {
-  lldb::SBTarget& target = registry_.target();
-  lldb::SBSymbol symbol = target.ResolveLoadAddress(vptr).GetSymbol();
-  if (!symbol.IsValid() || !symbol.GetName()) return std::nullopt;
-  constexpr std::string_view kPrefix = "vtable for ";
-  std::string_view demangled = symbol.GetName();
-  if (!demangled.starts_with(kPrefix)) return std::nullopt;
-  std::string class_name(demangled.substr(kPrefix.size()));
-  lldb::SBType type = find_class(class_name, vptr);
+  const std::string* class_name = vtable_containing(vptr);
+  if (!class_name) return std::nullopt;
+  lldb::SBType type = find_class(*class_name, vptr);
   if (!type.IsValid()) return std::nullopt;
   auto offset_to_top = read_(vptr - 16);
   if (!offset_to_top) return std::nullopt;

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "typeinfo/type_registry.h"
 
@@ -30,6 +32,16 @@ class DynamicTypes {
  private:
   std::optional<DynamicType> lookup(uint64_t vptr);
   lldb::SBType find_class(const std::string& name, uint64_t vptr);
+  const std::string* vtable_containing(uint64_t address);
+
+  // Every "vtable for X" symbol of every module, by load address. SBTarget::ResolveLoadAddress
+  // does not always find data symbols (seen with LLDB 16 on .data.rel.ro), so we index them.
+  struct VtableSymbol {
+    uint64_t start, end;
+    std::string class_name;
+  };
+  std::vector<VtableSymbol> vtables_;
+  bool vtables_indexed_ = false;
 
   TypeRegistry& registry_;
   ReadWord read_;

@@ -20,6 +20,8 @@ namespace {
 // Bounds for linked structures read from a possibly corrupt target.
 constexpr int kMaxArenas = 4096;
 constexpr uint64_t kMaxFastbinChunks = uint64_t{1} << 26;
+constexpr uint64_t kMaxBinChunks = uint64_t{1} << 26;
+constexpr uint32_t kFirstLargeBin = 64;  // NSMALLBINS: bins 2..63 are small, 64..126 large
 
 class ArenaWalk {
  public:
@@ -60,6 +62,7 @@ class ArenaWalk {
     census.top_chunk = memory_.word(address + layout_.arena_top);
     census.top_size = chunk_size(memory_.word(census.top_chunk + kSizeSz));
     collect_fastbins(address, census);
+    collect_bins(address, census);
 
     if (main) {
       uint64_t sbrk_base = memory_.word(layout_.mp + layout_.mp_sbrk_base);
@@ -92,7 +95,38 @@ class ArenaWalk {
     uint64_t accounted = census.in_use_bytes + census.bin_free_bytes + census.fast_free_bytes +
                          census.top_size;
     census.overhead_bytes = census.system_mem > accounted ? census.system_mem - accounted : 0;
+    uint64_t listed = census.unsorted_bytes + census.small_bytes + census.large_bytes;
+    if (listed != census.bin_free_bytes)
+      warn(fmt::format("arena 0x{:x}: its bin lists hold {} bytes but its heaps {} free bytes",
+                       address, listed, census.bin_free_bytes));
     heap_.arenas.push_back(std::move(census));
+  }
+
+  // The arena's doubly linked bins: bin_at(i) is a fake chunk whose fd/bk are bins[2(i-1)] and
+  // bins[2(i-1)+1], so it starts 16 bytes before them; each list ends back at bin_at(i).
+  void collect_bins(uint64_t arena, ArenaCensus& census) {
+    for (uint32_t i = 1; i < layout_.nbins; ++i) {
+      uint64_t bin = arena + layout_.arena_bins + 16 * (i - 1) - kChunkHeader;
+      uint64_t p = memory_.word(bin + kChunkHeader);
+      uint64_t chunks = 0, bytes = 0;
+      for (uint64_t n = 0; p != bin; ++n) {
+        if (p == 0 || (p & kAlignMask) || n >= kMaxBinChunks) {
+          warn(fmt::format("bin {} of arena 0x{:x}: broken list at 0x{:x}", i, arena, p));
+          break;
+        }
+        uint64_t size = chunk_size(memory_.word(p + kSizeSz));
+        chunks += 1;
+        bytes += size;
+        census.largest_free = std::max(census.largest_free, size);
+        p = memory_.word(p + kChunkHeader);
+      }
+      uint64_t& kind_chunks = i == 1 ? census.unsorted_chunks
+                              : i < kFirstLargeBin ? census.small_chunks : census.large_chunks;
+      uint64_t& kind_bytes = i == 1 ? census.unsorted_bytes
+                             : i < kFirstLargeBin ? census.small_bytes : census.large_bytes;
+      kind_chunks += chunks;
+      kind_bytes += bytes;
+    }
   }
 
   void collect_fastbins(uint64_t arena, ArenaCensus& census) {
@@ -108,7 +142,9 @@ class ArenaWalk {
           break;
         }
         census.fast_free_chunks += 1;
-        census.fast_free_bytes += chunk_size(memory_.word(p + kSizeSz));
+        uint64_t size = chunk_size(memory_.word(p + kSizeSz));
+        census.fast_free_bytes += size;
+        census.largest_free = std::max(census.largest_free, size);
         p = reveal(p + kChunkHeader, memory_.word(p + kChunkHeader));
       }
     }
@@ -175,17 +211,29 @@ MallocHeap enumerate_glibc_heap(const MemoryImage& memory, const GlibcLayout& la
   walk.run();
 
   // Chunks in tcaches are free, though their neighbours say they are in use.
-  std::vector<uint64_t> cached = tcache_chunks(memory, layout, walk.tcache_candidates());
   std::vector<uint64_t> cached_users;
-  for (uint64_t chunk : cached) {
-    uint64_t size = chunk_size(memory.word(chunk + kSizeSz));
-    if (ArenaCensus* arena = arena_holding(heap, chunk)) {
-      arena->in_use_chunks -= 1;
-      arena->in_use_bytes -= size;
-      arena->tcache_chunks += 1;
-      arena->tcache_bytes += size;
+  std::unordered_set<uint64_t> cached_once;  // two candidates never share a chunk; be sure
+  for (const FoundTcache& found : find_tcaches(memory, layout, walk.tcache_candidates())) {
+    TcacheCensus t;
+    t.address = user_of(found.chunk);
+    if (const ArenaCensus* owner = arena_holding(heap, found.chunk)) t.arena = owner->address;
+    for (size_t bin = 0; bin < found.counts.size(); ++bin)
+      if (found.counts[bin]) t.bins.push_back({kMinSize + 16 * bin, found.counts[bin]});
+    for (uint64_t chunk : found.chunks) {
+      if (!cached_once.insert(chunk).second) continue;
+      uint64_t size = chunk_size(memory.word(chunk + kSizeSz));
+      t.chunks += 1;
+      t.bytes += size;
+      if (ArenaCensus* arena = arena_holding(heap, chunk)) {
+        arena->in_use_chunks -= 1;
+        arena->in_use_bytes -= size;
+        arena->tcache_chunks += 1;
+        arena->tcache_bytes += size;
+        arena->largest_free = std::max(arena->largest_free, size);
+      }
+      cached_users.push_back(user_of(chunk));
     }
-    cached_users.push_back(user_of(chunk));
+    heap.tcaches.push_back(std::move(t));
   }
   heap.in_use.remove(cached_users);
 

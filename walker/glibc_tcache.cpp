@@ -67,13 +67,29 @@ bool validate(const MemoryImage& memory, uint64_t chunk, uint64_t key, uint64_t 
 
 }  // namespace
 
-std::vector<uint64_t> tcache_chunks(const MemoryImage& memory, const GlibcLayout& layout,
-                                    const std::vector<uint64_t>& candidates) {
+std::vector<FoundTcache> find_tcaches(const MemoryImage& memory, const GlibcLayout& layout,
+                                      const std::vector<uint64_t>& candidates) {
   uint64_t key = layout.tcache_key_addr ? memory.word(layout.tcache_key_addr) : 0;
   uint64_t max_count = memory.word(layout.mp + layout.mp_tcache_count);
   if (max_count == 0 || max_count > 65535) max_count = 65535;
+  std::vector<FoundTcache> tcaches;
+  for (uint64_t chunk : candidates) {
+    FoundTcache t;
+    t.chunk = chunk;
+    if (!validate(memory, chunk, key, max_count, t.chunks)) continue;
+    memory.read(user_of(chunk), t.counts.data(), sizeof t.counts);
+    tcaches.push_back(std::move(t));
+  }
+  std::sort(tcaches.begin(), tcaches.end(),
+            [](const FoundTcache& a, const FoundTcache& b) { return a.chunk < b.chunk; });
+  return tcaches;
+}
+
+std::vector<uint64_t> tcache_chunks(const MemoryImage& memory, const GlibcLayout& layout,
+                                    const std::vector<uint64_t>& candidates) {
   std::vector<uint64_t> found;
-  for (uint64_t chunk : candidates) validate(memory, chunk, key, max_count, found);
+  for (const FoundTcache& t : find_tcaches(memory, layout, candidates))
+    found.insert(found.end(), t.chunks.begin(), t.chunks.end());
   // Two candidates never share a chunk in a real heap; keep each once regardless.
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());

@@ -1,6 +1,7 @@
 // Chunks held in per-thread caches (tcache): free, though their neighbours say "in use".
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -16,5 +17,15 @@ inline constexpr uint64_t kTcacheStructChunkSize = 0x290;
 // tcache_perthread_struct's size; those whose every bin is a consistent list are tcaches.
 std::vector<uint64_t> tcache_chunks(const MemoryImage& memory, const GlibcLayout& layout,
                                     const std::vector<uint64_t>& candidates);
+
+// One candidate that is a consistent tcache: its chunk, its counts[], and its cached chunks in
+// bin order. An all-zero candidate passes (an empty tcache, or a zeroed 640-byte block).
+struct FoundTcache {
+  uint64_t chunk = 0;
+  std::array<uint16_t, 64> counts{};
+  std::vector<uint64_t> chunks;
+};
+std::vector<FoundTcache> find_tcaches(const MemoryImage& memory, const GlibcLayout& layout,
+                                      const std::vector<uint64_t>& candidates);
 
 }  // namespace heapwalk::walker

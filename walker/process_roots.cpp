@@ -9,6 +9,9 @@
 #include <lldb/API/SBModule.h>
 #include <lldb/API/SBProcess.h>
 #include <lldb/API/SBSection.h>
+#include <lldb/API/SBSymbol.h>
+#include <lldb/API/SBSymbolContext.h>
+#include <lldb/API/SBSymbolContextList.h>
 #include <lldb/API/SBThread.h>
 #include <lldb/API/SBValue.h>
 #include <lldb/API/SBValueList.h>
@@ -16,6 +19,7 @@
 #include "walker/malloc_heap.h"
 #include "walker/memory_image.h"
 #include "walker/roots.h"
+#include "typeinfo/member_lookup.h"
 
 namespace heapwalk::walker {
 namespace {
@@ -74,13 +78,23 @@ void thread_roots(lldb::SBThread thread, const MemoryImage& memory, RootSet& roo
   }
 }
 
+// A field of one of ld.so's globals, read from our memory image at the symbol's address: when
+// a second target shares the module, LLDB 16 may give its SBValue no load address at all.
+uint64_t loader_field(lldb::SBTarget& target, const MemoryImage& memory, const char* global,
+                      const char* field) {
+  lldb::SBSymbolContextList symbols = target.FindSymbols(global);
+  uint64_t address = LLDB_INVALID_ADDRESS;
+  for (uint32_t i = 0; i < symbols.GetSize() && address == LLDB_INVALID_ADDRESS; ++i)
+    address = symbols.GetContextAtIndex(i).GetSymbol().GetStartAddress().GetLoadAddress(target);
+  auto member = typeinfo::find_member(target.FindFirstGlobalVariable(global).GetType(), field);
+  if (address == LLDB_INVALID_ADDRESS || !member) return 0;
+  return memory.word(address + member->offset);
+}
+
 // The main thread's static TLS blocks, found through ld.so's initial dtv.
 void main_thread_tls(lldb::SBTarget& target, const MemoryImage& memory, RootSet& roots) {
-  lldb::SBValue rtld = target.FindFirstGlobalVariable("_rtld_global");
-  lldb::SBValue rtld_ro = target.FindFirstGlobalVariable("_rtld_global_ro");
-  uint64_t dtv = rtld.GetChildMemberWithName("_dl_initial_dtv").GetValueAsUnsigned();
-  uint64_t static_size =
-      rtld_ro.GetChildMemberWithName("_dl_tls_static_size").GetValueAsUnsigned();
+  uint64_t dtv = loader_field(target, memory, "_rtld_global", "_dl_initial_dtv");
+  uint64_t static_size = loader_field(target, memory, "_rtld_global_ro", "_dl_tls_static_size");
   if (!dtv || !static_size) return;
   uint64_t entries = memory.word(dtv - 16);  // dtv[-1].counter: slots allocated
   uint64_t lowest = UINT64_MAX;

@@ -1,6 +1,6 @@
 #include "walker/session.h"
 
-#include <map>
+#include <vector>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -23,7 +23,8 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
   record("open memory", start);
   start = Clock::now();
   try {
-    layout_ = load_glibc_layout(target_);
+    // libc's debug info, else the built-in layout for its version (main_arena, mp_ scanned for).
+    layout_ = load_glibc_layout(target_, *memory_);
     heap_ = enumerate_glibc_heap(*memory_, layout_);
   } catch (const std::runtime_error& e) {
     // A damaged core explains most other failures: say so first.
@@ -50,20 +51,27 @@ void Session::record(std::string phase, Clock::time_point since) {
 }
 
 std::shared_ptr<Session> Session::current(lldb::SBTarget target, const std::string& core_path) {
+  struct Entry {
+    lldb::SBTarget target;
+    uint32_t process_id, stop_id;
+    std::shared_ptr<Session> session;
+  };
   static std::mutex mutex;
-  // Per process (LLDB's unique id): the stop id the session was built at, and the session.
   // Never destroyed: at exit LLDB is gone before static destructors run, and the sessions hold
-  // SB objects.
-  static auto& cache = *new std::map<uint32_t, std::pair<uint32_t, std::shared_ptr<Session>>>;
+  // SB objects. Keyed by target and process as well as the stop: process ids restart with each
+  // debugger, so two debuggers in one program can show the same id and stop id.
+  static auto& cache = *new std::vector<Entry>;
   lldb::SBProcess process = target.GetProcess();
   if (!process.IsValid())
     throw std::runtime_error("no process: run the program to a breakpoint, attach, or load a core");
   std::lock_guard lock(mutex);
-  auto it = cache.find(process.GetUniqueID());
-  if (it != cache.end() && it->second.first == process.GetStopID()) return it->second.second;
+  for (Entry& e : cache)
+    if (e.target == target && e.process_id == process.GetUniqueID() &&
+        e.stop_id == process.GetStopID())
+      return e.session;
   auto session = std::make_shared<Session>(target, core_path);
-  if (cache.size() >= 4) cache.clear();  // sessions of old processes hold their memory images
-  cache[process.GetUniqueID()] = {process.GetStopID(), session};
+  if (cache.size() >= 4) cache.erase(cache.begin());  // old sessions hold memory images
+  cache.push_back({target, process.GetUniqueID(), process.GetStopID(), session});
   return session;
 }
 

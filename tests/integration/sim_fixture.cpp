@@ -20,6 +20,7 @@ namespace heapwalk::test {
 namespace fs = std::filesystem;
 
 std::string sim_executable() { return HEAPWALK_FIXTURE_DIR "/heapwalk_fixture_sim"; }
+std::string leaky_executable() { return HEAPWALK_LEAKY_FIXTURE; }
 
 std::string make_work_dir(const std::string& tag) {
   std::string pattern = (fs::temp_directory_path() / ("heapwalk-" + tag + "-XXXXXX")).string();
@@ -51,8 +52,9 @@ std::string Debugger::run(const std::string& command, bool* ok, std::string* err
   return result.GetOutput() ? result.GetOutput() : "";
 }
 
-LiveSim::LiveSim(const std::vector<std::string>& args) : dir(make_work_dir("live")) {
-  target = dbg.debugger.CreateTarget(sim_executable().c_str());
+LiveSim::LiveSim(const std::vector<std::string>& args, const FixtureProgram& program)
+    : dir(make_work_dir("live")) {
+  target = dbg.debugger.CreateTarget(program.executable.c_str());
   target.BreakpointCreateByName("ready");
   std::vector<const char*> argv;
   for (const std::string& a : args) argv.push_back(a.c_str());
@@ -64,16 +66,17 @@ LiveSim::LiveSim(const std::vector<std::string>& args) : dir(make_work_dir("live
   if (!process.IsValid() || process.GetState() != lldb::eStateStopped)
     throw std::runtime_error(fmt::format("fixture did not stop at ready(): {}",
                                          error.GetCString() ? error.GetCString() : "?"));
-  truth = read_truth(dir + "/sim-truth.json");
+  truth = read_truth(dir + "/" + program.truth_file);
 }
 
 LiveSim::~LiveSim() {
   if (process.IsValid()) process.Kill();
 }
 
-pid_t spawn_waiting_sim(const std::vector<std::string>& args, const std::string& dir) {
-  std::string truth = dir + "/sim-truth.json";
-  std::string executable = sim_executable();
+pid_t spawn_waiting_sim(const std::vector<std::string>& args, const std::string& dir,
+                        const FixtureProgram& program) {
+  std::string truth = dir + "/" + program.truth_file;
+  std::string executable = program.executable;
   pid_t pid = fork();
   if (pid == 0) {
     if (chdir(dir.c_str()) != 0) _exit(127);
@@ -99,8 +102,9 @@ void end_sim(pid_t pid) {
   waitpid(pid, nullptr, 0);
 }
 
-std::string make_sim_core(const std::vector<std::string>& args, const std::string& dir) {
-  pid_t pid = spawn_waiting_sim(args, dir);
+std::string make_sim_core(const std::vector<std::string>& args, const std::string& dir,
+                          const FixtureProgram& program) {
+  pid_t pid = spawn_waiting_sim(args, dir, program);
   std::string core = dir + "/core";
   std::string command = fmt::format("gcore -o {} {} >{}/gcore.log 2>&1", core, pid, dir);
   int status = std::system(command.c_str());
@@ -111,10 +115,11 @@ std::string make_sim_core(const std::vector<std::string>& args, const std::strin
   return core;
 }
 
-CoreSim::CoreSim(const std::vector<std::string>& args) : dir(make_work_dir("core")) {
-  core_path = make_sim_core(args, dir);
-  truth = read_truth(dir + "/sim-truth.json");
-  target = dbg.debugger.CreateTarget(sim_executable().c_str());
+CoreSim::CoreSim(const std::vector<std::string>& args, const FixtureProgram& program)
+    : dir(make_work_dir("core")) {
+  core_path = make_sim_core(args, dir, program);
+  truth = read_truth(dir + "/" + program.truth_file);
+  target = dbg.debugger.CreateTarget(program.executable.c_str());
   lldb::SBError error;
   lldb::SBProcess process = target.LoadCore(core_path.c_str(), error);
   if (!process.IsValid()) throw std::runtime_error("lldb could not load the core " + core_path);

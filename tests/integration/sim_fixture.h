@@ -13,6 +13,7 @@
 namespace heapwalk::test {
 
 std::string sim_executable();
+std::string leaky_executable();
 // A fresh directory under the system's temp dir, removed by nobody: tests may inspect it.
 std::string make_work_dir(const std::string& tag);
 boost::property_tree::ptree read_truth(const std::string& path);
@@ -26,6 +27,13 @@ struct Debugger {
   std::string run(const std::string& command, bool* ok = nullptr, std::string* error = nullptr);
 };
 
+// A fixture program and the name of the ground truth it writes in its working directory.
+struct FixtureProgram {
+  std::string executable = sim_executable();
+  std::string truth_file = "sim-truth.json";
+};
+inline FixtureProgram leaky_fixture() { return {leaky_executable(), "leaky-truth.json"}; }
+
 // The fixture launched with `args` and stopped at ready(); killed on destruction.
 struct LiveSim {
   Debugger dbg;
@@ -33,7 +41,7 @@ struct LiveSim {
   lldb::SBProcess process;
   std::string dir;
   boost::property_tree::ptree truth;
-  explicit LiveSim(const std::vector<std::string>& args);
+  explicit LiveSim(const std::vector<std::string>& args, const FixtureProgram& program = {});
   ~LiveSim();
 };
 
@@ -43,14 +51,16 @@ struct CoreSim {
   lldb::SBTarget target;
   std::string dir, core_path;
   boost::property_tree::ptree truth;
-  explicit CoreSim(const std::vector<std::string>& args);
+  explicit CoreSim(const std::vector<std::string>& args, const FixtureProgram& program = {});
 };
 
 // Runs the fixture with `args` and --wait until it waits after ready(), in `dir`; its pid.
-pid_t spawn_waiting_sim(const std::vector<std::string>& args, const std::string& dir);
+pid_t spawn_waiting_sim(const std::vector<std::string>& args, const std::string& dir,
+                        const FixtureProgram& program = {});
 void end_sim(pid_t pid);
 
 // Makes a core of the sim fixture; returns its path. Writes the truth into dir/sim-truth.json.
-std::string make_sim_core(const std::vector<std::string>& args, const std::string& dir);
+std::string make_sim_core(const std::vector<std::string>& args, const std::string& dir,
+                          const FixtureProgram& program = {});
 
 }  // namespace heapwalk::test
