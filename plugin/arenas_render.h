@@ -28,7 +28,7 @@ walker::ArenaCensus sum_arenas(const walker::MallocHeap& heap);
 
 // The thread whose `tcache` variable points at a tcache_perthread_struct.
 struct TcacheThread {
-  uint32_t index = 0;  // LLDB's thread index (thread #N)
+  uint32_t index = 0;  // LLDB's thread index (thread #N); 0 when LLDB does not list the thread
   uint64_t tid = 0;    // the kernel's thread id
 };
 

@@ -5,9 +5,11 @@
 
 #include <lldb/API/SBCommandInterpreter.h>
 
+#include "plugin/arenas_command.h"
 #include "plugin/leaks_command.h"
 #include "plugin/more_command.h"
 #include "plugin/partition_command.h"
+#include "plugin/summary_command.h"
 
 namespace heapwalk::plugin {
 namespace {
@@ -42,6 +44,8 @@ bool register_heap_commands(lldb::SBDebugger debugger, const std::string& core_p
   add(heap, std::make_unique<PartitionCommand>(core_path));
   add(heap, std::make_unique<MoreCommand>());
   add(heap, std::make_unique<LeaksCommand>(core_path));
+  add(heap, std::make_unique<SummaryCommand>(core_path));
+  add(heap, std::make_unique<ArenasCommand>(core_path));
   return true;
 }
 

@@ -27,6 +27,8 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
     case ContainerKind::kVector:
     case ContainerKind::kUniqueArray:
       n.buffer = kinds_.intern(element + "[]");
+      if (c.element != typeinfo::kNoLayout && types_.layout(c.element).scalar)
+        kinds_.mark_scalar_array(n.buffer);
       break;
     case ContainerKind::kBitVector:
       n.buffer = kinds_.intern("std::vector<bool> words");

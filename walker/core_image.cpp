@@ -58,6 +58,7 @@ class CoreImage final : public MemoryImage {
   }
 
   std::string source() const override { return fmt::format("core file {}", path_); }
+  std::string core_path() const override { return path_; }
 
  private:
   void parse() {

@@ -21,4 +21,9 @@ inline uint64_t reveal(uint64_t field_address, uint64_t stored) {
   return (field_address >> 12) ^ stored;
 }
 
+// A fastbin or tcache `next` pointer, decoded when the glibc version safe-links (2.32+).
+inline uint64_t next_in_list(uint64_t field_address, uint64_t stored, bool safe_linking) {
+  return safe_linking ? reveal(field_address, stored) : stored;
+}
+
 }  // namespace heapwalk::walker::glibc

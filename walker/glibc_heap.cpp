@@ -27,7 +27,8 @@ class ArenaWalk {
  public:
   ArenaWalk(const MemoryImage& memory, const GlibcLayout& layout, MallocHeap& heap)
       : memory_(memory), layout_(layout), heap_(heap) {
-    uint64_t hp = memory.word(layout.mp + layout.mp_hp_pagesize);
+    // Before 2.35 malloc_par has no hp_pagesize (the layout says offset 0 then).
+    uint64_t hp = layout.mp_hp_pagesize ? memory.word(layout.mp + layout.mp_hp_pagesize) : 0;
     heap_max_ = hp ? 4 * hp : layout.heap_max_size;
   }
 
@@ -145,7 +146,7 @@ class ArenaWalk {
         uint64_t size = chunk_size(memory_.word(p + kSizeSz));
         census.fast_free_bytes += size;
         census.largest_free = std::max(census.largest_free, size);
-        p = reveal(p + kChunkHeader, memory_.word(p + kChunkHeader));
+        p = next_in_list(p + kChunkHeader, memory_.word(p + kChunkHeader), layout_.safe_linking);
       }
     }
   }

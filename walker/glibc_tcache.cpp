@@ -30,7 +30,7 @@ static_assert(sizeof(TcacheStruct) == 640);
 
 // The chunks of one candidate, or false when it is not a consistent tcache.
 bool validate(const MemoryImage& memory, uint64_t chunk, uint64_t key, uint64_t max_count,
-              std::vector<uint64_t>& found) {
+              bool safe_linking, std::vector<uint64_t>& found) {
   TcacheStruct t;
   if (!memory.read(user_of(chunk), &t, sizeof t)) return false;
   size_t first = found.size();
@@ -53,7 +53,7 @@ bool validate(const MemoryImage& memory, uint64_t chunk, uint64_t key, uint64_t 
         return false;
       }
       found.push_back(chunk_of(entry));
-      entry = reveal(entry, next);
+      entry = next_in_list(entry, next, safe_linking);
     }
     if (entry != 0) {  // the list is longer than its count says
       found.resize(first);
@@ -76,7 +76,7 @@ std::vector<FoundTcache> find_tcaches(const MemoryImage& memory, const GlibcLayo
   for (uint64_t chunk : candidates) {
     FoundTcache t;
     t.chunk = chunk;
-    if (!validate(memory, chunk, key, max_count, t.chunks)) continue;
+    if (!validate(memory, chunk, key, max_count, layout.safe_linking, t.chunks)) continue;
     memory.read(user_of(chunk), t.counts.data(), sizeof t.counts);
     tcaches.push_back(std::move(t));
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,8 +26,16 @@ class KindTable {
   const std::string& name(KindId id) const { return names_[id]; }
   size_t size() const { return names_.size(); }
 
+  // Buffers of an arithmetic element type ("weights and activities"), for the ledger.
+  void mark_scalar_array(KindId id) {
+    if (scalar_.size() <= id) scalar_.resize(id + 1, 0);
+    scalar_[id] = 1;
+  }
+  bool scalar_array(KindId id) const { return id < scalar_.size() && scalar_[id]; }
+
  private:
   std::vector<std::string> names_;
+  std::vector<uint8_t> scalar_;
   std::unordered_map<std::string, KindId> ids_;
 };
 

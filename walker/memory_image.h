@@ -44,6 +44,8 @@ class MemoryImage {
 
   // How the bytes are fetched ("core file", "/proc/PID/mem", "SBProcess::ReadMemory").
   virtual std::string source() const = 0;
+  // The core file the image maps; empty for a live process.
+  virtual std::string core_path() const { return {}; }
 
   // Bytes copied from a live target so far and the time it took (zero for a mapped core).
   struct FetchStats {

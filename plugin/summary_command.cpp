@@ -1,0 +1,43 @@
+#include "plugin/summary_command.h"
+
+#include "plugin/ledger_render.h"
+#include "walker/ledger.h"
+#include "walker/mappings.h"
+
+namespace heapwalk::plugin {
+
+std::string SummaryCommand::long_help() const {
+  return "The native counterpart of Topographica's allsizes_mb: one line comparing the\n"
+         "process's resident size with where its mapped memory goes, then a ledger in which\n"
+         "every byte falls into exactly one bucket: file-backed code and libraries, thread\n"
+         "stacks, malloc'd objects reachable with a type, scalar arrays (buffers of numbers:\n"
+         "the weights and activities), memory reachable only conservatively, leaks, free\n"
+         "memory malloc keeps (bins, fastbins, tcache; top chunks), malloc's overhead, and\n"
+         "other anonymous memory. The [malloc] rows sum exactly to the arenas' system\n"
+         "memory plus the mmapped chunks. See docs/ledger.md.\n\n";
+}
+
+void SummaryCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
+                         lldb::SBCommandReturnObject& result) {
+  std::string format = report_format(options);
+  lldb::SBTarget target = debugger.GetSelectedTarget();
+  if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
+  auto session = walker::Session::current(target, core_path_);
+  lldb::SBCommandInterpreter interpreter = debugger.GetCommandInterpreter();
+  auto interrupted = [&] { return interpreter.WasInterrupted(); };
+
+  walker::RootSet roots = walker::all_roots(target, session->memory(), session->glibc());
+  auto reachability = walker::reach_all(*session, roots, interrupted);
+  if (!reachability) throw std::runtime_error("interrupted");
+  auto leaks = walker::find_leaks(*session, *reachability, interrupted);
+  if (!leaks) throw std::runtime_error("interrupted");
+  walker::ProcessMappings mappings = walker::process_mappings(session->process(), session->memory());
+  walker::Ledger ledger = walker::build_ledger(*session, *reachability, *leaks, mappings);
+  for (const std::string& warning : session->heap().warnings) result.AppendWarning(warning.c_str());
+
+  if (format == "json") return emit(render_ledger_json(ledger), options, result);
+  if (format == "csv") return emit(render_ledger_csv(ledger), options, result);
+  emit(render_ledger_text(ledger), options, result);
+}
+
+}  // namespace heapwalk::plugin
