@@ -82,6 +82,7 @@ void check_arenas(const ptree& report, const ptree& truth, uint64_t pid) {
   CHECK(report.get<uint64_t>("totals.arenas") == threads + 1);
 
   // Every arena has a tcache; each tcache holds what its arena's tcache row says it holds.
+  INFO(report.get<std::string>("threads_unknown_reason", ""));
   CHECK(report.get<bool>("threads_attributed"));
   std::set<std::string> tcache_arenas;
   std::set<uint64_t> tids;
