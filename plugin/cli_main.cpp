@@ -19,7 +19,7 @@ constexpr const char* kUsage =
     "usage: heapwalk --core CORE EXE COMMAND [OPTIONS]\n"
     "       heapwalk --pid PID COMMAND [OPTIONS]\n"
     "       heapwalk --break FUNC -- EXE [ARGS...] COMMAND [OPTIONS]\n"
-    "COMMAND is a heap subcommand (partition, more); 'heapwalk help' lists their options.\n"
+    "COMMAND is a heap subcommand (partition, leaks, summary, arenas, more); 'heapwalk help' lists them.\n"
     "With --break, the last argument that names a subcommand starts the command.\n";
 
 int usage_error(const std::string& message) {

@@ -11,6 +11,8 @@
 #include <lldb/API/SBModule.h>
 #include <lldb/API/SBProcess.h>
 #include <lldb/API/SBSymbol.h>
+#include <lldb/API/SBSymbolContext.h>
+#include <lldb/API/SBSymbolContextList.h>
 #include <lldb/API/SBThread.h>
 #include <lldb/API/SBType.h>
 #include <lldb/API/SBValue.h>
@@ -54,6 +56,16 @@ std::string read_c_string(const walker::MemoryImage& memory, uint64_t address) {
   return {};
 }
 
+uint64_t loader_symbol_address(lldb::SBTarget& target, const char* name) {
+  lldb::SBSymbolContextList found = target.FindSymbols(name, lldb::eSymbolTypeData);
+  for (uint32_t i = 0; i < found.GetSize(); ++i) {
+    lldb::SBSymbol symbol = found.GetContextAtIndex(i).GetSymbol();
+    uint64_t address = symbol.GetStartAddress().GetLoadAddress(target);
+    if (address != LLDB_INVALID_ADDRESS) return address;
+  }
+  return LLDB_INVALID_ADDRESS;
+}
+
 // The two offsets of struct pthread we need: its `list` link and its `tid`.
 std::pair<uint32_t, uint32_t> pthread_offsets(lldb::SBTarget& target,
                                               const std::string& glibc_version) {
@@ -76,10 +88,14 @@ TcacheOwners find_owners(lldb::SBTarget& target, const walker::MemoryImage& memo
   uint64_t tcache_in_block = symbol.GetStartAddress().GetFileAddress();
 
   lldb::SBValue rtld = target.FindFirstGlobalVariable("_rtld_global");
-  uint64_t rtld_address = rtld.GetLoadAddress();
-  if (!rtld.IsValid() || rtld_address == LLDB_INVALID_ADDRESS)
-    throw Missing("no variable _rtld_global (is ld.so's debug info installed?)");
   lldb::SBType rtld_type = rtld.GetType();
+  uint64_t rtld_address = rtld.GetLoadAddress();
+  // With a second target sharing ld.so's module, LLDB 16 may give the variable no address (or
+  // no variable): its symbol still has one.
+  if (rtld_address == LLDB_INVALID_ADDRESS || rtld_address == 0)
+    rtld_address = loader_symbol_address(target, "_rtld_global");
+  if (!rtld_type.IsValid() || rtld_address == LLDB_INVALID_ADDRESS)
+    throw Missing("no variable _rtld_global (is ld.so's debug info installed?)");
   auto ns = typeinfo::find_member(rtld_type, "_dl_ns");
   if (!ns) throw Missing("no member _dl_ns in _rtld_global");
   lldb::SBType namespace_type = typeinfo::plain(ns->type).GetArrayElementType();
