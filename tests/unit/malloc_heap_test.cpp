@@ -2,6 +2,8 @@
 // chunk, a free chunk in a bin, the top chunk, and an mmapped chunk elsewhere.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "synthetic_image.h"
 #include "walker/malloc_heap.h"
 
@@ -47,7 +49,15 @@ struct Heap {
     chunk(0x000, 0x30 | 1);                            // in use
     chunk(0x030, 0x20 | 1);                            // in fastbin 0
     memory.put<uint64_t>(kHeap + 0x40, (kHeap + 0x40) >> 12);  // its safe-linked NULL next
-    chunk(0x050, 0x100 | 1);                           // free, in a bin
+    chunk(0x050, 0x100 | 1);                           // free, in the unsorted bin
+    // Empty bins point at themselves: bin_at(i) starts 16 bytes before bins[2(i-1)].
+    for (uint64_t i = 1; i < 128; ++i) {
+      uint64_t bin = kArena + 112 + 16 * (i - 1) - 16;
+      memory.put<uint64_t>(bin + 16, i == 1 ? kHeap + 0x50 : bin);
+      memory.put<uint64_t>(bin + 24, i == 1 ? kHeap + 0x50 : bin);
+    }
+    memory.put<uint64_t>(kHeap + 0x50 + 16, kArena + 96);  // the free chunk's fd and bk
+    memory.put<uint64_t>(kHeap + 0x50 + 24, kArena + 96);
     chunk(0x150, 0x40);                                // in use; its prev is free
     memory.put<uint64_t>(kHeap + 0x150, 0x100);        // prev_size
     chunk(0x190, (0x1000 - 0x190) | 1);                // top
@@ -87,8 +97,11 @@ TEST_CASE("a corrupt chunk header is skipped with a warning", "[malloc]") {
   Heap h;
   h.chunk(0x050, 0x108 | 1);  // not a multiple of 16
   walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
-  REQUIRE(heap.warnings.size() == 1);
-  CHECK(heap.warnings[0].find("corrupt chunk at 0x100050") != std::string::npos);
+  // The skipped rest of the heap also leaves the bin lists disagreeing with the chunk walk.
+  REQUIRE_FALSE(heap.warnings.empty());
+  CHECK(std::any_of(heap.warnings.begin(), heap.warnings.end(), [](const std::string& w) {
+    return w.find("corrupt chunk at 0x100050") != std::string::npos;
+  }));
   CHECK(heap.in_use.size() == 2);  // the chunk before it, and the mmapped one
 }
 
