@@ -23,6 +23,17 @@ bool HeapCommand::DoExecute(lldb::SBDebugger debugger, char** command,
   return false;
 }
 
+std::shared_ptr<walker::Session> HeapCommand::session_of(lldb::SBDebugger& debugger,
+                                                        const std::string& core_path) {
+  lldb::SBTarget target = debugger.GetSelectedTarget();
+  if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
+  return walker::Session::current(target, core_path);
+}
+
+std::function<bool()> HeapCommand::interruption(lldb::SBDebugger& debugger) {
+  return [interpreter = debugger.GetCommandInterpreter()] { return interpreter.WasInterrupted(); };
+}
+
 void HeapCommand::emit(const std::string& report, const ParsedOptions& options,
                        lldb::SBCommandReturnObject& result) {
   if (!options.has("out")) {

@@ -2,6 +2,8 @@
 // the command's error stream, output to the result or to --out FILE.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include <lldb/API/SBDebugger.h>
 
 #include "plugin/options.h"
+#include "walker/session.h"
 
 namespace heapwalk::plugin {
 
@@ -29,6 +32,12 @@ class HeapCommand : public lldb::SBCommandPluginInterface {
   // Does the work; throws std::runtime_error with a one-line reason on failure.
   virtual void run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                    lldb::SBCommandReturnObject& result) = 0;
+
+  // The session of the selected target's current stop; throws when there is no target.
+  static std::shared_ptr<walker::Session> session_of(lldb::SBDebugger& debugger,
+                                                     const std::string& core_path);
+  // Whether the user pressed Ctrl-C, for long walks.
+  static std::function<bool()> interruption(lldb::SBDebugger& debugger);
 
   // Writes the report to --out FILE, or to the command's output.
   static void emit(const std::string& report, const ParsedOptions& options,

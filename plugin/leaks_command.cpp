@@ -9,8 +9,6 @@
 #include "plugin/report_render.h"
 #include "plugin/timings.h"
 #include "walker/leaks.h"
-#include "walker/reachability.h"
-#include "walker/roots.h"
 
 namespace heapwalk::plugin {
 
@@ -47,18 +45,12 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   std::string format = report_format(options);
   size_t limit = options.number("limit", 10);
   size_t show = options.number("show", 0);
-  lldb::SBTarget target = debugger.GetSelectedTarget();
-  if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
   uint64_t anon_before = anonymous_memory_kib();
-  auto session = walker::Session::current(target, core_path_);
-  lldb::SBCommandInterpreter interpreter = debugger.GetCommandInterpreter();
-  auto interrupted = [&] { return interpreter.WasInterrupted(); };
+  auto session = session_of(debugger, core_path_);
 
-  walker::RootSet roots = walker::all_roots(target, session->memory(), session->glibc());
-  auto reachability = walker::reach_all(*session, roots, interrupted);
-  if (!reachability) throw std::runtime_error("interrupted");
-  auto leaks = walker::find_leaks(*session, *reachability, interrupted);
-  if (!leaks) throw std::runtime_error("interrupted");
+  auto census = walker::census_from_all_roots(*session, interruption(debugger));
+  if (!census) throw std::runtime_error("interrupted");
+  const walker::LeakReport* leaks = &census->leaks;
   for (const std::string& warning : session->heap().warnings) result.AppendWarning(warning.c_str());
   if (options.has("timings")) print_timings(*session, anon_before);
 

@@ -45,21 +45,17 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
                            lldb::SBCommandReturnObject& result) {
   std::string format = report_format(options);
   size_t limit = options.number("limit", 10);
-  lldb::SBTarget target = debugger.GetSelectedTarget();
-  if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
   uint64_t anon_before = anonymous_memory_kib();
-  auto session = walker::Session::current(target, core_path_);
+  auto session = session_of(debugger, core_path_);
 
   std::vector<walker::Root> roots;
   if (options.has("root")) {
-    lldb::SBFrame frame = target.GetProcess().GetSelectedThread().GetSelectedFrame();
-    roots.push_back(walker::resolve_root(target, frame, options.get("root")));
+    lldb::SBFrame frame = session->process().GetSelectedThread().GetSelectedFrame();
+    roots.push_back(walker::resolve_root(session->target(), frame, options.get("root")));
   } else {
-    roots = walker::global_roots(target);
+    roots = walker::global_roots(session->target());
   }
-  lldb::SBCommandInterpreter interpreter = debugger.GetCommandInterpreter();
-  auto partition = walker::partition_reachable(*session, roots,
-                                               [&] { return interpreter.WasInterrupted(); });
+  auto partition = walker::partition_reachable(*session, roots, interruption(debugger));
   if (!partition) throw std::runtime_error("interrupted");
 
   for (const std::string& warning : session->heap().warnings)

@@ -20,19 +20,13 @@ std::string SummaryCommand::long_help() const {
 void SummaryCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                          lldb::SBCommandReturnObject& result) {
   std::string format = report_format(options);
-  lldb::SBTarget target = debugger.GetSelectedTarget();
-  if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
-  auto session = walker::Session::current(target, core_path_);
-  lldb::SBCommandInterpreter interpreter = debugger.GetCommandInterpreter();
-  auto interrupted = [&] { return interpreter.WasInterrupted(); };
+  auto session = session_of(debugger, core_path_);
 
-  walker::RootSet roots = walker::all_roots(target, session->memory(), session->glibc());
-  auto reachability = walker::reach_all(*session, roots, interrupted);
-  if (!reachability) throw std::runtime_error("interrupted");
-  auto leaks = walker::find_leaks(*session, *reachability, interrupted);
-  if (!leaks) throw std::runtime_error("interrupted");
+  auto census = walker::census_from_all_roots(*session, interruption(debugger));
+  if (!census) throw std::runtime_error("interrupted");
+  const walker::LeakReport* leaks = &census->leaks;
   walker::ProcessMappings mappings = walker::process_mappings(session->process(), session->memory());
-  walker::Ledger ledger = walker::build_ledger(*session, *reachability, *leaks, mappings);
+  walker::Ledger ledger = walker::build_ledger(*session, census->reachability, *leaks, mappings);
   for (const std::string& warning : session->heap().warnings) result.AppendWarning(warning.c_str());
 
   if (format == "json") return emit(render_ledger_json(ledger), options, result);

@@ -91,6 +91,16 @@ std::optional<LeakReport> find_leaks(Session& session, const Reachability& reach
   return report;
 }
 
+std::optional<HeapCensus> census_from_all_roots(Session& session,
+                                                const std::function<bool()>& interrupted) {
+  RootSet roots = all_roots(session.target(), session.memory(), session.glibc());
+  auto reachability = reach_all(session, roots, interrupted);
+  if (!reachability) return std::nullopt;
+  auto leaks = find_leaks(session, *reachability, interrupted);
+  if (!leaks) return std::nullopt;
+  return HeapCensus{std::move(*reachability), std::move(*leaks)};
+}
+
 Partition LeakReport::partition(const KindTable& kinds, const AllocationTable& table) const {
   std::vector<PartitionRow> rows(kinds.size());
   for (const Leak& leak : leaks) {

@@ -31,4 +31,14 @@ struct LeakReport {
 std::optional<LeakReport> find_leaks(Session& session, const Reachability& reachability,
                                      const std::function<bool()>& interrupted = {});
 
+// Everything the process reaches from all its roots, and what it leaks.
+struct HeapCensus {
+  Reachability reachability;
+  LeakReport leaks;
+};
+
+// all_roots + reach_all + find_leaks; nullopt when interrupted.
+std::optional<HeapCensus> census_from_all_roots(Session& session,
+                                                const std::function<bool()>& interrupted = {});
+
 }  // namespace heapwalk::walker
