@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "mallinfo_check.h"
 #include "sim_fixture.h"
 #include "support.h"
 #include "walker/malloc_heap.h"
@@ -25,25 +26,6 @@ using namespace heapwalk::test;
 
 namespace {
 
-void check_mallinfo(walker::Session& session, const boost::property_tree::ptree& truth) {
-  for (const std::string& w : session.heap().warnings) WARN(w);
-  CHECK(session.heap().warnings.empty());
-  walker::MallinfoTotals m = session.heap().mallinfo();
-  auto expected = [&](const char* field) { return truth.get<uint64_t>(std::string("mallinfo2.") + field); };
-  CHECK(m.arena == expected("arena"));
-  CHECK(m.ordblks == expected("ordblks"));
-  CHECK(m.smblks == expected("smblks"));
-  CHECK(m.hblks == expected("hblks"));
-  CHECK(m.hblkhd == expected("hblkhd"));
-  CHECK(m.fsmblks == expected("fsmblks"));
-  CHECK(m.uordblks == expected("uordblks"));
-  CHECK(m.fordblks == expected("fordblks"));
-  CHECK(m.keepcost == expected("keepcost"));
-  // Worker threads got arenas of their own, and each left chunks in its tcache.
-  size_t threads = truth.get<size_t>("threads");
-  REQUIRE(session.heap().arenas.size() == threads + 1);
-  for (const walker::ArenaCensus& arena : session.heap().arenas) CHECK(arena.tcache_chunks > 0);
-}
 
 }  // namespace
 
@@ -51,7 +33,7 @@ TEST_CASE("chunk census equals mallinfo2, live", "[malloc][live]") {
   LiveSim sim({"--threads", "3"});
   auto session = walker::Session::current(sim.target);
   CHECK(session->memory().source().find("/proc/") == 0);
-  check_mallinfo(*session, sim.truth);
+  check_mallinfo(session->heap(), sim.truth);
 }
 
 TEST_CASE("chunk census equals mallinfo2, from a core", "[malloc][core]") {
@@ -59,7 +41,7 @@ TEST_CASE("chunk census equals mallinfo2, from a core", "[malloc][core]") {
   auto session = walker::Session::current(sim.target);
   // The core file LLDB has mapped is found and used directly.
   CHECK(session->memory().source() == "core file " + sim.core_path);
-  check_mallinfo(*session, sim.truth);
+  check_mallinfo(session->heap(), sim.truth);
 }
 
 #ifdef HEAPWALK_MALLOC_FIXTURE

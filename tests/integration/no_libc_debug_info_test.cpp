@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "mallinfo_check.h"
 #include "sim_fixture.h"
 #include "walker/malloc_heap.h"
 #include "walker/session.h"
@@ -58,23 +59,6 @@ void require_no_libc_debug_info(lldb::SBTarget& target) {
   REQUIRE(libc.FindSymbols("main_arena").GetSize() == 0);
 }
 
-void check_mallinfo(const walker::MallocHeap& heap, const boost::property_tree::ptree& truth) {
-  for (const std::string& w : heap.warnings) WARN(w);
-  CHECK(heap.warnings.empty());
-  walker::MallinfoTotals m = heap.mallinfo();
-  auto expected = [&](const char* f) { return truth.get<uint64_t>(std::string("mallinfo2.") + f); };
-  CHECK(m.arena == expected("arena"));
-  CHECK(m.ordblks == expected("ordblks"));
-  CHECK(m.smblks == expected("smblks"));
-  CHECK(m.hblks == expected("hblks"));
-  CHECK(m.hblkhd == expected("hblkhd"));
-  CHECK(m.fsmblks == expected("fsmblks"));
-  CHECK(m.uordblks == expected("uordblks"));
-  CHECK(m.fordblks == expected("fordblks"));
-  CHECK(m.keepcost == expected("keepcost"));
-  REQUIRE(heap.arenas.size() == truth.get<size_t>("threads") + 1);
-  for (const walker::ArenaCensus& arena : heap.arenas) CHECK(arena.tcache_chunks > 0);
-}
 
 void record(Results& out, const std::string& prefix, const walker::Session& session, uint64_t base) {
   const walker::GlibcLayout& l = session.glibc();
