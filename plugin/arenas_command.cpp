@@ -2,7 +2,7 @@
 #include "plugin/arenas_command.h"
 
 #include "plugin/arenas_render.h"
-#include "plugin/tcache_threads.h"
+#include "walker/tcache_owners.h"
 #include "walker/session.h"
 
 namespace heapwalk::plugin {
@@ -31,15 +31,13 @@ std::string ArenasCommand::long_help() const {
 void ArenasCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                         lldb::SBCommandReturnObject& result) {
   std::string format = report_format(options);
-  lldb::SBTarget target = debugger.GetSelectedTarget();
-  if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
-  auto session = walker::Session::current(target, core_path_);
+  auto session = session_of(debugger, core_path_);
   const walker::MallocHeap& heap = session->heap();
   for (const std::string& warning : heap.warnings) result.AppendWarning(warning.c_str());
 
   if (format == "csv") return emit(render_arenas_csv(heap), options, result);
   TcacheOwners owners =
-      find_tcache_owners(session->target(), session->memory(), heap, session->glibc().version);
+      walker::find_tcache_owners(session->target(), session->memory(), heap, session->glibc().version);
   if (format == "json") return emit(render_arenas_json(heap, owners), options, result);
   emit(render_arenas_text(heap, owners), options, result);
 }

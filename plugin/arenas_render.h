@@ -8,6 +8,7 @@
 #include <string>
 
 #include "walker/malloc_heap.h"
+#include "walker/tcache_owners.h"
 
 namespace heapwalk::plugin {
 
@@ -26,19 +27,8 @@ ArenaFigures arena_figures(const walker::ArenaCensus& arena);
 // over all arenas.
 walker::ArenaCensus sum_arenas(const walker::MallocHeap& heap);
 
-// The thread whose `tcache` variable points at a tcache_perthread_struct.
-struct TcacheThread {
-  uint32_t index = 0;  // LLDB's thread index (thread #N); 0 when LLDB does not list the thread
-  uint64_t tid = 0;    // the kernel's thread id
-};
-
-// Which thread owns which tcache. When `attributed` is false, `why_not` says in one line why no
-// tcache could be given a thread, and every tcache's thread is unknown.
-struct TcacheOwners {
-  bool attributed = false;
-  std::string why_not;
-  std::map<uint64_t, TcacheThread> by_address;  // tcache struct address → thread
-};
+using walker::TcacheOwners;
+using walker::TcacheThread;
 
 // Per arena a table of chunk states (chunks, bytes, human size, % of the arena's system
 // memory) ending in a TOTAL row, then the same for all arenas, the mmapped chunks and one line

@@ -1,4 +1,4 @@
-#include "plugin/tcache_threads.h"
+#include "walker/tcache_owners.h"
 
 #include <array>
 #include <cstring>
@@ -19,7 +19,7 @@
 
 #include "typeinfo/member_lookup.h"
 
-namespace heapwalk::plugin {
+namespace heapwalk::walker {
 namespace {
 
 constexpr int kMaxModules = 4096;
@@ -48,7 +48,7 @@ lldb::SBModule libc_module(lldb::SBTarget& target) {
   throw Missing("libc.so is not loaded");
 }
 
-std::string read_c_string(const walker::MemoryImage& memory, uint64_t address) {
+std::string read_c_string(const MemoryImage& memory, uint64_t address) {
   std::array<char, 512> buffer{};
   for (size_t n = buffer.size(); n >= 16; n /= 2)  // the string may end near a region's end
     if (memory.read(address, buffer.data(), n))
@@ -78,8 +78,8 @@ std::pair<uint32_t, uint32_t> pthread_offsets(lldb::SBTarget& target,
                             glibc_version));
 }
 
-TcacheOwners find_owners(lldb::SBTarget& target, const walker::MemoryImage& memory,
-                         const walker::MallocHeap& heap, const std::string& glibc_version) {
+TcacheOwners find_owners(lldb::SBTarget& target, const MemoryImage& memory,
+                         const MallocHeap& heap, const std::string& glibc_version) {
   // `tcache`'s offset in libc's TLS block: a STT_TLS symbol's value is that offset.
   lldb::SBModule libc = libc_module(target);
   lldb::SBSymbol symbol = libc.FindSymbol("tcache");
@@ -121,7 +121,7 @@ TcacheOwners find_owners(lldb::SBTarget& target, const walker::MemoryImage& memo
 
   auto [list_offset, tid_offset] = pthread_offsets(target, glibc_version);
   std::unordered_set<uint64_t> tcaches;
-  for (const walker::TcacheCensus& t : heap.tcaches) tcaches.insert(t.address);
+  for (const TcacheCensus& t : heap.tcaches) tcaches.insert(t.address);
 
   TcacheOwners owners;
   owners.attributed = true;
@@ -146,8 +146,8 @@ TcacheOwners find_owners(lldb::SBTarget& target, const walker::MemoryImage& memo
 
 }  // namespace
 
-TcacheOwners find_tcache_owners(lldb::SBTarget& target, const walker::MemoryImage& memory,
-                                const walker::MallocHeap& heap, const std::string& glibc_version) {
+TcacheOwners find_tcache_owners(lldb::SBTarget& target, const MemoryImage& memory,
+                                const MallocHeap& heap, const std::string& glibc_version) {
   try {
     return find_owners(target, memory, heap, glibc_version);
   } catch (const std::exception& e) {
@@ -157,4 +157,4 @@ TcacheOwners find_tcache_owners(lldb::SBTarget& target, const walker::MemoryImag
   }
 }
 
-}  // namespace heapwalk::plugin
+}  // namespace heapwalk::walker
