@@ -93,7 +93,7 @@ std::optional<LeakReport> find_leaks(Session& session, const Reachability& reach
 
 std::optional<HeapCensus> census_from_all_roots(Session& session,
                                                 const std::function<bool()>& interrupted) {
-  RootSet roots = all_roots(session.target(), session.memory(), session.glibc());
+  RootSet roots = all_roots(session.target(), session.memory(), session.glibc(), session.heap());
   auto reachability = reach_all(session, roots, interrupted);
   if (!reachability) return std::nullopt;
   auto leaks = find_leaks(session, *reachability, interrupted);

@@ -2,6 +2,7 @@
 // TLS, and module data that has no typed globals. Like roots.cpp, this touches SBValue once
 // per root, never per object.
 #include <algorithm>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <lldb/API/SBFrame.h>
@@ -91,18 +92,51 @@ uint64_t loader_field(lldb::SBTarget& target, const MemoryImage& memory, const c
   return memory.word(address + member->offset);
 }
 
+// Without ld.so's debug info: a thread's control block (struct pthread) starts with
+// tcbhead_t, whose `tcb` (+0) and `self` (+16) both point at itself. The other threads' lie in
+// their stack mappings, already scanned; the main thread's static TLS lies just below its own.
+void main_thread_tls_by_signature(const MemoryImage& memory, const MallocHeap& heap,
+                                  RootSet& roots) {
+  constexpr uint64_t kLargestCandidate = uint64_t{64} << 20, kStaticTlsBelow = 16 << 10;
+  auto holds_heap = [&](const Region& r) {
+    for (const ArenaCensus& arena : heap.arenas)
+      for (const HeapRange& h : arena.heaps)
+        if (h.start < r.end && r.start < h.end) return true;
+    return false;
+  };
+  auto in_stack = [&](uint64_t address) {
+    for (const RootRange& range : roots.ranges)
+      if (address >= range.begin && address < range.end) return true;
+    return false;
+  };
+  for (const Region& region : memory.regions()) {
+    if (!region.writable || region.size() > kLargestCandidate || holds_heap(region)) continue;
+    std::span<const uint8_t> bytes = memory.view(region.start, region.size());
+    for (uint64_t at = 0; at + 24 <= bytes.size(); at += 8) {
+      uint64_t tcb, self, address = region.start + at;
+      std::memcpy(&tcb, bytes.data() + at, 8);
+      std::memcpy(&self, bytes.data() + at + 16, 8);
+      if (tcb != address || self != address || in_stack(address)) continue;
+      roots.ranges.push_back({"TLS of thread #1", std::max(region.start, address - kStaticTlsBelow),
+                              std::min(region.end, address + kPthreadSize)});
+      return;
+    }
+  }
+}
+
 // The main thread's static TLS blocks, found through ld.so's initial dtv.
-void main_thread_tls(lldb::SBTarget& target, const MemoryImage& memory, RootSet& roots) {
+void main_thread_tls(lldb::SBTarget& target, const MemoryImage& memory, const MallocHeap& heap,
+                     RootSet& roots) {
   uint64_t dtv = loader_field(target, memory, "_rtld_global", "_dl_initial_dtv");
   uint64_t static_size = loader_field(target, memory, "_rtld_global_ro", "_dl_tls_static_size");
-  if (!dtv || !static_size) return;
+  if (!dtv || !static_size) return main_thread_tls_by_signature(memory, heap, roots);
   uint64_t entries = memory.word(dtv - 16);  // dtv[-1].counter: slots allocated
   uint64_t lowest = UINT64_MAX;
   for (uint64_t i = 1; i <= std::min<uint64_t>(entries, 64); ++i) {
     uint64_t block = memory.word(dtv + 16 * i);
     if (block && block != UINT64_MAX && memory.region_of(block)) lowest = std::min(lowest, block);
   }
-  if (lowest == UINT64_MAX) return;
+  if (lowest == UINT64_MAX) return main_thread_tls_by_signature(memory, heap, roots);
   const Region* region = memory.region_of(lowest);
   uint64_t end = std::min(region->end, lowest + static_size + kPthreadSize);
   roots.ranges.push_back({"TLS of thread #1", lowest, end});
@@ -144,13 +178,14 @@ void module_data(lldb::SBTarget& target, const GlibcLayout& layout, RootSet& roo
 
 }  // namespace
 
-RootSet all_roots(lldb::SBTarget& target, const MemoryImage& memory, const GlibcLayout& layout) {
+RootSet all_roots(lldb::SBTarget& target, const MemoryImage& memory, const GlibcLayout& layout,
+                  const MallocHeap& heap) {
   RootSet roots;
   roots.typed = global_roots(target);
   lldb::SBProcess process = target.GetProcess();
   for (uint32_t t = 0; t < process.GetNumThreads(); ++t)
     thread_roots(process.GetThreadAtIndex(t), memory, roots);
-  main_thread_tls(target, memory, roots);
+  main_thread_tls(target, memory, heap, roots);
   module_data(target, layout, roots);
   return roots;
 }

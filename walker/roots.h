@@ -32,6 +32,7 @@ namespace heapwalk::walker {
 
 class MemoryImage;
 struct GlibcLayout;
+struct MallocHeap;
 
 // A range of memory scanned word by word for anything that points into an allocation.
 struct RootRange {
@@ -55,6 +56,7 @@ struct RootSet {
 // thread, each thread's registers and stack (from its stack pointer up), the main thread's
 // static TLS (other threads keep theirs at the top of their stack mapping), and the
 // .data/.bss of modules whose globals are not typed roots, less malloc's own state.
-RootSet all_roots(lldb::SBTarget& target, const MemoryImage& memory, const GlibcLayout& layout);
+RootSet all_roots(lldb::SBTarget& target, const MemoryImage& memory, const GlibcLayout& layout,
+                  const MallocHeap& heap);
 
 }  // namespace heapwalk::walker

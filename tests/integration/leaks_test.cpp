@@ -3,10 +3,15 @@
 // what is reachable only through TLS, a stack slot or an untyped pointer is not reported.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
 #include <set>
 #include <sstream>
 
 #include <boost/property_tree/json_parser.hpp>
+#include <fmt/format.h>
 
 #include "sim_fixture.h"
 
@@ -91,4 +96,30 @@ TEST_CASE("the sim fixture leaks nothing", "[leaks][live]") {
   std::string text = sim.dbg.run("heap leaks", &ok);
   REQUIRE(ok);
   CHECK(text.find("0 leaks: 0 direct, 0 indirect.") != std::string::npos);
+}
+
+// Run by the test below in a fresh process: LLDB keeps libc's debug info for the life of a
+// process once any target has loaded it.
+TEST_CASE("child: leaks without libc debug info", "[.][nodebug-leaks-child]") {
+  FixtureProgram program = leaky_fixture();
+  program.hide_libc_debug_info = true;
+  LiveSim leaky({"--threads", "2"}, program);
+  REQUIRE_FALSE(leaky.target.FindFirstType("malloc_state").IsValid());
+  check_leaks(leaky.dbg, leaky.truth);
+  bool ok = false;
+  std::string summary = leaky.dbg.run("heap summary", &ok);
+  INFO(summary);
+  CHECK(ok);
+  CHECK(summary.find("note:") == std::string::npos);  // the books balance
+}
+
+TEST_CASE("heap leaks is exact without libc debug info too", "[leaks][nodebug]") {
+  std::string log = make_work_dir("nodebug-leaks") + "/child.log";
+  int status = std::system(
+      fmt::format("/proc/{}/exe '[nodebug-leaks-child]' >{} 2>&1", getpid(), log).c_str());
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  INFO(text.str());
+  CHECK(status == 0);
 }

@@ -44,14 +44,6 @@ uint64_t libc_base(lldb::SBTarget& target) {
 }
 
 // Settings that keep LLDB from finding /usr/lib/debug/.build-id/…: set before any target exists.
-void hide_libc_debug_info(Debugger& dbg) {
-  bool ok = false;
-  dbg.run("settings set symbols.enable-external-lookup false", &ok);
-  REQUIRE(ok);
-  dbg.run("settings set target.debug-file-search-paths /nonexistent", &ok);
-  REQUIRE(ok);
-}
-
 void require_no_libc_debug_info(lldb::SBTarget& target) {
   lldb::SBModule libc = libc_of(target);
   REQUIRE(libc.IsValid());
@@ -117,7 +109,7 @@ TEST_CASE("child: census without libc debug info", "[.][nodebug-child]") {
   {
     // Live, stopped at ready() with worker-thread arenas.
     Debugger dbg;
-    hide_libc_debug_info(dbg);
+    dbg.hide_libc_debug_info();
     std::string dir = make_work_dir("nodebug-live");
     lldb::SBTarget target = dbg.debugger.CreateTarget(sim_executable().c_str());
     target.BreakpointCreateByName("ready");
@@ -136,7 +128,7 @@ TEST_CASE("child: census without libc debug info", "[.][nodebug-child]") {
   }
   {
     Debugger dbg;
-    hide_libc_debug_info(dbg);
+    dbg.hide_libc_debug_info();
     lldb::SBTarget target = dbg.debugger.CreateTarget(sim_executable().c_str());
     lldb::SBError error;
     lldb::SBProcess process = target.LoadCore(core, error);

@@ -44,6 +44,11 @@ Debugger::Debugger() {
 
 Debugger::~Debugger() { lldb::SBDebugger::Destroy(debugger); }
 
+void Debugger::hide_libc_debug_info() {
+  run("settings set symbols.enable-external-lookup false");
+  run("settings set target.debug-file-search-paths /nonexistent");
+}
+
 std::string Debugger::run(const std::string& command, bool* ok, std::string* error) {
   lldb::SBCommandReturnObject result;
   debugger.GetCommandInterpreter().HandleCommand(command.c_str(), result);
@@ -54,6 +59,7 @@ std::string Debugger::run(const std::string& command, bool* ok, std::string* err
 
 LiveSim::LiveSim(const std::vector<std::string>& args, const FixtureProgram& program)
     : dir(make_work_dir("live")) {
+  if (program.hide_libc_debug_info) dbg.hide_libc_debug_info();
   target = dbg.debugger.CreateTarget(program.executable.c_str());
   target.BreakpointCreateByName("ready");
   std::vector<const char*> argv;

@@ -23,6 +23,9 @@ struct Debugger {
   lldb::SBDebugger debugger;
   Debugger();
   ~Debugger();
+  // Makes LLDB load no separate debug info (libc6-dbg's), as on a machine without it. LLDB
+  // caches modules per process, so only a process that has not loaded libc yet can do this.
+  void hide_libc_debug_info();
   // Runs a command; returns its output, and its error text through `error` (if given).
   std::string run(const std::string& command, bool* ok = nullptr, std::string* error = nullptr);
 };
@@ -31,6 +34,7 @@ struct Debugger {
 struct FixtureProgram {
   std::string executable = sim_executable();
   std::string truth_file = "sim-truth.json";
+  bool hide_libc_debug_info = false;
 };
 inline FixtureProgram leaky_fixture() { return {leaky_executable(), "leaky-truth.json"}; }
 
