@@ -52,7 +52,11 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   if (!census) throw std::runtime_error("interrupted");
   const walker::LeakReport* leaks = &census->leaks;
   for (const std::string& warning : session->heap().warnings) result.AppendWarning(warning.c_str());
-  if (options.has("timings")) print_timings(*session, anon_before);
+  if (options.has("timings")) {
+    print_timings(*session, anon_before);
+    fmt::print(stderr, "heapwalk: scanned {} MiB conservatively\n",
+               census->reachability.words_scanned * 8 >> 20);
+  }
 
   const walker::AllocationTable& table = session->heap().in_use;
   walker::Partition partition = leaks->partition(session->kinds(), table);
