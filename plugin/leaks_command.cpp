@@ -27,7 +27,7 @@ std::vector<OptionSpec> LeaksCommand::options() const {
 }
 
 std::string LeaksCommand::syntax() const {
-  return "heap leaks [--show <N>] [--limit <N>] [--format text|json|csv] [--out <FILE>]";
+  return "heap leaks [--show <N>] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
 }
 
 std::string LeaksCommand::long_help() const {

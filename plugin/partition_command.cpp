@@ -28,7 +28,7 @@ std::vector<OptionSpec> PartitionCommand::options() const {
 }
 
 std::string PartitionCommand::syntax() const {
-  return "heap partition [--root <EXPR>] [--limit <N>] [--format text|json|csv] [--out <FILE>]";
+  return "heap partition [--root <EXPR>] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
 }
 
 std::string PartitionCommand::long_help() const {
