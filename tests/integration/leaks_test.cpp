@@ -111,6 +111,10 @@ TEST_CASE("child: leaks without libc debug info", "[.][nodebug-leaks-child]") {
   INFO(summary);
   CHECK(ok);
   CHECK(summary.find("note:") == std::string::npos);  // the books balance
+  std::string arenas = leaky.dbg.run("heap arenas", &ok);
+  INFO(arenas);
+  CHECK(ok);
+  CHECK(arenas.find("Tcaches: 3.") != std::string::npos);  // found, though no owner is named
 }
 
 TEST_CASE("heap leaks is exact without libc debug info too", "[leaks][nodebug]") {

@@ -2,6 +2,8 @@
 // (a static target: no process runs).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <lldb/API/LLDB.h>
 
 #include "synthetic_image.h"
@@ -15,10 +17,10 @@ namespace {
 struct StaticTarget {
   lldb::SBDebugger debugger;
   lldb::SBTarget target;
-  StaticTarget() {
+  explicit StaticTarget(const char* executable = HEAPWALK_FIXTURE_DIR "/heapwalk_fixture_sim") {
     lldb::SBDebugger::Initialize();
     debugger = lldb::SBDebugger::Create(false);
-    target = debugger.CreateTarget(HEAPWALK_FIXTURE_DIR "/heapwalk_fixture_sim");
+    target = debugger.CreateTarget(executable);
   }
   ~StaticTarget() { lldb::SBDebugger::Destroy(debugger); }
   lldb::SBType type(const char* name) { return target.FindFirstType(name); }
@@ -117,4 +119,26 @@ TEST_CASE("a std::set's tree nodes are all reached, the header is not a node", "
   auto kinds = walk(t, memory, table, set, ids->type);
   CHECK(kinds == std::vector<std::string>{"std::set<int> node", "std::set<int> node",
                                           "std::set<int> node", "-"});
+}
+
+TEST_CASE("a linked list of a million nodes is walked without recursion", "[walk]") {
+  StaticTarget t(HEAPWALK_LEAKY_FIXTURE);  // struct Node { Node* next; long payload; }
+  lldb::SBType node = t.type("Node");
+  REQUIRE(node.IsValid());
+  auto next = typeinfo::find_member(node, "next");
+  REQUIRE(next);
+  constexpr uint64_t kNodes = 1'000'000, kStride = 32, kHeap = 0x1000000;
+  test::SyntheticImage memory;
+  memory.add_region(0x5000, 0x100);
+  memory.add_region(kHeap, kNodes * kStride);
+  memory.put<uint64_t>(0x5000, kHeap);
+  walker::AllocationTable table;
+  for (uint64_t i = 0; i < kNodes; ++i) {
+    uint64_t at = kHeap + i * kStride;
+    table.add(at, 24);
+    if (i + 1 < kNodes) memory.put<uint64_t>(at + next->offset, at + kStride);
+  }
+  table.finish();
+  auto kinds = walk(t, memory, table, 0x5000, node.GetPointerType());
+  CHECK(std::count(kinds.begin(), kinds.end(), "Node") == static_cast<long>(kNodes));
 }
