@@ -22,6 +22,7 @@
 #include <lldb/API/SBTarget.h>
 
 #include "walker/memory_image.h"
+#include "walker/symbols.h"
 
 namespace heapwalk::walker {
 namespace {
@@ -281,12 +282,8 @@ GlibcLayout load_glibc_layout(lldb::SBTarget& target, const MemoryImage& memory)
   } catch (const std::runtime_error& e) {
     debug_info_error = e.what();
   }
-  for (uint32_t i = 0; i < target.GetNumModules(); ++i) {
-    lldb::SBModule module = target.GetModuleAtIndex(i);
-    const char* name = module.GetFileSpec().GetFilename();
-    if (name && std::string_view(name).starts_with("libc.so"))
-      return builtin_glibc_layout(target, module, memory);
-  }
+  if (lldb::SBModule libc = find_libc(target); libc.IsValid())
+    return builtin_glibc_layout(target, libc, memory);
   throw std::runtime_error(debug_info_error);  // no libc at all: the loader's reason stands
 }
 

@@ -14,18 +14,10 @@
 #include <lldb/API/SBType.h>
 
 #include "walker/malloc_heap.h"
+#include "walker/symbols.h"
 
 namespace heapwalk::walker {
 namespace {
-
-lldb::SBModule find_libc(lldb::SBTarget& target) {
-  for (uint32_t i = 0; i < target.GetNumModules(); ++i) {
-    lldb::SBModule module = target.GetModuleAtIndex(i);
-    const char* name = module.GetFileSpec().GetFilename();
-    if (name && std::string_view(name).starts_with("libc.so")) return module;
-  }
-  return {};
-}
 
 uint64_t symbol_address(lldb::SBTarget& target, lldb::SBModule& libc, const char* name) {
   lldb::SBSymbolContextList list = libc.FindSymbols(name);

@@ -10,9 +10,6 @@
 #include <lldb/API/SBModule.h>
 #include <lldb/API/SBProcess.h>
 #include <lldb/API/SBSection.h>
-#include <lldb/API/SBSymbol.h>
-#include <lldb/API/SBSymbolContext.h>
-#include <lldb/API/SBSymbolContextList.h>
 #include <lldb/API/SBThread.h>
 #include <lldb/API/SBValue.h>
 #include <lldb/API/SBValueList.h>
@@ -20,6 +17,7 @@
 #include "walker/malloc_heap.h"
 #include "walker/memory_image.h"
 #include "walker/roots.h"
+#include "walker/symbols.h"
 #include "typeinfo/member_lookup.h"
 
 namespace heapwalk::walker {
@@ -33,9 +31,6 @@ std::string module_name(lldb::SBModule module) {
   return name ? name : "?";
 }
 
-bool is_system_runtime(const std::string& name) {
-  return name.starts_with("libc.so") || name.starts_with("ld-linux") || name.starts_with("libc-");
-}
 
 bool has_debug_info(lldb::SBModule module) { return module.GetNumCompileUnits() > 0; }
 
@@ -83,10 +78,7 @@ void thread_roots(lldb::SBThread thread, const MemoryImage& memory, RootSet& roo
 // a second target shares the module, LLDB 16 may give its SBValue no load address at all.
 uint64_t loader_field(lldb::SBTarget& target, const MemoryImage& memory, const char* global,
                       const char* field) {
-  lldb::SBSymbolContextList symbols = target.FindSymbols(global);
-  uint64_t address = LLDB_INVALID_ADDRESS;
-  for (uint32_t i = 0; i < symbols.GetSize() && address == LLDB_INVALID_ADDRESS; ++i)
-    address = symbols.GetContextAtIndex(i).GetSymbol().GetStartAddress().GetLoadAddress(target);
+  uint64_t address = data_symbol_address(target, global);
   auto member = typeinfo::find_member(target.FindFirstGlobalVariable(global).GetType(), field);
   if (address == LLDB_INVALID_ADDRESS || !member) return 0;
   return memory.word(address + member->offset);

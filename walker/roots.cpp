@@ -13,15 +13,10 @@
 #include <lldb/API/SBValue.h>
 #include <lldb/API/SBValueList.h>
 
+#include "walker/symbols.h"
+
 namespace heapwalk::walker {
 namespace {
-
-bool is_system_runtime(lldb::SBModule module) {
-  const char* file = module.GetFileSpec().GetFilename();
-  if (!file) return false;
-  std::string_view name = file;
-  return name.starts_with("libc.so") || name.starts_with("ld-linux") || name.starts_with("libc-");
-}
 
 // Load-address ranges of the C library's and the loader's sections. (An SBValue of a global
 // from separate debug info does not always resolve back to its module, so compare addresses.)

@@ -1,5 +1,7 @@
 #include "walker/tcache_owners.h"
 
+#include "walker/symbols.h"
+
 #include <array>
 #include <cstring>
 #include <optional>
@@ -11,8 +13,6 @@
 #include <lldb/API/SBModule.h>
 #include <lldb/API/SBProcess.h>
 #include <lldb/API/SBSymbol.h>
-#include <lldb/API/SBSymbolContext.h>
-#include <lldb/API/SBSymbolContextList.h>
 #include <lldb/API/SBThread.h>
 #include <lldb/API/SBType.h>
 #include <lldb/API/SBValue.h>
@@ -39,14 +39,6 @@ uint32_t member_offset(lldb::SBType type, std::string_view name, std::string_vie
   return member->offset;
 }
 
-lldb::SBModule libc_module(lldb::SBTarget& target) {
-  for (uint32_t m = 0; m < target.GetNumModules(); ++m) {
-    lldb::SBModule module = target.GetModuleAtIndex(m);
-    const char* name = module.GetFileSpec().GetFilename();
-    if (name && std::string_view(name).starts_with("libc.so")) return module;
-  }
-  throw Missing("libc.so is not loaded");
-}
 
 std::string read_c_string(const MemoryImage& memory, uint64_t address) {
   std::array<char, 512> buffer{};
@@ -56,15 +48,6 @@ std::string read_c_string(const MemoryImage& memory, uint64_t address) {
   return {};
 }
 
-uint64_t loader_symbol_address(lldb::SBTarget& target, const char* name) {
-  lldb::SBSymbolContextList found = target.FindSymbols(name, lldb::eSymbolTypeData);
-  for (uint32_t i = 0; i < found.GetSize(); ++i) {
-    lldb::SBSymbol symbol = found.GetContextAtIndex(i).GetSymbol();
-    uint64_t address = symbol.GetStartAddress().GetLoadAddress(target);
-    if (address != LLDB_INVALID_ADDRESS) return address;
-  }
-  return LLDB_INVALID_ADDRESS;
-}
 
 // The two offsets of struct pthread we need: its `list` link and its `tid`.
 std::pair<uint32_t, uint32_t> pthread_offsets(lldb::SBTarget& target,
@@ -81,19 +64,15 @@ std::pair<uint32_t, uint32_t> pthread_offsets(lldb::SBTarget& target,
 TcacheOwners find_owners(lldb::SBTarget& target, const MemoryImage& memory,
                          const MallocHeap& heap, const std::string& glibc_version) {
   // `tcache`'s offset in libc's TLS block: a STT_TLS symbol's value is that offset.
-  lldb::SBModule libc = libc_module(target);
+  lldb::SBModule libc = find_libc(target);
+  if (!libc.IsValid()) throw Missing("libc.so is not loaded");
   lldb::SBSymbol symbol = libc.FindSymbol("tcache");
   if (!symbol.IsValid())
     throw Missing("no symbol for libc's `tcache` (install libc6-dbg)");
   uint64_t tcache_in_block = symbol.GetStartAddress().GetFileAddress();
 
-  lldb::SBValue rtld = target.FindFirstGlobalVariable("_rtld_global");
-  lldb::SBType rtld_type = rtld.GetType();
-  uint64_t rtld_address = rtld.GetLoadAddress();
-  // With a second target sharing ld.so's module, LLDB 16 may give the variable no address (or
-  // no variable): its symbol still has one.
-  if (rtld_address == LLDB_INVALID_ADDRESS || rtld_address == 0)
-    rtld_address = loader_symbol_address(target, "_rtld_global");
+  lldb::SBType rtld_type = target.FindFirstGlobalVariable("_rtld_global").GetType();
+  uint64_t rtld_address = data_symbol_address(target, "_rtld_global");
   if (!rtld_type.IsValid() || rtld_address == LLDB_INVALID_ADDRESS)
     throw Missing("no variable _rtld_global (is ld.so's debug info installed?)");
   auto ns = typeinfo::find_member(rtld_type, "_dl_ns");
