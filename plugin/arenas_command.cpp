@@ -1,11 +1,13 @@
 // heap arenas: where malloc's memory is, arena by arena, and what each thread keeps cached.
 #include "plugin/arenas_command.h"
 
-#include "plugin/arenas_render.h"
-#include "walker/tcache_owners.h"
+#include "report/arenas_render.h"
+#include "walker/malloc/tcache_owners.h"
 #include "walker/session.h"
 
 namespace heapwalk::plugin {
+
+using namespace heapwalk::report;
 
 std::vector<OptionSpec> ArenasCommand::options() const { return report_options(); }
 

@@ -7,7 +7,7 @@
 #include <lldb/API/LLDB.h>
 
 #include "plugin/heap_commands.h"
-#include "walker/build_id.h"
+#include "walker/memory/build_id.h"
 
 namespace heapwalk::plugin {
 namespace {

@@ -4,13 +4,15 @@
 
 #include <fmt/format.h>
 
-#include "plugin/hex_preview.h"
+#include "report/hex_preview.h"
 #include "plugin/paging.h"
-#include "plugin/report_render.h"
+#include "report/report_render.h"
 #include "plugin/timings.h"
-#include "walker/leaks.h"
+#include "walker/analysis/leaks.h"
 
 namespace heapwalk::plugin {
+
+using namespace heapwalk::report;
 
 namespace {
 constexpr size_t kPreviewBytes = 16;

@@ -1,9 +1,11 @@
 #include "plugin/more_command.h"
 
 #include "plugin/paging.h"
-#include "plugin/report_render.h"
+#include "report/report_render.h"
 
 namespace heapwalk::plugin {
+
+using namespace heapwalk::report;
 
 void MoreCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                       lldb::SBCommandReturnObject& result) {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "walker/partition.h"
+#include "walker/analysis/partition.h"
 
 namespace heapwalk::plugin {
 

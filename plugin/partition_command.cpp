@@ -6,13 +6,15 @@
 #include <lldb/API/SBThread.h>
 
 #include "plugin/paging.h"
-#include "plugin/report_render.h"
+#include "report/report_render.h"
 #include "plugin/timings.h"
-#include "walker/reachable.h"
-#include "walker/roots.h"
+#include "walker/analysis/reachable.h"
+#include "walker/roots/roots.h"
 #include "walker/session.h"
 
 namespace heapwalk::plugin {
+
+using namespace heapwalk::report;
 
 
 std::vector<OptionSpec> PartitionCommand::options() const {

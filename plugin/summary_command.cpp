@@ -1,10 +1,12 @@
 #include "plugin/summary_command.h"
 
-#include "plugin/ledger_render.h"
-#include "walker/ledger.h"
-#include "walker/mappings.h"
+#include "report/ledger_render.h"
+#include "walker/analysis/ledger.h"
+#include "walker/memory/mappings.h"
 
 namespace heapwalk::plugin {
+
+using namespace heapwalk::report;
 
 std::string SummaryCommand::long_help() const {
   return "The native counterpart of Topographica's allsizes_mb: one line comparing the\n"

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <lldb/API/SBError.h>
 
-#include "walker/target_memory.h"
+#include "walker/memory/target_memory.h"
 
 namespace heapwalk::walker {
 

@@ -13,9 +13,9 @@
 
 #include "typeinfo/dynamic_types.h"
 #include "typeinfo/type_registry.h"
-#include "walker/kinds.h"
-#include "walker/malloc_heap.h"
-#include "walker/memory_image.h"
+#include "walker/graph/kinds.h"
+#include "walker/malloc/malloc_heap.h"
+#include "walker/memory/memory_image.h"
 
 namespace heapwalk::walker {
 

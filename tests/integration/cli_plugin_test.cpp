@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "sim_fixture.h"
-#include "walker/build_id.h"
+#include "walker/memory/build_id.h"
 
 using namespace heapwalk::test;
 

@@ -4,7 +4,7 @@
 
 #include <boost/property_tree/ptree.hpp>
 
-#include "walker/malloc_heap.h"
+#include "walker/malloc/malloc_heap.h"
 
 namespace heapwalk::test {
 

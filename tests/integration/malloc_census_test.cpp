@@ -16,10 +16,10 @@
 #include "mallinfo_check.h"
 #include "sim_fixture.h"
 #include "support.h"
-#include "walker/malloc_heap.h"
-#include "walker/memory_image.h"
+#include "walker/malloc/malloc_heap.h"
+#include "walker/memory/memory_image.h"
 #include "walker/session.h"
-#include "walker/target_memory.h"
+#include "walker/memory/target_memory.h"
 
 using namespace heapwalk;
 using namespace heapwalk::test;

@@ -19,7 +19,7 @@
 
 #include "mallinfo_check.h"
 #include "sim_fixture.h"
-#include "walker/malloc_heap.h"
+#include "walker/malloc/malloc_heap.h"
 #include "walker/session.h"
 
 using namespace heapwalk;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "walker/allocation_table.h"
+#include "walker/malloc/allocation_table.h"
 
 using heapwalk::walker::AllocationTable;
 

@@ -1,6 +1,6 @@
 // heap arenas' rendering on a hand-made heap: the numbers add up, the JSON parses and says what
 // docs/json.md says, the CSV is rectangular with a TOTAL line.
-#include "plugin/arenas_render.h"
+#include "report/arenas_render.h"
 
 #include <sstream>
 #include <string>
@@ -9,13 +9,13 @@
 #include <boost/property_tree/ptree.hpp>
 #include <catch2/catch.hpp>
 
-using heapwalk::plugin::arena_figures;
-using heapwalk::plugin::human_size;
-using heapwalk::plugin::render_arenas_csv;
-using heapwalk::plugin::render_arenas_json;
-using heapwalk::plugin::render_arenas_text;
-using heapwalk::plugin::sum_arenas;
-using heapwalk::plugin::TcacheOwners;
+using heapwalk::report::arena_figures;
+using heapwalk::report::human_size;
+using heapwalk::report::render_arenas_csv;
+using heapwalk::report::render_arenas_json;
+using heapwalk::report::render_arenas_text;
+using heapwalk::report::sum_arenas;
+using heapwalk::report::TcacheOwners;
 using heapwalk::walker::ArenaCensus;
 using heapwalk::walker::MallocHeap;
 using heapwalk::walker::TcacheCensus;

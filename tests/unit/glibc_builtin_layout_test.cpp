@@ -14,7 +14,7 @@
 #include <lldb/API/LLDB.h>
 
 #include "synthetic_image.h"
-#include "walker/glibc_builtin_layout.h"
+#include "walker/malloc/glibc_builtin_layout.h"
 
 using namespace heapwalk;
 using walker::BuiltinMallocLayout;

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "synthetic_image.h"
-#include "walker/malloc_heap.h"
+#include "walker/malloc/malloc_heap.h"
 
 using namespace heapwalk;
 

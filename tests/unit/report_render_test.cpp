@@ -1,4 +1,4 @@
-#include "plugin/report_render.h"
+#include "report/report_render.h"
 
 #include <cstdint>
 #include <limits>
@@ -10,15 +10,15 @@
 #include <boost/property_tree/ptree.hpp>
 #include <catch2/catch.hpp>
 
-#include "walker/partition.h"
+#include "walker/analysis/partition.h"
 
-using heapwalk::plugin::csv_field;
-using heapwalk::plugin::heapy_percent;
-using heapwalk::plugin::json_string;
-using heapwalk::plugin::partition_page_end;
-using heapwalk::plugin::render_partition_csv;
-using heapwalk::plugin::render_partition_json;
-using heapwalk::plugin::render_partition_text;
+using heapwalk::report::csv_field;
+using heapwalk::report::heapy_percent;
+using heapwalk::report::json_string;
+using heapwalk::report::partition_page_end;
+using heapwalk::report::render_partition_csv;
+using heapwalk::report::render_partition_json;
+using heapwalk::report::render_partition_text;
 using heapwalk::walker::make_partition;
 using heapwalk::walker::Partition;
 using heapwalk::walker::PartitionRow;

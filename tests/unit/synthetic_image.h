@@ -5,7 +5,7 @@
 #include <map>
 #include <vector>
 
-#include "walker/memory_image.h"
+#include "walker/memory/memory_image.h"
 
 namespace heapwalk::test {
 

@@ -8,7 +8,7 @@
 
 #include "synthetic_image.h"
 #include "typeinfo/member_lookup.h"
-#include "walker/typed_walk.h"
+#include "walker/graph/typed_walk.h"
 
 using namespace heapwalk;
 

@@ -1,0 +1,69 @@
+#include "report/ledger_render.h"
+
+#include <fmt/format.h>
+
+#include "report/report_render.h"
+
+namespace heapwalk::report {
+
+std::string short_size(uint64_t bytes) {
+  constexpr const char* kUnits = "bkmgt";
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  if (unit == 0) return fmt::format("{}b", bytes);
+  return value < 10 ? fmt::format("{:.1f}{}", value, kUnits[unit])
+                    : fmt::format("{:.0f}{}", value, kUnits[unit]);
+}
+
+std::string render_ledger_text(const walker::Ledger& ledger) {
+  std::string line;
+  if (ledger.rss) line = fmt::format("rss:{} =? ", short_size(*ledger.rss));
+  else if (ledger.core_bytes) line = fmt::format("core:{} =? ", short_size(*ledger.core_bytes));
+  line += fmt::format("mapped:{} =", short_size(ledger.mapped));
+  for (size_t i = 0; i < ledger.rows.size(); ++i)
+    line += fmt::format("{} {}:{}", i ? " +" : "", ledger.rows[i].key, short_size(ledger.rows[i].bytes));
+  std::string out = line + "\n\n";
+  out += fmt::format("{:>14} {:>5} {:>7}  {}\n", "Bytes", "%", "Size", "Bucket");
+  for (const walker::LedgerRow& row : ledger.rows)
+    out += fmt::format("{:>14} {:>5} {:>7}  {}{}\n", row.bytes, heapy_percent(row.bytes, ledger.mapped),
+                       short_size(row.bytes), row.label, row.malloc ? " [malloc]" : "");
+  out += fmt::format("{:>14} {:>5} {:>7}  TOTAL mapped ({})\n", ledger.mapped, 100,
+                     short_size(ledger.mapped), ledger.mappings_source);
+  out += fmt::format("[malloc] rows sum to the arenas' system memory ({}) plus mmapped chunks ({}).\n",
+                     ledger.arena_system_mem, ledger.mmapped_bytes);
+  for (const std::string& problem : ledger.problems) out += fmt::format("note: {}\n", problem);
+  return out;
+}
+
+std::string render_ledger_json(const walker::Ledger& ledger) {
+  auto optional = [](const std::optional<uint64_t>& v) { return v ? std::to_string(*v) : "null"; };
+  std::string rows;
+  for (const walker::LedgerRow& row : ledger.rows)
+    rows += fmt::format("{}\n  {{\"bucket\": {}, \"label\": {}, \"bytes\": {}, \"malloc\": {}}}",
+                        rows.empty() ? "" : ",", json_string(row.key), json_string(row.label),
+                        row.bytes, row.malloc ? "true" : "false");
+  std::string problems;
+  for (const std::string& p : ledger.problems)
+    problems += fmt::format("{}{}", problems.empty() ? "" : ", ", json_string(p));
+  return fmt::format(
+      "{{\"mapped\": {}, \"rss\": {}, \"core_bytes\": {}, \"mappings_source\": {},\n"
+      " \"malloc\": {{\"arena_system_mem\": {}, \"mmapped_bytes\": {}, \"tcache_bytes\": {}}},\n"
+      " \"buckets\": [{}\n ],\n \"problems\": [{}]}}\n",
+      ledger.mapped, optional(ledger.rss), optional(ledger.core_bytes),
+      json_string(ledger.mappings_source), ledger.arena_system_mem, ledger.mmapped_bytes,
+      ledger.tcache_bytes, rows, problems);
+}
+
+std::string render_ledger_csv(const walker::Ledger& ledger) {
+  std::string out = "bucket,label,bytes,percent\n";
+  for (const walker::LedgerRow& row : ledger.rows)
+    out += fmt::format("{},{},{},{}\n", csv_field(row.key), csv_field(row.label), row.bytes,
+                       heapy_percent(row.bytes, ledger.mapped));
+  return out;
+}
+
+}  // namespace heapwalk::report

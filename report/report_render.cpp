@@ -1,0 +1,180 @@
+#include "report/report_render.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
+
+namespace heapwalk::report {
+namespace {
+
+// Heapy's column header; the rows below use the same widths (%6d %6d %3d %8d %3d %9d %3d).
+constexpr std::string_view kTextHeader = " Index  Count   %     Size   % Cumulative  % Kind\n";
+
+constexpr std::string_view kCsvHeader =
+    "index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind\n";
+
+uint64_t size_of_rows_before(const walker::Partition& partition, size_t end) {
+  uint64_t sum = 0;
+  for (size_t i = 0; i < end && i < partition.rows.size(); ++i) sum += partition.rows[i].size;
+  return sum;
+}
+
+// Length of the well-formed UTF-8 sequence at the start of `text`, or 0 if it is not one.
+size_t utf8_sequence_length(std::string_view text) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte (RFC 3629)
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong
+    if (lead == 0xED) high = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong
+    if (lead == 0xF4) high = 0x8F;  // beyond U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
+  for (size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+unsigned heapy_percent(uint64_t part, uint64_t whole) {
+  if (whole == 0) return 0;
+  // 128-bit so that byte counts near 2^64 cannot overflow the multiplication.
+  __extension__ using Wide = unsigned __int128;
+  const Wide scaled = static_cast<Wide>(part) * 100;
+  auto quotient = static_cast<unsigned>(scaled / whole);
+  const Wide twice_remainder = (scaled % whole) * 2;
+  if (twice_remainder > whole || (twice_remainder == whole && quotient % 2 == 1)) ++quotient;
+  return quotient;
+}
+
+size_t partition_page_end(const walker::Partition& partition, size_t first_row, size_t max_rows) {
+  const size_t total = partition.rows.size();
+  if (first_row >= total) return total;
+  const size_t remaining = total - first_row;
+  if (max_rows == 0 || remaining <= max_rows + 1) return total;  // one left over is just shown
+  return first_row + max_rows;
+}
+
+std::string render_partition_text(const walker::Partition& partition, size_t first_row,
+                                  size_t max_rows, std::string_view more_command) {
+  std::string out;
+  auto sink = std::back_inserter(out);
+  if (first_row == 0) {
+    fmt::format_to(sink, "Partition of a set of {} object{}. Total size = {} bytes.\n",
+                   partition.count, partition.count == 1 ? "" : "s", partition.size);
+  }
+  out += kTextHeader;
+
+  const size_t end = partition_page_end(partition, first_row, max_rows);
+  uint64_t cumulative = size_of_rows_before(partition, first_row);
+  for (size_t i = first_row; i < end; ++i) {
+    const walker::PartitionRow& row = partition.rows[i];
+    cumulative += row.size;
+    fmt::format_to(sink, "{:>6} {:>6} {:>3} {:>8} {:>3} {:>9} {:>3} {}\n", i, row.count,
+                   heapy_percent(row.count, partition.count), row.size,
+                   heapy_percent(row.size, partition.size), cumulative,
+                   heapy_percent(cumulative, partition.size), row.kind);
+  }
+  if (end < partition.rows.size()) {
+    fmt::format_to(sink, "<{} more rows. Type '{}' to view.>\n", partition.rows.size() - end,
+                   more_command);
+  }
+  return out;
+}
+
+std::string json_string(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '"';
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    const size_t length = utf8_sequence_length(text.substr(i));
+    if (length == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    if (length > 1) {
+      out += text.substr(i, length);
+      i += length;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+    ++i;
+  }
+  out += '"';
+  return out;
+}
+
+std::string render_partition_json(const walker::Partition& partition, const JsonMembers& extra) {
+  std::string out;
+  auto sink = std::back_inserter(out);
+  fmt::format_to(sink, "{{\"count\": {}, \"size\": {}", partition.count, partition.size);
+  for (const auto& [name, value] : extra) {
+    fmt::format_to(sink, ", {}: {}", json_string(name), value);
+  }
+  out += ", \"rows\": [";
+  for (size_t i = 0; i < partition.rows.size(); ++i) {
+    const walker::PartitionRow& row = partition.rows[i];
+    fmt::format_to(sink, "{}\n  {{\"index\": {}, \"kind\": {}, \"count\": {}, \"size\": {}}}",
+                   i == 0 ? "" : ",", i, json_string(row.kind), row.count, row.size);
+  }
+  out += partition.rows.empty() ? "]}\n" : "\n]}\n";
+  return out;
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string render_partition_csv(const walker::Partition& partition) {
+  std::string out(kCsvHeader);
+  auto sink = std::back_inserter(out);
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < partition.rows.size(); ++i) {
+    const walker::PartitionRow& row = partition.rows[i];
+    cumulative += row.size;
+    fmt::format_to(sink, "{},{},{},{},{},{},{},{}\n", i, row.count,
+                   heapy_percent(row.count, partition.count), row.size,
+                   heapy_percent(row.size, partition.size), cumulative,
+                   heapy_percent(cumulative, partition.size), csv_field(row.kind));
+  }
+  return out;
+}
+
+}  // namespace heapwalk::report

@@ -1,0 +1,96 @@
+#include "walker/analysis/ledger.h"
+
+#include <fmt/format.h>
+#include <lldb/API/SBFrame.h>
+#include <lldb/API/SBThread.h>
+
+namespace heapwalk::walker {
+
+uint64_t Ledger::bytes(const std::string& key) const {
+  for (const LedgerRow& row : rows)
+    if (row.key == key) return row.bytes;
+  return 0;
+}
+
+Ledger build_ledger(Session& session, const Reachability& reachability, const LeakReport& leaks,
+                    const ProcessMappings& mappings) {
+  Ledger ledger;
+  ledger.rss = mappings.rss;
+  ledger.core_bytes = mappings.core_bytes;
+  ledger.mappings_source = mappings.source;
+  const MallocHeap& heap = session.heap();
+  const AllocationTable& table = heap.in_use;
+
+  // Allocations: by what reaches them.
+  std::vector<uint8_t> leaked(table.size(), 0);
+  for (const Leak& leak : leaks.leaks) leaked[leak.node] = 1;
+  uint64_t objects = 0, arrays = 0, conservative = 0, leaked_bytes = 0, mmapped_usable = 0;
+  for (NodeId n = 0; n < table.size(); ++n) {
+    uint64_t size = table.usable_size(n);
+    if (table.mmapped(n)) mmapped_usable += size;
+    KindId kind = reachability.kinds[n];
+    if (leaked[n]) leaked_bytes += size;
+    else if (kind != kNoKind) (session.kinds().scalar_array(kind) ? arrays : objects) += size;
+    else conservative += size;
+  }
+  // What malloc keeps besides allocations.
+  uint64_t free_bytes = 0, top = 0, overhead = 0;
+  for (const ArenaCensus& arena : heap.arenas) {
+    ledger.arena_system_mem += arena.system_mem;
+    free_bytes += arena.bin_free_bytes + arena.fast_free_bytes + arena.tcache_bytes;
+    ledger.tcache_bytes += arena.tcache_bytes;
+    top += arena.top_size;
+    overhead += arena.in_use_chunks * 8 + arena.overhead_bytes;  // each chunk's size field
+  }
+  ledger.mmapped_bytes = heap.mmapped_bytes;
+  uint64_t mmapped_overhead = heap.mmapped_bytes - std::min(heap.mmapped_bytes, mmapped_usable);
+
+  // The process: file-backed mappings, stacks, and the anonymous rest.
+  uint64_t code = 0, stacks = 0;
+  std::vector<uint64_t> stack_pointers;
+  lldb::SBProcess process = session.process();
+  for (uint32_t t = 0; t < process.GetNumThreads(); ++t)
+    stack_pointers.push_back(process.GetThreadAtIndex(t).GetFrameAtIndex(0).GetSP());
+  for (const Mapping& m : mappings.mappings) {
+    ledger.mapped += m.size();
+    if (m.file_backed) {
+      code += m.size();
+      continue;
+    }
+    for (uint64_t sp : stack_pointers)
+      if (sp >= m.start && sp < m.end) {
+        stacks += m.size();
+        break;
+      }
+  }
+  uint64_t malloc_total = ledger.arena_system_mem + ledger.mmapped_bytes;
+  uint64_t accounted = code + stacks + malloc_total;
+  uint64_t other = ledger.mapped > accounted ? ledger.mapped - accounted : 0;
+  if (ledger.mapped < accounted)
+    ledger.problems.push_back(fmt::format(
+        "mappings ({} bytes, from {}) hold less than code, stacks and malloc ({} bytes)",
+        ledger.mapped, mappings.source, accounted));
+  uint64_t malloc_rows = objects + arrays + conservative + leaked_bytes + free_bytes + top +
+                         overhead + mmapped_overhead;
+  if (malloc_rows != malloc_total)
+    ledger.problems.push_back(fmt::format(
+        "malloc's buckets sum to {} bytes, but its arenas and mmapped chunks hold {}", malloc_rows,
+        malloc_total));
+
+  ledger.rows = {
+      {"code", "code and libraries (file-backed mappings)", code, false},
+      {"stacks", "thread stacks", stacks, false},
+      {"objects", "objects reachable with a type", objects, true},
+      {"arrays", "scalar arrays reachable with a type", arrays, true},
+      {"conservative", "reachable only conservatively", conservative, true},
+      {"leaked", "leaked", leaked_bytes, true},
+      {"free", "free inside arenas (bins, fastbins, tcache)", free_bytes, true},
+      {"top", "top chunks (kept, not returned to the OS)", top, true},
+      {"overhead", "malloc overhead (chunk headers, arena headers, padding)", overhead, true},
+      {"mmapped", "mmapped chunks' headers and page rounding", mmapped_overhead, true},
+      {"other", "other anonymous memory (incl. reserved arena space)", other, false},
+  };
+  return ledger;
+}
+
+}  // namespace heapwalk::walker

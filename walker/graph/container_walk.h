@@ -1,0 +1,54 @@
+// Reads a libstdc++ container in target memory and reports what it holds as Reaches.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "typeinfo/type_registry.h"
+#include "walker/malloc/allocation_table.h"
+#include "walker/graph/kinds.h"
+#include "walker/memory/memory_image.h"
+#include "walker/graph/reach.h"
+
+namespace heapwalk::walker {
+
+class ContainerWalk {
+ public:
+  using Emit = std::function<void(const Reach&)>;
+
+  ContainerWalk(const MemoryImage& memory, const AllocationTable& allocations,
+                typeinfo::TypeRegistry& types, KindTable& kinds)
+      : memory_(memory), allocations_(allocations), types_(types), kinds_(kinds) {}
+
+  // Everything the container at `object` (registry container `index`) points to.
+  void expand(uint32_t index, uint64_t object, const Emit& emit);
+
+ private:
+  struct Names {
+    KindId buffer = kNoKind;     // vector/string buffers, tree/hash/list nodes, deque blocks
+    KindId secondary = kNoKind;  // hash buckets, deque map, shared_ptr control block
+    KindId in_place = kNoKind;   // make_shared: object and control block in one allocation
+  };
+  const Names& names(uint32_t index);
+
+  void vector(const typeinfo::Container& c, const Names& n, uint64_t object, const Emit& emit);
+  void shared(const typeinfo::Container& c, const Names& n, uint64_t object, const Emit& emit);
+  void rb_tree(const typeinfo::Container& c, const Names& n, uint64_t object, const Emit& emit);
+  void hashtable(const typeinfo::Container& c, const Names& n, uint64_t object, const Emit& emit);
+  void list(const typeinfo::Container& c, const Names& n, uint64_t object, const Emit& emit);
+  void forward_list(const typeinfo::Container& c, const Names& n, uint64_t object, const Emit& emit);
+  void deque(const typeinfo::Container& c, const Names& n, uint64_t object, const Emit& emit);
+  void variant(const typeinfo::Container& c, uint64_t object, const Emit& emit);
+
+  Reach node(const typeinfo::Container& c, KindId kind, uint64_t address) const;
+
+  const MemoryImage& memory_;
+  const AllocationTable& allocations_;
+  typeinfo::TypeRegistry& types_;
+  KindTable& kinds_;
+  std::vector<Names> names_;
+  std::vector<uint8_t> names_ready_;
+};
+
+}  // namespace heapwalk::walker

@@ -1,0 +1,107 @@
+#include "walker/malloc/allocation_table.h"
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+namespace heapwalk::walker {
+
+void AllocationTable::add(uint64_t user_address, uint64_t usable_size, bool mmapped) {
+  address_.push_back(user_address);
+  usable_.push_back(usable_size);
+  mmapped_.push_back(mmapped ? 1 : 0);
+}
+
+namespace {
+constexpr uint64_t kPageBits = 12;
+// Allocations further apart than this start a new cluster, so that sparse address spaces
+// (arenas 64 MiB apart, lone mmapped chunks) cost no index memory.
+constexpr uint64_t kClusterGap = uint64_t{1} << 20;
+}  // namespace
+
+void AllocationTable::remove(const std::vector<uint64_t>& user_addresses) {
+  if (user_addresses.empty()) return;
+  std::vector<uint64_t> sorted = user_addresses;
+  std::sort(sorted.begin(), sorted.end());
+  size_t kept = 0;
+  for (size_t i = 0; i < address_.size(); ++i) {
+    if (std::binary_search(sorted.begin(), sorted.end(), address_[i])) continue;
+    address_[kept] = address_[i];
+    usable_[kept] = usable_[i];
+    mmapped_[kept] = mmapped_[i];
+    ++kept;
+  }
+  address_.resize(kept);
+  usable_.resize(kept);
+  mmapped_.resize(kept);
+}
+
+void AllocationTable::finish() {
+  if (!std::is_sorted(address_.begin(), address_.end())) sort_by_address();
+  build_index();
+}
+
+void AllocationTable::sort_by_address() {
+  std::vector<uint32_t> order(address_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return address_[a] < address_[b]; });
+  auto permute = [&](auto& values) {
+    std::remove_reference_t<decltype(values)> sorted(values.size());
+    for (size_t i = 0; i < order.size(); ++i) sorted[i] = values[order[i]];
+    values.swap(sorted);
+  };
+  permute(address_);
+  permute(usable_);
+  permute(mmapped_);
+}
+
+void AllocationTable::build_index() {
+  clusters_.clear();
+  for (size_t i = 0; i < address_.size();) {
+    Cluster c;
+    c.first = static_cast<NodeId>(i);
+    c.base = address_[i] >> kPageBits << kPageBits;
+    c.end = end(static_cast<NodeId>(i));
+    size_t j = i + 1;
+    while (j < address_.size() && address_[j] < c.end + kClusterGap) {
+      c.end = std::max(c.end, end(static_cast<NodeId>(j)));
+      ++j;
+    }
+    size_t pages = ((c.end - c.base) >> kPageBits) + 1;
+    c.page_first.resize(pages + 1);
+    size_t n = i;
+    for (size_t p = 0; p <= pages; ++p) {
+      uint64_t page_start = c.base + (p << kPageBits);
+      while (n + 1 < j && address_[n + 1] <= page_start) ++n;
+      c.page_first[p] = static_cast<NodeId>(n);
+    }
+    clusters_.push_back(std::move(c));
+    i = j;
+  }
+}
+
+std::optional<NodeId> AllocationTable::search(uint64_t addr, size_t lo, size_t hi) const {
+  // The last allocation starting at or before addr is the only candidate.
+  auto it = std::upper_bound(address_.begin() + lo, address_.begin() + hi, addr);
+  if (it == address_.begin() + lo) return std::nullopt;
+  NodeId n = static_cast<NodeId>(it - address_.begin() - 1);
+  if (addr >= address_[n] && addr < address_[n] + usable_[n]) return n;
+  return std::nullopt;
+}
+
+std::optional<NodeId> AllocationTable::find(uint64_t addr) const {
+  auto cluster = std::upper_bound(clusters_.begin(), clusters_.end(), addr,
+                                  [](uint64_t a, const Cluster& c) { return a < c.base; });
+  if (cluster == clusters_.begin()) return std::nullopt;
+  --cluster;
+  if (addr >= cluster->end) return std::nullopt;
+  size_t page = (addr - cluster->base) >> kPageBits;
+  return search(addr, cluster->page_first[page], size_t{cluster->page_first[page + 1]} + 1);
+}
+
+uint64_t AllocationTable::total_usable() const {
+  return std::accumulate(usable_.begin(), usable_.end(), uint64_t{0});
+}
+
+}  // namespace heapwalk::walker

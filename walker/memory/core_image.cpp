@@ -1,0 +1,127 @@
+// The memory of an ELF core file: its PT_LOAD segments, mapped from the file without copying.
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "walker/memory/memory_image.h"
+
+namespace heapwalk::walker {
+namespace {
+
+struct Segment {
+  uint64_t start, end;
+  const uint8_t* data;
+};
+
+class CoreImage final : public MemoryImage {
+ public:
+  explicit CoreImage(const std::string& path) : path_(path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(fmt::format("cannot open core {}: {}", path, strerror(errno)));
+    struct stat st {};
+    ::fstat(fd, &st);
+    size_ = static_cast<size_t>(st.st_size);
+    void* base = size_ ? ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    ::close(fd);
+    if (base == MAP_FAILED) throw std::runtime_error(fmt::format("cannot map core {}", path));
+    base_ = static_cast<const uint8_t*>(base);
+    parse();
+  }
+  ~CoreImage() override { ::munmap(const_cast<uint8_t*>(base_), size_); }
+
+  bool read(uint64_t addr, void* dst, size_t len) const override {
+    auto* out = static_cast<uint8_t*>(dst);
+    while (len > 0) {
+      const Segment* s = segment_of(addr);
+      if (!s) return false;
+      size_t n = std::min<uint64_t>(len, s->end - addr);
+      std::memcpy(out, s->data + (addr - s->start), n);
+      out += n;
+      addr += n;
+      len -= n;
+    }
+    return true;
+  }
+
+  std::span<const uint8_t> view(uint64_t addr, size_t len) const override {
+    const Segment* s = segment_of(addr);
+    if (!s || len > s->end - addr) return {};
+    return {s->data + (addr - s->start), len};
+  }
+
+  std::string source() const override { return fmt::format("core file {}", path_); }
+  std::string core_path() const override { return path_; }
+
+ private:
+  void parse() {
+    if (size_ < sizeof(Elf64_Ehdr)) throw std::runtime_error(fmt::format("{} is not an ELF core", path_));
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, base_, sizeof eh);
+    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh.e_type != ET_CORE)
+      throw std::runtime_error(fmt::format("{} is not a 64-bit ELF core file", path_));
+    if (eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) > size_)
+      throw std::runtime_error(fmt::format("core {} is truncated (program headers)", path_));
+    bool truncated = false;
+    uint64_t expected_size = 0;
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+      Elf64_Phdr ph;
+      std::memcpy(&ph, base_ + eh.e_phoff + i * sizeof ph, sizeof ph);
+      // Segments gcore left out (unmodified file-backed code) have no bytes in the file.
+      if (ph.p_type != PT_LOAD || ph.p_filesz == 0) continue;
+      expected_size = std::max<uint64_t>(expected_size, ph.p_offset + ph.p_filesz);
+      uint64_t filesz = ph.p_filesz;
+      if (ph.p_offset >= size_) { truncated = true; continue; }
+      if (ph.p_offset + filesz > size_) { truncated = true; filesz = size_ - ph.p_offset; }
+      segments_.push_back({ph.p_vaddr, ph.p_vaddr + filesz, base_ + ph.p_offset});
+      Region r;
+      r.start = ph.p_vaddr;
+      r.end = ph.p_vaddr + filesz;
+      r.readable = true;
+      r.writable = ph.p_flags & PF_W;
+      r.executable = ph.p_flags & PF_X;
+      regions_.push_back(r);
+    }
+    auto by_start = [](const auto& a, const auto& b) { return a.start < b.start; };
+    std::sort(segments_.begin(), segments_.end(), by_start);
+    std::sort(regions_.begin(), regions_.end(), by_start);
+    if (truncated)
+      problems_.push_back(fmt::format(
+          "core {} is truncated ({} of {} bytes): memory past its end is missing", path_, size_,
+          expected_size));
+  }
+
+  const Segment* segment_of(uint64_t addr) const {
+    const Segment* hint = last_;
+    if (hint && addr >= hint->start && addr < hint->end) return hint;
+    auto it = std::upper_bound(segments_.begin(), segments_.end(), addr,
+                               [](uint64_t a, const Segment& s) { return a < s.start; });
+    if (it == segments_.begin()) return nullptr;
+    --it;
+    if (addr >= it->end) return nullptr;
+    last_ = &*it;
+    return last_;
+  }
+
+  std::string path_;
+  const uint8_t* base_ = nullptr;
+  size_t size_ = 0;
+  std::vector<Segment> segments_;
+  mutable const Segment* last_ = nullptr;  // most reads stay in one segment
+};
+
+}  // namespace
+
+std::unique_ptr<MemoryImage> open_core_image(const std::string& core_path) {
+  return std::make_unique<CoreImage>(core_path);
+}
+
+}  // namespace heapwalk::walker

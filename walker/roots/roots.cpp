@@ -1,0 +1,85 @@
+// Root resolution is the one place in walker/ that touches SBValue: once per root, to turn a
+// name into an address and a type. The walk itself never does.
+#include "walker/roots/roots.h"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <lldb/API/SBAddress.h>
+#include <lldb/API/SBError.h>
+#include <lldb/API/SBFileSpec.h>
+#include <lldb/API/SBModule.h>
+#include <lldb/API/SBSection.h>
+#include <lldb/API/SBValue.h>
+#include <lldb/API/SBValueList.h>
+
+#include "walker/memory/symbols.h"
+
+namespace heapwalk::walker {
+namespace {
+
+// Load-address ranges of the C library's and the loader's sections. (An SBValue of a global
+// from separate debug info does not always resolve back to its module, so compare addresses.)
+std::vector<std::pair<uint64_t, uint64_t>> system_runtime_ranges(lldb::SBTarget& target) {
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  for (uint32_t m = 0; m < target.GetNumModules(); ++m) {
+    lldb::SBModule module = target.GetModuleAtIndex(m);
+    if (!is_system_runtime(module)) continue;
+    for (uint32_t s = 0; s < module.GetNumSections(); ++s) {
+      lldb::SBSection section = module.GetSectionAtIndex(s);
+      uint64_t start = section.GetLoadAddress(target);
+      if (start != LLDB_INVALID_ADDRESS) ranges.push_back({start, start + section.GetByteSize()});
+    }
+  }
+  return ranges;
+}
+
+lldb::SBValue lookup(lldb::SBTarget& target, lldb::SBFrame& frame, const std::string& expr) {
+  if (frame.IsValid()) {
+    lldb::SBValue v = frame.GetValueForVariablePath(expr.c_str());
+    if (v.IsValid() && v.GetError().Success()) return v;
+  }
+  // A global, then the rest of the path from it: `sim->sheets`, `sim.field`, `arr[2]`.
+  size_t end = expr.find_first_of("-.[");
+  std::string name = expr.substr(0, end);
+  lldb::SBValue global = target.FindFirstGlobalVariable(name.c_str());
+  if (!global.IsValid() || end == std::string::npos) return global;
+  return global.GetValueForExpressionPath(expr.substr(end).c_str());
+}
+
+}  // namespace
+
+Root resolve_root(lldb::SBTarget& target, lldb::SBFrame frame, const std::string& expr) {
+  lldb::SBValue value = lookup(target, frame, expr);
+  if (!value.IsValid() || value.GetError().Fail())
+    throw std::runtime_error(fmt::format(
+        "no variable '{}' in the selected frame or among the globals (is there debug info?)", expr));
+  uint64_t address = value.GetLoadAddress();
+  if (address == LLDB_INVALID_ADDRESS)
+    throw std::runtime_error(
+        fmt::format("'{}' is not in memory (a register or a temporary): name a variable", expr));
+  return Root{expr, address, value.GetType()};
+}
+
+std::vector<Root> global_roots(lldb::SBTarget& target) {
+  std::vector<Root> roots;
+  auto excluded = system_runtime_ranges(target);
+  auto is_excluded = [&](uint64_t address) {
+    for (auto [start, end] : excluded)
+      if (address >= start && address < end) return true;
+    return false;
+  };
+  lldb::SBValueList globals = target.FindGlobalVariables(".", UINT32_MAX, lldb::eMatchTypeRegex);
+  for (uint32_t i = 0; i < globals.GetSize(); ++i) {
+    lldb::SBValue v = globals.GetValueAtIndex(i);
+    uint64_t address = v.GetLoadAddress();
+    if (address == LLDB_INVALID_ADDRESS) continue;  // thread-local or optimized out
+    if (is_excluded(address)) continue;
+    std::string_view name = v.GetName() ? v.GetName() : "<global>";
+    if (name.starts_with("::")) name.remove_prefix(2);
+    roots.push_back(Root{std::string(name), address, v.GetType()});
+  }
+  return roots;
+}
+
+}  // namespace heapwalk::walker
