@@ -2,7 +2,7 @@
 #include "plugin/arenas_command.h"
 
 #include "report/arenas_render.h"
-#include "walker/malloc/tcache_owners.h"
+#include "walker/roots/tcache_owners.h"
 #include "walker/session.h"
 
 namespace heapwalk::plugin {

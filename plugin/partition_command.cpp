@@ -21,7 +21,12 @@ std::vector<OptionSpec> PartitionCommand::options() const {
   std::vector<OptionSpec> specs = {
       {"root", 'r', "EXPR",
        "Walk from this variable or path (sim, sim->sheets, a local of the selected frame). "
-       "Default: every global and static variable with debug info."},
+       "Default: every global, function-local static and thread_local variable with debug "
+       "info."},
+      {"typed-only", 'y', "",
+       "Only what typed edges reach. By default, bytes no type explains (void* members, unions, "
+       "slack) are also scanned for pointers, and what only they reach is counted as "
+       "<conservative> (or by its vtable's type)."},
       {"limit", 'l', "N", "Show the first N rows (default 10); 'heap more' shows the next N."},
       {"timings", 't', "", "Print the wall time of each phase on the error stream."},
   };
@@ -30,14 +35,16 @@ std::vector<OptionSpec> PartitionCommand::options() const {
 }
 
 std::string PartitionCommand::syntax() const {
-  return "heap partition [--root <EXPR>] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
+  return "heap partition [--root <EXPR>] [--typed-only] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
 }
 
 std::string PartitionCommand::long_help() const {
-  return "Walks the typed object graph from the roots through DWARF types and libstdc++\n"
-         "containers, and groups every reached heap allocation by kind: its dynamic type\n"
-         "(Sheet), an element type with [] for array buffers (float[]), or a container's\n"
-         "internals (std::map<std::string, Sheet*> node). Sizes are malloc usable sizes.\n"
+  return "Walks the object graph from the roots through DWARF types and libstdc++ containers, "
+         "and groups every reached heap allocation by kind: its dynamic type (Sheet), an element "
+         "type with [] for array buffers (float[]), or a container's internals "
+         "(std::map<std::string, Sheet*> node). Bytes that no type explains are scanned for "
+         "pointers too, so nothing reachable is left out: what only they reach is "
+         "<conservative>. Weak pointers keep nothing in the set. Sizes are malloc usable sizes. "
          "Works at a breakpoint of a live process and on a core file; reads only.\n\n"
          "Example:\n  (lldb) heap partition --root sim\n"
          "  Partition of a set of 1032 objects. Total size = 3212080 bytes.\n\n";
@@ -55,9 +62,12 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
     lldb::SBFrame frame = session->process().GetSelectedThread().GetSelectedFrame();
     roots.push_back(walker::resolve_root(session->target(), frame, options.get("root")));
   } else {
-    roots = walker::global_roots(session->target());
+    roots = walker::static_roots(session->target(), session->memory(), session->glibc().version);
   }
-  auto partition = walker::partition_reachable(*session, roots, interruption(debugger));
+  walker::PartitionOptions partition_options;
+  partition_options.typed_only = options.has("typed-only");
+  auto partition =
+      walker::partition_reachable(*session, roots, partition_options, interruption(debugger));
   if (!partition) throw std::runtime_error("interrupted");
 
   for (const std::string& warning : session->heap().warnings)

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "walker/malloc/malloc_heap.h"
-#include "walker/malloc/tcache_owners.h"
+#include "walker/roots/tcache_owners.h"
 
 namespace heapwalk::report {
 

@@ -62,6 +62,9 @@ class Recognizer {
     if (n.starts_with("std::deque<")) return deque();
     if (n.starts_with("std::optional<")) return optional();
     if (n.starts_with("std::variant<")) return variant();
+    if (n.starts_with("std::function<")) return function();
+    if (n == "std::any") return any();
+    if (n == "std::pmr::monotonic_buffer_resource") return monotonic_resource();
     return std::nullopt;
   }
 
@@ -73,17 +76,20 @@ class Recognizer {
     if (element.IsValid()) {
       c.element = registry_.intern(element);
       c.element_size = element.GetByteSize();
+      c.element_name = readable_type_name(element.GetName() ? element.GetName() : "");
     }
     return c;
   }
 
-  // field[0] = _M_start, field[1] = _M_finish.
+  // field[0] = _M_start, field[1] = _M_finish, field[2] = _M_end_of_storage.
   std::optional<Container> vector() {
-    auto start = offset_of(type_, "_M_start", true), finish = offset_of(type_, "_M_finish", true);
-    if (!start || !finish) return std::nullopt;
+    auto start = offset_of(type_, "_M_start", true), finish = offset_of(type_, "_M_finish", true),
+         end = offset_of(type_, "_M_end_of_storage", true);
+    if (!start || !finish || !end) return std::nullopt;
     Container c = make(ContainerKind::kVector, pointee_of(type_, "_M_start"));
     c.field[0] = *start;
     c.field[1] = *finish;
+    c.field[2] = *end;
     return c;
   }
 
@@ -96,13 +102,16 @@ class Recognizer {
     return c;
   }
 
-  // field[0] = _M_p, field[1] = _M_local_buf (the SSO buffer: no heap block when _M_p points there).
+  // field[0] = _M_p, field[1] = _M_local_buf (the SSO buffer: no heap block when _M_p points
+  // there), field[2] = _M_allocated_capacity (characters, without the terminating one).
   std::optional<Container> string() {
-    auto p = offset_of(type_, "_M_p", true), local = offset_of(type_, "_M_local_buf");
-    if (!p || !local) return std::nullopt;
+    auto p = offset_of(type_, "_M_p", true), local = offset_of(type_, "_M_local_buf"),
+         capacity = offset_of(type_, "_M_allocated_capacity");
+    if (!p || !local || !capacity) return std::nullopt;
     Container c = make(ContainerKind::kString, pointee_of(type_, "_M_p"));
     c.field[0] = *p;
     c.field[1] = *local;
+    c.field[2] = *capacity;
     return c;
   }
 
@@ -125,6 +134,11 @@ class Recognizer {
     Container c = make(kind, pointee_of(type_, "_M_ptr"));
     c.field[0] = *ptr;
     c.field[1] = *pi;
+    if (lldb::SBType base = pointee_of(type_, "_M_pi"); base.IsValid()) c.control = registry_.intern(base);
+    // shared_ptr<int[]> holds an int*: name what it was declared with.
+    lldb::SBType declared = template_arg(type_, 0);
+    if (declared.IsValid() && declared.GetName())
+      c.element_name = readable_type_name(declared.GetName());
     return c;
   }
 
@@ -140,6 +154,7 @@ class Recognizer {
     c.field[0] = *header;
     c.field[1] = *count;
     c.value_offset = static_cast<uint32_t>(align_up(32, align_of(value)));
+    c.node_size = c.value_offset + static_cast<uint32_t>(value.GetByteSize());
     return c;
   }
 
@@ -160,6 +175,7 @@ class Recognizer {
     c.field[2] = *before;
     c.field[3] = *elements;
     c.value_offset = static_cast<uint32_t>(align_up(8, align_of(value)));
+    c.node_size = c.value_offset + static_cast<uint32_t>(value.GetByteSize());
     return c;
   }
 
@@ -172,6 +188,7 @@ class Recognizer {
     c.field[0] = *node;
     c.field[1] = *size;
     c.value_offset = static_cast<uint32_t>(align_up(16, align_of(value)));
+    c.node_size = c.value_offset + static_cast<uint32_t>(value.GetByteSize());
     return c;
   }
 
@@ -183,6 +200,7 @@ class Recognizer {
     Container c = make(ContainerKind::kForwardList, value);
     c.field[0] = *head;
     c.value_offset = static_cast<uint32_t>(align_up(8, align_of(value)));
+    c.node_size = c.value_offset + static_cast<uint32_t>(value.GetByteSize());
     return c;
   }
 
@@ -221,6 +239,40 @@ class Recognizer {
     c.index_size = static_cast<uint32_t>(index->type.GetByteSize());
     for (uint32_t i = 0; i < type_.GetNumberOfTemplateArguments(); ++i)
       c.alternatives.push_back(registry_.intern(template_arg(type_, i)));
+    return c;
+  }
+
+  // field[0] = _M_functor (the functor in place, or a pointer to it), field[1] = _M_manager,
+  // whose symbol names the functor's type (resolved per manager at walk time).
+  std::optional<Container> function() {
+    auto functor = offset_of(type_, "_M_functor"), manager = offset_of(type_, "_M_manager");
+    if (!functor || !manager) return std::nullopt;
+    Container c = make(ContainerKind::kFunction, {});
+    c.field[0] = *functor;
+    c.field[1] = *manager;
+    c.field[2] = static_cast<uint32_t>(find_member(type_, "_M_functor")->type.GetByteSize());
+    return c;
+  }
+
+  // field[0] = _M_manager (names the held type), field[1] = _M_storage (in place, or _M_ptr).
+  std::optional<Container> any() {
+    auto manager = offset_of(type_, "_M_manager"), storage = offset_of(type_, "_M_storage");
+    if (!manager || !storage) return std::nullopt;
+    Container c = make(ContainerKind::kAny, {});
+    c.field[0] = *manager;
+    c.field[1] = *storage;
+    c.field[2] = static_cast<uint32_t>(find_member(type_, "_M_storage")->type.GetByteSize());
+    return c;
+  }
+
+  // field[0] = _M_head: the newest chunk's footer (a _Chunk at the end of its allocation),
+  // field[1] = the resource's size (its other words are scanned conservatively).
+  std::optional<Container> monotonic_resource() {
+    auto head = offset_of(type_, "_M_head", true);
+    if (!head) return std::nullopt;
+    Container c = make(ContainerKind::kMonotonicResource, {});
+    c.field[0] = *head;
+    c.field[1] = static_cast<uint32_t>(type_.GetByteSize());
     return c;
   }
 

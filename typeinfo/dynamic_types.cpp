@@ -10,6 +10,7 @@
 #include <lldb/API/SBTypeEnumMember.h>
 
 #include "typeinfo/member_lookup.h"
+#include "typeinfo/symbol_types.h"
 
 namespace heapwalk::typeinfo {
 
@@ -57,24 +58,26 @@ std::optional<DynamicType> DynamicTypes::lookup(uint64_t vptr) {
 }
 
 // Names are ambiguous (anonymous namespaces, ODR-violating duplicates); the compile unit that
-// defines the first virtual function settles it.
+// defines one of its virtual functions settles it. The demangled vtable name and DWARF's type
+// name spell templates differently, so they are compared loosely.
 lldb::SBType DynamicTypes::find_class(const std::string& name, uint64_t vptr) {
   lldb::SBTarget& target = registry_.target();
-  auto matches = [&](lldb::SBType t) {
-    t = plain(t);
-    return t.IsValid() && t.IsTypeComplete() && t.GetName() && name == t.GetName();
-  };
-  if (auto first_function = read_(vptr)) {
-    lldb::SBCompileUnit unit = target.ResolveLoadAddress(*first_function).GetCompileUnit();
-    if (unit.IsValid()) {
-      lldb::SBTypeList types = unit.GetTypes(lldb::eTypeClassClass | lldb::eTypeClassStruct);
-      for (uint32_t i = 0; i < types.GetSize(); ++i)
-        if (matches(types.GetTypeAtIndex(i))) return plain(types.GetTypeAtIndex(i));
-    }
+  auto same = [&](std::string_view candidate) { return loosely_same_name(name, candidate); };
+  // An inherited virtual function lives in its base's unit: try the first few slots.
+  constexpr int kSlotsTried = 8;
+  for (int slot = 0; slot < kSlotsTried; ++slot) {
+    auto function = read_(vptr + 8 * slot);
+    if (!function || !*function) break;
+    lldb::SBCompileUnit unit = target.ResolveLoadAddress(*function).GetCompileUnit();
+    if (!unit.IsValid()) break;  // not code with debug info: past the vtable's functions
+    auto found = unit_classes(unit, same);
+    if (!found.empty()) return found.front();
   }
   lldb::SBTypeList types = target.FindTypes(name.c_str());
-  for (uint32_t i = 0; i < types.GetSize(); ++i)
-    if (matches(types.GetTypeAtIndex(i))) return plain(types.GetTypeAtIndex(i));
+  for (uint32_t i = 0; i < types.GetSize(); ++i) {
+    lldb::SBType t = plain(types.GetTypeAtIndex(i));
+    if (t.IsValid() && t.IsTypeComplete() && t.GetName() && same(t.GetName())) return t;
+  }
   return {};
 }
 

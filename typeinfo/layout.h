@@ -1,5 +1,6 @@
-// A DWARF type compiled once into what a walk needs: where its pointers are, which embedded
-// libstdc++ containers it holds, and whether its dynamic type must come from a vtable.
+// A DWARF type compiled once into what a walk needs: where its typed pointers are, which
+// embedded libstdc++ containers it holds, which bytes no type can explain, and whether its
+// dynamic type must come from a vtable.
 #pragma once
 
 #include <cstdint>
@@ -12,17 +13,26 @@ namespace heapwalk::typeinfo {
 using LayoutId = uint32_t;
 inline constexpr LayoutId kNoLayout = std::numeric_limits<LayoutId>::max();
 
-// A pointer or reference member (possibly of a base or of a nested member).
+// A typed pointer or reference member (possibly of a base or of a nested member).
 struct PointerSlot {
   uint32_t offset = 0;
-  LayoutId pointee = kNoLayout;  // kNoLayout: void*, function pointers and other untyped targets
+  LayoutId pointee = kNoLayout;
 };
 
 // An embedded array of a type that has edges of its own (T[N], std::array<T, N>).
+// count == 0: a flexible array member (T x[]), which runs to the end of the allocation.
 struct ArraySlot {
   uint32_t offset = 0;
   LayoutId element = kNoLayout;
   uint32_t count = 0;
+};
+
+// Bytes the type cannot describe, scanned conservatively: unions that hold pointers, void* and
+// char* members, raw char storage, 8-byte integers (intptr_t, tagged pointers), and aligned
+// words no member covers.
+struct ByteRange {
+  uint32_t offset = 0;
+  uint32_t length = 0;
 };
 
 enum class ContainerKind : uint8_t {
@@ -40,6 +50,9 @@ enum class ContainerKind : uint8_t {
   kDeque,
   kOptional,
   kVariant,
+  kFunction,     // std::function: the target is typed through its manager's symbol
+  kAny,          // std::any: likewise
+  kMonotonicResource,  // std::pmr::monotonic_buffer_resource: its upstream chunks
 };
 
 // A recognized libstdc++ container type: where its own fields are, and what it holds.
@@ -47,11 +60,14 @@ enum class ContainerKind : uint8_t {
 struct Container {
   ContainerKind kind{};
   std::string name;               // "std::map<std::string, Sheet*>"
+  std::string element_name;       // readable name of what it holds ("int[]" for shared_ptr<int[]>)
   LayoutId element = kNoLayout;   // value_type (for maps the pair), pointee for smart pointers
+  LayoutId control = kNoLayout;   // shared_ptr: the control block's base (_Sp_counted_base)
   uint64_t element_size = 0;
   // Field offsets within the container object; meaning depends on kind (see containers.cpp).
   uint32_t field[4] = {0, 0, 0, 0};
   uint32_t value_offset = 0;      // offset of the value within a node (tree/hash/list nodes)
+  uint32_t node_size = 0;         // bytes of a node the container explains (header + value)
   uint32_t index_size = 0;        // std::variant: size of _M_index
   std::vector<LayoutId> alternatives;  // std::variant
 };
@@ -67,14 +83,22 @@ struct Layout {
   uint32_t align = 1;
   bool polymorphic = false;  // a vptr at offset 0: the dynamic type comes from the vtable
   bool scalar = false;       // arithmetic or enum: buffers of it are "scalar arrays"
-  bool opaque = false;       // holds a union or raw storage the type cannot describe
+  bool complete = false;     // a definition was found (size and members are known)
+  bool flexible = false;     // ends in a flexible array member: never an array of itself
   bool compiled = false;
   std::vector<PointerSlot> pointers;
   std::vector<ArraySlot> arrays;
   std::vector<ContainerSlot> containers;
+  std::vector<ByteRange> untyped;  // sorted, merged
 
   bool has_edges() const {
-    return polymorphic || !pointers.empty() || !arrays.empty() || !containers.empty();
+    return polymorphic || !pointers.empty() || !arrays.empty() || !containers.empty() ||
+           !untyped.empty();
+  }
+  // Every byte is untyped (void*, intptr_t, a union of pointers): an array of it is one range.
+  bool all_untyped() const {
+    return size && untyped.size() == 1 && untyped[0].offset == 0 && untyped[0].length == size &&
+           pointers.empty() && arrays.empty() && containers.empty();
   }
 };
 

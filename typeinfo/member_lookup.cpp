@@ -34,6 +34,28 @@ std::optional<Member> find_member(lldb::SBType type, std::string_view name,
   return std::nullopt;
 }
 
+lldb::SBType complete_type(lldb::SBTarget& target, lldb::SBType type) {
+  lldb::SBType t = plain(type);
+  for (int depth = 0; depth < 4 && t.IsValid(); ++depth) {
+    if (!t.IsTypeComplete() && t.GetName()) {
+      lldb::SBTypeList list = target.FindTypes(t.GetName());
+      for (uint32_t i = 0; i < list.GetSize(); ++i)
+        if (plain(list.GetTypeAtIndex(i)).IsTypeComplete()) {
+          if (depth == 0) type = list.GetTypeAtIndex(i);
+          break;
+        }
+    }
+    t.GetByteSize();
+    t.GetNumberOfFields();
+    t.GetNumberOfDirectBaseClasses();
+    t.GetNumberOfTemplateArguments();
+    if (t.IsPointerType() || t.IsReferenceType()) t = plain(t.GetPointeeType());
+    else if (t.IsArrayType()) t = plain(t.GetArrayElementType());
+    else break;
+  }
+  return type;
+}
+
 uint32_t align_of(lldb::SBType type) {
   type = plain(type);
   switch (type.GetTypeClass()) {

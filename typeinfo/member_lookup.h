@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include <lldb/API/SBTarget.h>
 #include <lldb/API/SBType.h>
 
 namespace heapwalk::typeinfo {
@@ -23,6 +24,11 @@ std::optional<Member> find_member(lldb::SBType type, std::string_view name,
 
 // Canonical, unqualified: typedefs and cv-qualifiers removed.
 lldb::SBType plain(lldb::SBType type);
+
+// The type with LLDB's lazy parsing forced: its definition found (when `type` is a declaration)
+// and its members, bases and pointee parsed, so that compiling it sees every member the first
+// time it is asked, not only after other commands have parsed them.
+lldb::SBType complete_type(lldb::SBTarget& target, lldb::SBType type);
 
 // alignof(type), derived from members because SBType in LLDB 16 does not report it.
 uint32_t align_of(lldb::SBType type);

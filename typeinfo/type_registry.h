@@ -28,18 +28,19 @@ class TypeRegistry {
   size_t size() const { return types_.size(); }
   lldb::SBTarget& target() { return target_; }
 
+  // The container table index when `type` is a recognized container (recognized once).
+  std::optional<uint32_t> container_index(lldb::SBType type);
+  // The type's definition when `type` is a forward declaration and another unit defines it.
+  lldb::SBType complete(lldb::SBType type);
+
  private:
   void compile(LayoutId id);
-  void add_member(lldb::SBType type, uint32_t offset, Layout& out);
-  void add_class(lldb::SBType type, uint32_t offset, Layout& out);
-  std::optional<uint32_t> container_of(lldb::SBType type);
-  lldb::SBType complete(lldb::SBType type);
 
   lldb::SBTarget target_;
   std::vector<lldb::SBType> types_;
   std::deque<Layout> layouts_;
   std::unordered_map<std::string, std::vector<LayoutId>> by_name_;
-  std::vector<Container> containers_;
+  std::deque<Container> containers_;  // a deque: references stay valid as types are compiled
   std::unordered_map<LayoutId, std::optional<uint32_t>> container_by_layout_;
 };
 

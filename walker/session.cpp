@@ -17,7 +17,8 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
     : target_(target),
       process_(target.GetProcess()),
       types_(target),
-      dynamic_(types_, [this](uint64_t addr) { return read_word(addr); }) {
+      dynamic_(types_, [this](uint64_t addr) { return read_word(addr); }),
+      erasure_(types_) {
   auto start = Clock::now();
   memory_ = open_target_memory(process_, core_path);
   record("open memory", start);

@@ -12,8 +12,10 @@
 #include <lldb/API/SBTarget.h>
 
 #include "typeinfo/dynamic_types.h"
+#include "typeinfo/type_erasure.h"
 #include "typeinfo/type_registry.h"
 #include "walker/graph/kinds.h"
+#include "walker/graph/typed_walk.h"
 #include "walker/malloc/malloc_heap.h"
 #include "walker/memory/memory_image.h"
 
@@ -39,7 +41,12 @@ class Session {
   const GlibcLayout& glibc() const { return layout_; }
   typeinfo::TypeRegistry& types() { return types_; }
   typeinfo::DynamicTypes& dynamic() { return dynamic_; }
+  typeinfo::TypeErasure& erasure() { return erasure_; }
   KindTable& kinds() { return kinds_; }
+  // What a walk of this stop's heap reads and names through.
+  WalkContext walk_context() {
+    return WalkContext{*memory_, heap_.in_use, types_, dynamic_, erasure_, kinds_};
+  }
 
   // Wall time of each phase so far (open, enumerate, then what commands add).
   const std::vector<PhaseTiming>& timings() const { return timings_; }
@@ -55,6 +62,7 @@ class Session {
   MallocHeap heap_;
   typeinfo::TypeRegistry types_;
   typeinfo::DynamicTypes dynamic_;
+  typeinfo::TypeErasure erasure_;
   KindTable kinds_;
   std::vector<PhaseTiming> timings_;
 };

@@ -8,7 +8,7 @@
 
 #include "synthetic_image.h"
 #include "typeinfo/member_lookup.h"
-#include "walker/graph/typed_walk.h"
+#include "walker/graph/heap_reach.h"
 
 using namespace heapwalk;
 
@@ -32,12 +32,14 @@ std::vector<std::string> walk(StaticTarget& t, const test::SyntheticImage& memor
                               lldb::SBType root_type) {
   typeinfo::TypeRegistry types(t.target);
   typeinfo::DynamicTypes dynamic(types, [&](uint64_t a) { return memory.load<uint64_t>(a); });
+  typeinfo::TypeErasure erasure(types);
   walker::KindTable kinds;
-  walker::TypedWalk walk(memory, table, types, dynamic, kinds);
-  walk.add_root(root_address, types.intern(root_type));
-  REQUIRE(walk.run());
+  walker::HeapReach reach({memory, table, types, dynamic, erasure, kinds});
+  reach.add_typed_root(root_address, types.intern(root_type));
+  auto reached = reach.run();
+  REQUIRE(reached);
   std::vector<std::string> names;
-  for (walker::KindId k : walk.kinds()) names.push_back(k == walker::kNoKind ? "-" : kinds.name(k));
+  for (walker::KindId k : reached->kinds) names.push_back(k == walker::kNoKind ? "-" : kinds.name(k));
   return names;
 }
 

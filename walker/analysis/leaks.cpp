@@ -8,7 +8,7 @@
 #include <boost/graph/strong_components.hpp>
 #include <fmt/format.h>
 
-#include "walker/graph/typed_walk.h"
+#include "walker/graph/heap_reach.h"
 
 namespace heapwalk::walker {
 namespace {
@@ -74,15 +74,14 @@ std::optional<LeakReport> find_leaks(Session& session, const Reachability& reach
   }
 
   // Kinds: walk typed from every leaked object whose vptr names its type.
-  TypedWalk walk(session.memory(), table, session.types(), session.dynamic(), session.kinds());
-  for (NodeId n : leaked) {
-    uint64_t address = table.address(n);
-    const typeinfo::DynamicType* d = session.dynamic().resolve(session.memory().word(address));
-    if (d && d->offset_to_top == 0) walk.follow_pointer(address, d->layout);
-  }
-  if (!walk.run(interrupted)) return std::nullopt;
+  ReachOptions typed_only;
+  typed_only.conservative = false;
+  HeapReach naming(session.walk_context(), typed_only);
+  for (NodeId n : leaked) naming.add_vtable_object(n);
+  auto named = naming.run(interrupted);
+  if (!named) return std::nullopt;
   for (Leak& leak : report.leaks) {
-    leak.kind = walk.kinds()[leak.node];
+    leak.kind = named->reached(leak.node) ? named->kinds[leak.node] : kNoKind;
     if (leak.kind == kNoKind)
       leak.kind = session.kinds().intern(
           fmt::format("<untyped {} bytes>", table.usable_size(leak.node)));

@@ -30,7 +30,7 @@ Ledger build_ledger(Session& session, const Reachability& reachability, const Le
     if (table.mmapped(n)) mmapped_usable += size;
     KindId kind = reachability.kinds[n];
     if (leaked[n]) leaked_bytes += size;
-    else if (kind != kNoKind) (session.kinds().scalar_array(kind) ? arrays : objects) += size;
+    else if (reachability.typed(n)) (session.kinds().scalar_array(kind) ? arrays : objects) += size;
     else conservative += size;
   }
   // What malloc keeps besides allocations.

@@ -1,26 +1,31 @@
 #include "walker/analysis/reachable.h"
 
-#include "walker/graph/typed_walk.h"
+#include "walker/graph/heap_reach.h"
 
 namespace heapwalk::walker {
 
 std::optional<Partition> partition_reachable(Session& session, const std::vector<Root>& roots,
+                                             PartitionOptions options,
                                              const std::function<bool()>& interrupted) {
   auto start = std::chrono::steady_clock::now();
   const AllocationTable& table = session.heap().in_use;
-  TypedWalk walk(session.memory(), table, session.types(), session.dynamic(), session.kinds());
-  for (const Root& root : roots) walk.add_root(root.address, session.types().intern(root.type));
-  if (!walk.run(interrupted)) return std::nullopt;
+  ReachOptions reach_options;
+  reach_options.conservative = !options.typed_only;
+  reach_options.follow_weak = false;
+  HeapReach reach(session.walk_context(), reach_options);
+  for (const Root& root : roots) reach.add_typed_root(root.address, session.types().intern(root.type));
+  auto reached = reach.run(interrupted);
+  if (!reached) return std::nullopt;
   session.record("walk", start);
 
   start = std::chrono::steady_clock::now();
-  const std::vector<KindId>& kinds = walk.kinds();
   std::vector<PartitionRow> rows(session.kinds().size());
   for (NodeId n = 0; n < table.size(); ++n) {
-    if (kinds[n] == kNoKind) continue;
-    if (kinds[n] >= rows.size()) rows.resize(session.kinds().size());
-    rows[kinds[n]].count += 1;
-    rows[kinds[n]].size += table.usable_size(n);
+    if (!reached->reached(n)) continue;
+    if (options.typed_only && !reached->typed(n)) continue;  // a pointer into its middle only
+    KindId kind = reached->kinds[n];
+    rows[kind].count += 1;
+    rows[kind].size += table.usable_size(n);
   }
   std::vector<PartitionRow> used;
   for (KindId k = 0; k < rows.size(); ++k) {

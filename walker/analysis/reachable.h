@@ -11,8 +11,15 @@
 
 namespace heapwalk::walker {
 
-// Walks from `roots` through typed edges. nullopt when interrupted.
+struct PartitionOptions {
+  // Only what typed edges reach: no conservative scan of untyped members, slack, or of what
+  // only such words reach (which otherwise shows as <conservative> rows).
+  bool typed_only = false;
+};
+
+// Walks from `roots`; weak_ptr edges keep nothing in the set. nullopt when interrupted.
 std::optional<Partition> partition_reachable(Session& session, const std::vector<Root>& roots,
+                                             PartitionOptions options = {},
                                              const std::function<bool()>& interrupted = {});
 
 }  // namespace heapwalk::walker

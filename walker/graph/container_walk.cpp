@@ -38,8 +38,8 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
       break;
     case ContainerKind::kSharedPtr:
     case ContainerKind::kWeakPtr:
-      n.secondary = kinds_.intern(fmt::format("std::shared_ptr<{}> control block", element));
-      n.in_place = kinds_.intern(fmt::format("{} (make_shared)", element));
+      n.secondary = kinds_.intern(fmt::format("std::shared_ptr<{}> control block", c.element_name));
+      n.in_place = kinds_.intern(fmt::format("{} (make_shared)", c.element_name));
       break;
     case ContainerKind::kHashtable:
       n.buffer = kinds_.intern(c.name + " node");
@@ -54,6 +54,9 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
     case ContainerKind::kForwardList:
       n.buffer = kinds_.intern(c.name + " node");
       break;
+    case ContainerKind::kMonotonicResource:
+      n.buffer = kinds_.intern(c.name + " chunk");
+      break;
     default:
       break;
   }
@@ -63,12 +66,13 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
 }
 
 Reach ContainerWalk::node(const Container& c, KindId kind, uint64_t address) const {
-  Reach r = reach_to(address, c.element, kind);
+  Reach r = owned_block(address, c.element, kind, 1, c.node_size);
   r.walk_at = address + c.value_offset;
   return r;
 }
 
-void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit) {
+void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit,
+                           const Untyped& untyped) {
   const Container& c = types_.container(index);
   const Names& n = names(index);
   switch (c.kind) {
@@ -76,19 +80,20 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit) {
       return vector(c, n, object, emit);
     case ContainerKind::kBitVector: {
       if (uint64_t words = memory_.word(object + c.field[0]))
-        emit(reach_to(words, typeinfo::kNoLayout, n.buffer));
+        emit(owned_block(words, typeinfo::kNoLayout, n.buffer, 0, kCoverWhole));
       return;
     }
     case ContainerKind::kString: {
       uint64_t p = memory_.word(object + c.field[0]);
       if (p == 0 || p == object + c.field[1]) return;  // short string: in place
-      emit(reach_to(p, typeinfo::kNoLayout, n.buffer));
+      uint64_t capacity = memory_.word(object + c.field[2]);
+      emit(owned_block(p, typeinfo::kNoLayout, n.buffer, 0, capacity + 1));
       return;
     }
     case ContainerKind::kUniquePtr: {
       if (uint64_t p = memory_.word(object + c.field[0])) {
-        Reach r = reach_to(p, c.element, kNoKind);
-        r.dynamic = true;  // a unique_ptr<Base> may own a Derived
+        Reach r = typed_pointer(p, c.element);  // a unique_ptr<Base> may own a Derived
+        r.priority = KindPriority::kOwner;
         emit(r);
       }
       return;
@@ -121,16 +126,23 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit) {
     }
     case ContainerKind::kVariant:
       return variant(c, object, emit);
+    case ContainerKind::kFunction:
+      return function(c, object, emit, untyped);
+    case ContainerKind::kAny:
+      return any(c, object, emit, untyped);
+    case ContainerKind::kMonotonicResource:
+      return monotonic_resource(c, n, object, emit, untyped);
   }
 }
 
 void ContainerWalk::vector(const Container& c, const Names& n, uint64_t object, const Emit& emit) {
   uint64_t start = memory_.word(object + c.field[0]);
   uint64_t finish = memory_.word(object + c.field[1]);
+  uint64_t end = memory_.word(object + c.field[2]);
   if (start == 0) return;
-  // Only [start, finish) holds constructed elements; the rest of the capacity is raw.
+  // Only [start, finish) holds constructed elements; the rest of the capacity is dead storage.
   uint64_t count = (finish > start && c.element_size) ? (finish - start) / c.element_size : 0;
-  emit(reach_to(start, c.element, n.buffer, count));
+  emit(owned_block(start, c.element, n.buffer, count, end > start ? end - start : 0));
 }
 
 void ContainerWalk::shared(const Container& c, const Names& n, uint64_t object, const Emit& emit) {
@@ -140,14 +152,15 @@ void ContainerWalk::shared(const Container& c, const Names& n, uint64_t object, 
   auto block_node = block ? allocations_.find(block) : std::nullopt;
   bool in_place = block_node && ptr && allocations_.find(ptr) == block_node;
   if (block) {
-    Reach r = reach_to(block, typeinfo::kNoLayout, in_place ? n.in_place : n.secondary);
+    // The control block's vtable names its type (_Sp_counted_ptr<T*>, …_inplace<T>, …_deleter).
+    // A weak_ptr keeps it allocated too: the edge to it is not weak.
+    Reach r = typed_pointer(block, c.control);
+    r.kind = in_place ? n.in_place : n.secondary;
     r.priority = weak ? KindPriority::kPointer : KindPriority::kOwner;
-    r.weak = weak;
     emit(r);
   }
   if (ptr) {
-    Reach r = reach_to(ptr, c.element, kNoKind);
-    r.dynamic = true;
+    Reach r = typed_pointer(ptr, c.element);
     r.weak = weak;
     // The block already names a make_shared allocation; the object pointer must not rename it.
     if (in_place) r.priority = KindPriority::kInterior;
@@ -175,8 +188,9 @@ void ContainerWalk::rb_tree(const Container& c, const Names& n, uint64_t object,
 
 void ContainerWalk::hashtable(const Container& c, const Names& n, uint64_t object,
                               const Emit& emit) {
+  uint64_t bucket_count = memory_.word(object + c.field[1]);
   if (uint64_t buckets = memory_.word(object + c.field[0]))
-    emit(reach_to(buckets, typeinfo::kNoLayout, n.secondary));
+    emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, bucket_count * 8));
   uint64_t count = memory_.word(object + c.field[3]);
   uint64_t next = memory_.word(object + c.field[2]);
   for (uint64_t seen = 0; next && seen < count + kSlack; ++seen) {
@@ -209,7 +223,8 @@ void ContainerWalk::deque(const Container& c, const Names& n, uint64_t object, c
   uint64_t map = memory_.word(object + c.field[0]);
   uint64_t map_size = memory_.word(object + c.field[1]);
   if (map == 0) return;
-  emit(reach_to(map, typeinfo::kNoLayout, n.secondary));
+  // Map slots outside [start node, finish node] are dead: the map is explained whole.
+  emit(owned_block(map, typeinfo::kNoLayout, n.secondary, 0, map_size * 8));
   uint64_t start = object + c.field[2], finish = object + c.field[3];
   uint64_t start_cur = memory_.word(start), start_node = memory_.word(start + 24);
   uint64_t finish_cur = memory_.word(finish), finish_node = memory_.word(finish + 24);
@@ -222,8 +237,9 @@ void ContainerWalk::deque(const Container& c, const Names& n, uint64_t object, c
     if (block == 0) continue;
     uint64_t first = slot == start_node ? start_cur : block;
     uint64_t last = slot == finish_node ? finish_cur : block + block_bytes;
-    Reach r = reach_to(block, c.element, n.buffer,
-                       (last > first && c.element_size) ? (last - first) / c.element_size : 0);
+    Reach r = owned_block(block, c.element, n.buffer,
+                          (last > first && c.element_size) ? (last - first) / c.element_size : 0,
+                          block_bytes);
     r.walk_at = first;
     emit(r);
   }
@@ -235,6 +251,53 @@ void ContainerWalk::variant(const Container& c, uint64_t object, const Emit& emi
     return;
   if (index >= c.alternatives.size()) return;  // valueless by exception
   emit(in_place_at(object + c.field[1], c.alternatives[index]));
+}
+
+void ContainerWalk::function(const Container& c, uint64_t object, const Emit& emit,
+                             const Untyped& untyped) {
+  uint64_t functor = object + c.field[0];
+  uint64_t manager = memory_.word(object + c.field[1]);
+  if (manager == 0) return;  // empty
+  // The storage is scanned whatever the type says: a wrong guess of "in place" must not lose
+  // a heap-stored functor.
+  untyped(functor, functor + c.field[2]);
+  const typeinfo::ErasedType* target = erasure_.function_target(manager);
+  if (!target) return;
+  if (target->in_place) return emit(in_place_at(functor, target->layout));
+  if (uint64_t p = memory_.word(functor)) emit(reach_to(p, target->layout, kinds_.intern(target->kind)));
+}
+
+void ContainerWalk::any(const Container& c, uint64_t object, const Emit& emit,
+                        const Untyped& untyped) {
+  uint64_t storage = object + c.field[1];
+  uint64_t manager = memory_.word(object + c.field[0]);
+  if (manager == 0) return;  // empty
+  untyped(storage, storage + c.field[2]);
+  const typeinfo::ErasedType* value = erasure_.any_value(manager);
+  if (!value) return;
+  if (value->in_place) return emit(in_place_at(storage, value->layout));
+  if (uint64_t p = memory_.word(storage)) emit(reach_to(p, value->layout, kinds_.intern(value->kind)));
+}
+
+void ContainerWalk::monotonic_resource(const Container& c, const Names& n, uint64_t object,
+                                       const Emit& emit, const Untyped& untyped) {
+  // Its own words (the current buffer, an initial buffer, the upstream resource) are scanned;
+  // its chunks are found through their footers. libstdc++'s _Chunk (memory_resource.cc, not in
+  // any header's debug info) is { uint8 canary, size, align; _Chunk* next (unaligned) } at the
+  // end of each chunk, so a word-aligned scan would never see the links.
+  constexpr uint64_t kChunkNextOffset = 3;
+  untyped(object, object + c.field[1]);
+  uint64_t footer = memory_.word(object + c.field[0]);
+  for (uint64_t seen = 0; footer && seen <= allocations_.size(); ++seen) {
+    auto chunk = allocations_.find(footer);
+    if (!chunk) break;
+    Reach r = owned_block(allocations_.address(*chunk), typeinfo::kNoLayout, n.buffer, 0, 0);
+    r.priority = KindPriority::kAllocator;
+    emit(r);
+    uint64_t next = 0;
+    if (!memory_.read(footer + kChunkNextOffset, &next, sizeof next) || next == footer) break;
+    footer = next;
+  }
 }
 
 }  // namespace heapwalk::walker

@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "typeinfo/type_erasure.h"
 #include "typeinfo/type_registry.h"
 #include "walker/malloc/allocation_table.h"
 #include "walker/graph/kinds.h"
@@ -16,13 +17,15 @@ namespace heapwalk::walker {
 class ContainerWalk {
  public:
   using Emit = std::function<void(const Reach&)>;
+  // Bytes of the container that it cannot explain (an unresolved std::function's storage).
+  using Untyped = std::function<void(uint64_t begin, uint64_t end)>;
 
   ContainerWalk(const MemoryImage& memory, const AllocationTable& allocations,
-                typeinfo::TypeRegistry& types, KindTable& kinds)
-      : memory_(memory), allocations_(allocations), types_(types), kinds_(kinds) {}
+                typeinfo::TypeRegistry& types, typeinfo::TypeErasure& erasure, KindTable& kinds)
+      : memory_(memory), allocations_(allocations), types_(types), erasure_(erasure), kinds_(kinds) {}
 
   // Everything the container at `object` (registry container `index`) points to.
-  void expand(uint32_t index, uint64_t object, const Emit& emit);
+  void expand(uint32_t index, uint64_t object, const Emit& emit, const Untyped& untyped);
 
  private:
   struct Names {
@@ -40,12 +43,18 @@ class ContainerWalk {
   void forward_list(const typeinfo::Container& c, const Names& n, uint64_t object, const Emit& emit);
   void deque(const typeinfo::Container& c, const Names& n, uint64_t object, const Emit& emit);
   void variant(const typeinfo::Container& c, uint64_t object, const Emit& emit);
+  void function(const typeinfo::Container& c, uint64_t object, const Emit& emit,
+                const Untyped& untyped);
+  void any(const typeinfo::Container& c, uint64_t object, const Emit& emit, const Untyped& untyped);
+  void monotonic_resource(const typeinfo::Container& c, const Names& n, uint64_t object,
+                          const Emit& emit, const Untyped& untyped);
 
   Reach node(const typeinfo::Container& c, KindId kind, uint64_t address) const;
 
   const MemoryImage& memory_;
   const AllocationTable& allocations_;
   typeinfo::TypeRegistry& types_;
+  typeinfo::TypeErasure& erasure_;
   KindTable& kinds_;
   std::vector<Names> names_;
   std::vector<uint8_t> names_ready_;

@@ -1,111 +1,236 @@
 #include "walker/graph/typed_walk.h"
 
 #include <algorithm>
-#include <cstring>
+
+#include "typeinfo/kind_names.h"
 
 namespace heapwalk::walker {
 
+using typeinfo::kNoLayout;
 using typeinfo::Layout;
 using typeinfo::LayoutId;
-using typeinfo::kNoLayout;
 
-TypedWalk::TypedWalk(const MemoryImage& memory, const AllocationTable& allocations,
-                     typeinfo::TypeRegistry& types, typeinfo::DynamicTypes& dynamic,
-                     KindTable& kinds)
-    : memory_(memory),
-      allocations_(allocations),
-      types_(types),
-      dynamic_(dynamic),
-      kinds_(kinds),
-      containers_(memory, allocations, types, kinds),
-      kind_(allocations.size(), kNoKind),
-      priority_(allocations.size(), 0),
-      walked_(allocations.size(), 0) {
-  emit_ = [this](const Reach& r) { follow(r); };
-}
+TypedWalk::TypedWalk(const WalkContext& context, NodeStates& states, bool follow_weak)
+    : context_(context),
+      memory_(context.memory),
+      allocations_(context.allocations),
+      types_(context.types),
+      states_(states),
+      containers_(context.memory, context.allocations, context.types, context.erasure,
+                  context.kinds),
+      follow_weak_(follow_weak) {}
 
 void TypedWalk::add_root(uint64_t address, LayoutId layout) {
-  Reach r = reach_to(address, layout, kNoKind);
-  r.priority = KindPriority::kPointer;
-  follow(r);
+  // A root inside an allocation (`--root sim->grid`) makes that allocation part of the set.
+  if (allocations_.find(address)) {
+    Reach r = reach_to(address, layout, kNoKind);
+    r.priority = KindPriority::kPointer;
+    return follow(r, true);
+  }
+  follow(in_place_at(address, layout), true);
+}
+
+void TypedWalk::follow_pointer(uint64_t address, LayoutId layout) {
+  follow(typed_pointer(address, layout), true);
 }
 
 KindId TypedWalk::kind_of_layout(LayoutId id) {
   if (id >= layout_kind_.size()) layout_kind_.resize(types_.size(), kNoKind);
-  if (layout_kind_[id] == kNoKind) layout_kind_[id] = kinds_.intern(types_.layout(id).name);
+  if (layout_kind_[id] == kNoKind)
+    layout_kind_[id] = context_.kinds.intern(typeinfo::kind_name(types_.sbtype(id),
+                                                                 types_.layout(id).name));
   return layout_kind_[id];
 }
 
-void TypedWalk::push(uint64_t at, LayoutId layout, uint64_t count) {
-  if (layout == kNoLayout || count == 0 || !types_.layout(layout).has_edges()) return;
-  stack_.push_back({at, layout, count});
+KindId TypedWalk::kind_of_array(LayoutId id) {
+  if (id >= array_kind_.size()) array_kind_.resize(types_.size(), kNoKind);
+  if (array_kind_[id] == kNoKind) {
+    array_kind_[id] = context_.kinds.intern(types_.layout(id).name + "[]");
+    if (types_.layout(id).scalar) context_.kinds.mark_scalar_array(array_kind_[id]);
+  }
+  return array_kind_[id];
 }
 
-void TypedWalk::follow(const Reach& reach) {
-  if (reach.in_place) return push(reach.walk_at, reach.layout, reach.count);
+void TypedWalk::untyped(uint64_t begin, uint64_t end) {
+  if (untyped_sink_ && end > begin) untyped_sink_(begin, end);
+}
 
-  uint64_t target = reach.target, at = reach.walk_at;
-  LayoutId layout = reach.layout;
-  if (reach.dynamic && layout != kNoLayout && types_.layout(layout).polymorphic) {
-    if (const typeinfo::DynamicType* d = dynamic_.resolve(memory_.word(target))) {
-      target += d->offset_to_top;
-      at = target;
-      layout = d->layout;
+void TypedWalk::push(uint64_t at, LayoutId layout, uint64_t count, bool trusted) {
+  if (layout == kNoLayout || count == 0) return;
+  const Layout& l = types_.layout(layout);
+  if (!l.has_edges()) return;
+  if (l.all_untyped() && count != kToAllocationEnd) return untyped(at, at + l.size * count);
+  stack_.push_back({at, layout, count, trusted});
+}
+
+// The vptr at an allocation's start names the complete object that fills it: as sure a type as
+// any (a live polymorphic object always carries its own vtable).
+bool TypedWalk::read_vtable_at_start(NodeId node, Reading& reading) {
+  uint64_t start = allocations_.address(node);
+  const typeinfo::DynamicType* d = context_.dynamic.resolve(memory_.word(start));
+  if (!d || d->offset_to_top != 0) return false;
+  const Layout& l = types_.layout(d->layout);
+  if (!l.complete || l.size > allocations_.usable_size(node)) return false;
+  reading.walk_at = start;
+  reading.layout = d->layout;
+  reading.count = 1;
+  reading.kind = kind_of_layout(d->layout);
+  reading.priority = KindPriority::kPointer;
+  reading.cover_end = l.size;
+  reading.trusted = true;
+  return true;
+}
+
+bool TypedWalk::follow_vtable(NodeId node) {
+  Reading reading;
+  if (!read_vtable_at_start(node, reading)) return false;
+  uint64_t start = allocations_.address(node);
+  Reach r = reach_to(start, reading.layout, reading.kind);
+  r.priority = KindPriority::kPointer;
+  follow(r, true);
+  return true;
+}
+
+TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, bool trusted) {
+  const uint64_t start = allocations_.address(node), usable = allocations_.usable_size(node);
+  Reading r;
+  r.walk_at = reach.walk_at;
+  r.layout = reach.layout;
+  r.count = reach.count;
+  r.kind = reach.kind;
+  r.priority = reach.priority;
+  r.trusted = trusted;
+  uint64_t target = reach.target;
+
+  // A container's own block: the container says what it holds and how much of it.
+  if (reach.covers != kCoverByType) {
+    if (target != start) {  // it lives inside someone else's block (pmr, a pool)
+      r.priority = std::min(r.priority, KindPriority::kInterior);
+      r.trusted = false;
+      return r;
+    }
+    r.cover_end = trusted ? std::min(reach.covers, usable) : 0;
+    return r;
+  }
+  if (r.layout == kNoLayout) {
+    r.trusted = false;
+    return r;
+  }
+
+  // A pointer of polymorphic static type: the vptr names the object, offset-to-top finds it.
+  const Layout* l = &types_.layout(r.layout);
+  if (reach.dynamic && l->polymorphic) {
+    if (const typeinfo::DynamicType* d = context_.dynamic.resolve(memory_.word(target))) {
+      uint64_t complete = target + static_cast<uint64_t>(d->offset_to_top);
+      if (complete >= start && complete < start + usable) {
+        target = r.walk_at = complete;
+        r.layout = d->layout;
+        l = &types_.layout(r.layout);
+        if (complete == start && l->complete && l->size <= usable) {
+          if (r.kind == kNoKind) r.kind = kind_of_layout(r.layout);
+          r.cover_end = l->size;
+          r.trusted = true;
+          return r;
+        }
+      }
     }
   }
 
-  auto node = allocations_.find(target);
+  const uint64_t s = l->size, offset = target - start;
+  if (offset == 0) {
+    if (r.kind == kNoKind) r.kind = kind_of_layout(r.layout);
+    if (!l->complete || s == 0) {
+      r.trusted = false;
+    } else if (reach.count == kToAllocationEnd) {  // unique_ptr<T[]> without a cookie
+      r.count = usable / s;
+      r.kind = reach.kind != kNoKind ? reach.kind : kind_of_array(r.layout);
+      r.trusted = false;
+    } else if (allocations_.holds_exactly(node, s)) {  // `new T`: nothing else fits
+      r.cover_end = trusted ? s : 0;
+    } else if (usable >= 2 * s && !l->flexible) {  // `new T[n]` of a trivial T: no cookie
+      r.count = usable / s;
+      r.kind = kind_of_array(r.layout);
+      r.trusted = false;
+    } else {
+      r.trusted = false;  // a larger object starting with a T, or T with a flexible tail
+    }
+    return r;
+  }
+
+  // `new T[n]` of a T with a destructor: the pointer is 8 bytes in, past the cookie holding n.
+  if (offset == 8 && l->complete && s) {
+    uint64_t n = memory_.word(start);
+    if (n >= 1 && n <= usable / s && allocations_.holds_exactly(node, 8 + n * s)) {
+      r.count = n;
+      r.kind = kind_of_array(r.layout);
+      r.priority = KindPriority::kPointer;
+      r.cover_end = trusted ? 8 + n * s : 0;
+      return r;
+    }
+  }
+  // Into the middle of an object: the object at the start may name itself through its vptr.
+  if (read_vtable_at_start(node, r)) return r;
+  // Unknown: walk what the pointer says is there, and scan the whole allocation.
+  r.kind = context_.kinds.intern("<conservative>");
+  r.priority = KindPriority::kConservative;
+  r.trusted = false;
+  r.conservative = true;
+  if (r.count == kToAllocationEnd) r.count = s ? (start + usable - target) / s : 0;
+  return r;
+}
+
+void TypedWalk::follow(const Reach& reach, bool trusted) {
+  if (reach.weak && !follow_weak_) return;
+  if (reach.in_place) return push(reach.walk_at, reach.layout, reach.count, trusted);
+
+  auto node = allocations_.find(reach.target);
   if (!node) {
     // Outside the heap (static storage, a stack, an SSO buffer): walk it once per layout.
-    if (layout == kNoLayout || reach.count != 1 || !memory_.region_of(at)) return;
-    if (static_seen_.insert({at, layout}).second) push(at, layout, 1);
+    if (reach.layout == kNoLayout || !memory_.region_of(reach.walk_at)) return;
+    uint64_t count = reach.count == kToAllocationEnd ? 1 : reach.count;
+    if (static_seen_.insert({reach.walk_at, reach.layout}).second)
+      push(reach.walk_at, reach.layout, count, trusted);
     return;
   }
 
-  KindPriority priority = reach.priority;
-  if (priority == KindPriority::kPointer && target != allocations_.address(*node))
-    priority = KindPriority::kInterior;
-  if (static_cast<uint8_t>(priority) > priority_[*node]) {
-    KindId kind = reach.kind != kNoKind ? reach.kind
-                  : layout != kNoLayout ? kind_of_layout(layout)
-                                        : kinds_.intern("<untyped>");
-    kind_[*node] = kind;
-    priority_[*node] = static_cast<uint8_t>(priority);
-  }
+  Reading r = read_allocation(reach, *node, trusted);
+  auto how = r.conservative ? NodeStates::kConservative : NodeStates::kTyped;
+  if (states_.reach(*node, r.kind, r.priority, how) && first_reach_) first_reach_(*node);
+  if (r.cover_end) states_.cover(*node, 0, r.cover_end);
 
-  if (layout == kNoLayout) return;
-  uint8_t as = reach.count == 1 ? kAsObject : kAsArray;
-  if (walked_[*node] & as) return;
-  walked_[*node] |= as;
+  if (r.layout == kNoLayout) return;
+  uint64_t start = allocations_.address(*node), end = allocations_.end(*node);
+  if (r.walk_at < start || r.walk_at >= end) return;
+  bool array = r.count != 1;
+  if (!states_.first_walk(*node, r.walk_at - start, r.layout, array)) return;
   // Never walk past the allocation, whatever a corrupt length field says.
-  uint64_t size = std::max<uint64_t>(types_.layout(layout).size, 1);
-  uint64_t end = allocations_.end(*node);
-  uint64_t fits = at < end ? (end - at) / size : 0;
-  push(at, layout, std::min(reach.count, fits));
+  uint64_t size = std::max<uint64_t>(types_.layout(r.layout).size, 1);
+  uint64_t fits = (end - r.walk_at) / size;
+  push(r.walk_at, r.layout, std::min(r.count, std::max<uint64_t>(fits, 1)), r.trusted);
 }
 
-void TypedWalk::follow_pointer(uint64_t address, LayoutId layout) {
-  Reach r = reach_to(address, layout, kNoKind);
-  r.priority = KindPriority::kPointer;
-  r.dynamic = true;
-  follow(r);
-}
-
-void TypedWalk::walk_object(uint64_t at, LayoutId id) {
+void TypedWalk::walk_object(uint64_t at, LayoutId id, bool trusted) {
   const Layout& layout = types_.layout(id);
   ++objects_walked_;
-  if (layout.opaque && untyped_sink_) untyped_sink_(at, at + layout.size);
-  for (const typeinfo::PointerSlot& slot : layout.pointers) {
-    if (slot.pointee == kNoLayout) {
-      if (untyped_sink_) untyped_sink_(at + slot.offset, at + slot.offset + 8);
-      continue;
+  for (const typeinfo::ByteRange& range : layout.untyped)
+    untyped(at + range.offset, at + range.offset + range.length);
+  for (const typeinfo::PointerSlot& slot : layout.pointers)
+    if (uint64_t p = memory_.word(at + slot.offset)) follow(typed_pointer(p, slot.pointee), trusted);
+  for (const typeinfo::ArraySlot& slot : layout.arrays) {
+    uint64_t count = slot.count;
+    if (count == 0) {  // a flexible array member: to the end of the allocation
+      auto node = allocations_.find(at);
+      uint64_t element = std::max<uint64_t>(types_.layout(slot.element).size, 1);
+      uint64_t begin = at + slot.offset;
+      count = node && allocations_.end(*node) > begin ? (allocations_.end(*node) - begin) / element : 0;
     }
-    uint64_t p = memory_.word(at + slot.offset);
-    if (p != 0) follow_pointer(p, slot.pointee);  // a Base* may point at a Derived, or into one
+    push(at + slot.offset, slot.element, count, trusted);
   }
-  for (const typeinfo::ArraySlot& slot : layout.arrays) push(at + slot.offset, slot.element, slot.count);
   for (const typeinfo::ContainerSlot& slot : layout.containers)
-    containers_.expand(slot.container, at + slot.offset, emit_);
+    containers_.expand(slot.container, at + slot.offset,
+                       [&](const Reach& r) { follow(r, trusted); }, [&](uint64_t b, uint64_t e) {
+                         untyped(b, e);
+                       });
 }
 
 bool TypedWalk::run(const std::function<bool()>& interrupted) {
@@ -116,8 +241,9 @@ bool TypedWalk::run(const std::function<bool()>& interrupted) {
     stack_.pop_back();
     uint64_t size = types_.layout(work.layout).size;
     // Arrays are walked one element per step so that a huge buffer stays interruptible.
-    if (work.count > 1) stack_.push_back({work.at + size, work.layout, work.count - 1});
-    walk_object(work.at, work.layout);
+    if (work.count > 1 && size)
+      stack_.push_back({work.at + size, work.layout, work.count - 1, work.trusted});
+    walk_object(work.at, work.layout, work.trusted);
   }
   return true;
 }

@@ -1,5 +1,7 @@
-// The typed walk: from roots, through compiled layouts and container recognizers, over raw
-// memory. Iterative (an explicit stack), each allocation walked once per interpretation.
+// The typed walk: from typed roots, through compiled layouts and container recognizers, over raw
+// memory. Iterative (an explicit stack). An allocation is walked once per interpretation (offset,
+// type, object or array), so every type that reaches it adds its edges. What a trusted type
+// explains is recorded per allocation; everything else is left to the conservative scan.
 #pragma once
 
 #include <cstdint>
@@ -8,36 +10,48 @@
 #include <vector>
 
 #include "typeinfo/dynamic_types.h"
+#include "typeinfo/type_erasure.h"
 #include "typeinfo/type_registry.h"
-#include "walker/malloc/allocation_table.h"
 #include "walker/graph/container_walk.h"
 #include "walker/graph/kinds.h"
-#include "walker/memory/memory_image.h"
+#include "walker/graph/node_states.h"
 #include "walker/graph/reach.h"
+#include "walker/malloc/allocation_table.h"
+#include "walker/memory/memory_image.h"
 
 namespace heapwalk::walker {
 
+struct WalkContext {
+  const MemoryImage& memory;
+  const AllocationTable& allocations;
+  typeinfo::TypeRegistry& types;
+  typeinfo::DynamicTypes& dynamic;
+  typeinfo::TypeErasure& erasure;
+  KindTable& kinds;
+};
+
 class TypedWalk {
  public:
-  TypedWalk(const MemoryImage& memory, const AllocationTable& allocations,
-            typeinfo::TypeRegistry& types, typeinfo::DynamicTypes& dynamic, KindTable& kinds);
-
-  // An object in place: a global variable, or one reached by a root expression.
-  void add_root(uint64_t address, typeinfo::LayoutId layout);
-
-  // Walks everything reachable from the roots. Returns false when interrupted.
-  bool run(const std::function<bool()>& interrupted = {});
-
-  // Where the types cannot say what a word is (void* members, unions, raw char storage),
-  // the walk hands the bytes [begin, end) to this sink for a conservative scan. Unset: skipped.
+  // Bytes no type explains, for the conservative scan.
   using UntypedSink = std::function<void(uint64_t begin, uint64_t end)>;
+  // An allocation reached for the first time.
+  using FirstReach = std::function<void(NodeId node)>;
+
+  TypedWalk(const WalkContext& context, NodeStates& states, bool follow_weak);
   void set_untyped_sink(UntypedSink sink) { untyped_sink_ = std::move(sink); }
+  void set_first_reach(FirstReach hook) { first_reach_ = std::move(hook); }
 
-  // A typed pointer to `address` of (static) type `layout`, as if a walked object held it.
+  // An object in place of type `layout`: a global, a local, what a root expression names.
+  void add_root(uint64_t address, typeinfo::LayoutId layout);
+  // A typed pointer to `address`, as if a trusted object held it.
   void follow_pointer(uint64_t address, typeinfo::LayoutId layout);
+  // An allocation found by the conservative scan whose first word is a vptr: typed from there.
+  // False when the word is not a vptr of a type that fits.
+  bool follow_vtable(NodeId node);
 
-  // Per allocation: its kind, or kNoKind when the walk did not reach it.
-  const std::vector<KindId>& kinds() const { return kind_; }
+  // Walks everything queued. Returns false when interrupted.
+  bool run(const std::function<bool()>& interrupted = {});
+  bool idle() const { return stack_.empty(); }
   uint64_t objects_walked() const { return objects_walked_; }
 
  private:
@@ -45,29 +59,42 @@ class TypedWalk {
     uint64_t at;
     typeinfo::LayoutId layout;
     uint64_t count;
+    bool trusted;  // the type is known to be right: its coverage counts
   };
-  enum WalkedAs : uint8_t { kAsObject = 1, kAsArray = 2 };
+  // How one reach reads the allocation it lands in.
+  struct Reading {
+    uint64_t walk_at = 0;
+    typeinfo::LayoutId layout = typeinfo::kNoLayout;
+    uint64_t count = 1;
+    KindId kind = kNoKind;
+    KindPriority priority = KindPriority::kNone;
+    uint64_t cover_end = 0;       // [0, cover_end) explained, when trusted
+    bool trusted = false;         // what it reaches inherits this
+    bool conservative = false;    // the allocation's own type is unknown (interior pointer)
+  };
 
-  void follow(const Reach& reach);
-  void walk_object(uint64_t at, typeinfo::LayoutId id);
-  void push(uint64_t at, typeinfo::LayoutId layout, uint64_t count);
+  void follow(const Reach& reach, bool trusted);
+  Reading read_allocation(const Reach& reach, NodeId node, bool trusted);
+  bool read_vtable_at_start(NodeId node, Reading& reading);
+  void walk_object(uint64_t at, typeinfo::LayoutId id, bool trusted);
+  void push(uint64_t at, typeinfo::LayoutId layout, uint64_t count, bool trusted);
+  void untyped(uint64_t begin, uint64_t end);
   KindId kind_of_layout(typeinfo::LayoutId id);
+  KindId kind_of_array(typeinfo::LayoutId id);
 
+  WalkContext context_;
   const MemoryImage& memory_;
   const AllocationTable& allocations_;
   typeinfo::TypeRegistry& types_;
-  typeinfo::DynamicTypes& dynamic_;
-  KindTable& kinds_;
+  NodeStates& states_;
   ContainerWalk containers_;
-  ContainerWalk::Emit emit_;
+  bool follow_weak_;
   UntypedSink untyped_sink_;
+  FirstReach first_reach_;
 
   std::vector<Work> stack_;
-  std::vector<KindId> kind_;
-  std::vector<uint8_t> priority_;
-  std::vector<uint8_t> walked_;
-  std::vector<KindId> layout_kind_;
-  // Objects outside the heap (globals, statics) that were walked, by address and layout.
+  std::vector<KindId> layout_kind_, array_kind_;
+  // Objects outside the heap (globals, statics, stack objects) walked, by address and layout.
   struct PlaceHash {
     size_t operator()(const std::pair<uint64_t, typeinfo::LayoutId>& p) const {
       return std::hash<uint64_t>()(p.first * 0x9e3779b97f4a7c15ull ^ p.second);

@@ -1,5 +1,7 @@
 #include "walker/malloc/allocation_table.h"
 
+#include "walker/malloc/glibc_chunks.h"
+
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -10,6 +12,10 @@ void AllocationTable::add(uint64_t user_address, uint64_t usable_size, bool mmap
   address_.push_back(user_address);
   usable_.push_back(usable_size);
   mmapped_.push_back(mmapped ? 1 : 0);
+}
+
+bool AllocationTable::holds_exactly(NodeId n, uint64_t bytes) const {
+  return bytes && usable_[n] == glibc::usable_for_request(bytes, mmapped_[n] != 0);
 }
 
 namespace {

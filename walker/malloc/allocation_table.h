@@ -23,6 +23,9 @@ class AllocationTable {
   uint64_t usable_size(NodeId n) const { return usable_[n]; }
   bool mmapped(NodeId n) const { return mmapped_[n] != 0; }
   uint64_t end(NodeId n) const { return address_[n] + usable_[n]; }
+  // Whether the allocation is exactly what malloc returns for a request of `bytes`: then it
+  // has no room for anything but an object of that size (and malloc's slack).
+  bool holds_exactly(NodeId n, uint64_t bytes) const;
 
   // The allocation whose user block [address, address + usable) holds addr, if any.
   std::optional<NodeId> find(uint64_t addr) const;

@@ -16,6 +16,15 @@ inline uint64_t chunk_size(uint64_t size_field) { return size_field & ~kSizeBits
 inline uint64_t user_of(uint64_t chunk) { return chunk + kChunkHeader; }
 inline uint64_t chunk_of(uint64_t user) { return user - kChunkHeader; }
 
+// What malloc_usable_size reports for malloc(bytes): an in-arena chunk, or an mmapped one.
+inline uint64_t usable_for_request(uint64_t bytes, bool mmapped) {
+  uint64_t chunk = (bytes + kSizeSz + kAlignMask) & ~kAlignMask;
+  if (chunk < kMinSize) chunk = kMinSize;
+  if (!mmapped) return chunk - kSizeSz;
+  constexpr uint64_t kPage = 4096;
+  return ((chunk + kSizeSz + kPage - 1) & ~(kPage - 1)) - kChunkHeader;
+}
+
 // Safe-linking (glibc >= 2.32): a stored `next` is next ^ (address of the field >> 12).
 inline uint64_t reveal(uint64_t field_address, uint64_t stored) {
   return (field_address >> 12) ^ stored;

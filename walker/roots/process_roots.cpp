@@ -32,7 +32,6 @@ std::string module_name(lldb::SBModule module) {
 }
 
 
-bool has_debug_info(lldb::SBModule module) { return module.GetNumCompileUnits() > 0; }
 
 void thread_roots(lldb::SBThread thread, const MemoryImage& memory, RootSet& roots) {
   uint32_t id = thread.GetIndexID();
@@ -60,7 +59,7 @@ void thread_roots(lldb::SBThread thread, const MemoryImage& memory, RootSet& roo
   // Typed locals and arguments of every frame.
   for (uint32_t f = 0; f < thread.GetNumFrames(); ++f) {
     lldb::SBFrame frame = thread.GetFrameAtIndex(f);
-    lldb::SBValueList variables = frame.GetVariables(true, true, true, true);
+    lldb::SBValueList variables = frame.GetVariables(true, true, true, true, lldb::eNoDynamicValues);
     const char* function = frame.GetFunctionName();
     for (uint32_t v = 0; v < variables.GetSize(); ++v) {
       lldb::SBValue value = variables.GetValueAtIndex(v);
@@ -134,13 +133,21 @@ void main_thread_tls(lldb::SBTarget& target, const MemoryImage& memory, const Ma
   roots.ranges.push_back({"TLS of thread #1", lowest, end});
 }
 
-// .data and .bss of modules whose globals are not typed roots; malloc's own state excluded,
-// since its bins point at free chunks' headers, which sit inside the previous chunk.
+// .data and .bss of every module, scanned for what typed roots do not explain: all of it in
+// modules without debug info (and the C library's and loader's), the bytes between typed
+// globals elsewhere (function-local statics, globals of units built without -g). malloc's own
+// state is cut out: its bins point at free chunks' headers, which sit inside the previous chunk.
 void module_data(lldb::SBTarget& target, const GlibcLayout& layout, RootSet& roots) {
+  std::vector<std::pair<uint64_t, uint64_t>> holes = {
+      {layout.main_arena, layout.main_arena + layout.arena_size}, {layout.mp, layout.mp + 256}};
+  for (Root& root : roots.typed) {
+    uint64_t size = root.type.GetByteSize();
+    if (size) holes.push_back({root.address, root.address + size});
+  }
+  std::sort(holes.begin(), holes.end());
   for (uint32_t m = 0; m < target.GetNumModules(); ++m) {
     lldb::SBModule module = target.GetModuleAtIndex(m);
     std::string name = module_name(module);
-    if (!is_system_runtime(name) && has_debug_info(module)) continue;
     for (uint32_t s = 0; s < module.GetNumSections(); ++s) {
       lldb::SBSection segment = module.GetSectionAtIndex(s);
       for (uint32_t k = 0; k < segment.GetNumSubSections(); ++k) {
@@ -151,11 +158,6 @@ void module_data(lldb::SBTarget& target, const GlibcLayout& layout, RootSet& roo
         if (begin == LLDB_INVALID_ADDRESS) continue;
         uint64_t end = begin + section.GetByteSize();
         std::string label = fmt::format("{} of {}", section_name, name);
-        // Cut out main_arena and mp_ where they fall in this range.
-        std::vector<std::pair<uint64_t, uint64_t>> holes = {
-            {layout.main_arena, layout.main_arena + layout.arena_size},
-            {layout.mp, layout.mp + 256}};
-        std::sort(holes.begin(), holes.end());
         uint64_t at = begin;
         for (auto [hole_begin, hole_end] : holes) {
           if (hole_end <= at || hole_begin >= end) continue;
@@ -173,7 +175,7 @@ void module_data(lldb::SBTarget& target, const GlibcLayout& layout, RootSet& roo
 RootSet all_roots(lldb::SBTarget& target, const MemoryImage& memory, const GlibcLayout& layout,
                   const MallocHeap& heap) {
   RootSet roots;
-  roots.typed = global_roots(target);
+  roots.typed = static_roots(target, memory, layout.version);
   lldb::SBProcess process = target.GetProcess();
   for (uint32_t t = 0; t < process.GetNumThreads(); ++t)
     thread_roots(process.GetThreadAtIndex(t), memory, roots);

@@ -14,6 +14,8 @@
 #include <lldb/API/SBValueList.h>
 
 #include "walker/memory/symbols.h"
+#include "walker/roots/static_variables.h"
+#include "typeinfo/member_lookup.h"
 
 namespace heapwalk::walker {
 namespace {
@@ -34,17 +36,20 @@ std::vector<std::pair<uint64_t, uint64_t>> system_runtime_ranges(lldb::SBTarget&
   return ranges;
 }
 
+// The path is followed with dynamic types (so `model->derived_member` works through a Base*),
+// but the root is the static value at its end: a dynamic pointer value's "address" is its
+// pointee's, and its type the pointee's dynamic type.
 lldb::SBValue lookup(lldb::SBTarget& target, lldb::SBFrame& frame, const std::string& expr) {
   if (frame.IsValid()) {
     lldb::SBValue v = frame.GetValueForVariablePath(expr.c_str());
-    if (v.IsValid() && v.GetError().Success()) return v;
+    if (v.IsValid() && v.GetError().Success()) return v.GetStaticValue();
   }
   // A global, then the rest of the path from it: `sim->sheets`, `sim.field`, `arr[2]`.
   size_t end = expr.find_first_of("-.[");
   std::string name = expr.substr(0, end);
   lldb::SBValue global = target.FindFirstGlobalVariable(name.c_str());
-  if (!global.IsValid() || end == std::string::npos) return global;
-  return global.GetValueForExpressionPath(expr.substr(end).c_str());
+  if (!global.IsValid() || end == std::string::npos) return global.GetStaticValue();
+  return global.GetValueForExpressionPath(expr.substr(end).c_str()).GetStaticValue();
 }
 
 }  // namespace
@@ -58,7 +63,7 @@ Root resolve_root(lldb::SBTarget& target, lldb::SBFrame frame, const std::string
   if (address == LLDB_INVALID_ADDRESS)
     throw std::runtime_error(
         fmt::format("'{}' is not in memory (a register or a temporary): name a variable", expr));
-  return Root{expr, address, value.GetType()};
+  return Root{expr, address, typeinfo::complete_type(target, value.GetType())};
 }
 
 std::vector<Root> global_roots(lldb::SBTarget& target) {
@@ -71,14 +76,22 @@ std::vector<Root> global_roots(lldb::SBTarget& target) {
   };
   lldb::SBValueList globals = target.FindGlobalVariables(".", UINT32_MAX, lldb::eMatchTypeRegex);
   for (uint32_t i = 0; i < globals.GetSize(); ++i) {
-    lldb::SBValue v = globals.GetValueAtIndex(i);
+    lldb::SBValue v = globals.GetValueAtIndex(i).GetStaticValue();
     uint64_t address = v.GetLoadAddress();
-    if (address == LLDB_INVALID_ADDRESS) continue;  // thread-local or optimized out
+    if (address == LLDB_INVALID_ADDRESS) continue;  // thread-local (see tls_roots) or optimized out
     if (is_excluded(address)) continue;
     std::string_view name = v.GetName() ? v.GetName() : "<global>";
     if (name.starts_with("::")) name.remove_prefix(2);
-    roots.push_back(Root{std::string(name), address, v.GetType()});
+    roots.push_back(Root{std::string(name), address, typeinfo::complete_type(target, v.GetType())});
   }
+  return roots;
+}
+
+std::vector<Root> static_roots(lldb::SBTarget& target, const MemoryImage& memory,
+                               const std::string& glibc_version) {
+  std::vector<Root> roots = global_roots(target);
+  for (Root& r : function_statics(target)) roots.push_back(std::move(r));
+  for (Root& r : thread_locals(target, memory, glibc_version)) roots.push_back(std::move(r));
   return roots;
 }
 

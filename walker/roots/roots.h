@@ -22,9 +22,16 @@ struct Root {
 // Throws std::runtime_error with a one-line reason when EXPR names nothing in memory.
 Root resolve_root(lldb::SBTarget& target, lldb::SBFrame frame, const std::string& expr);
 
-// Every global and static variable with debug info, in every module but the C library and the
-// dynamic loader, whose globals are malloc's own bookkeeping rather than the program's objects.
+// Every global variable with debug info, in every module but the C library and the dynamic
+// loader, whose globals are malloc's own bookkeeping rather than the program's objects.
 std::vector<Root> global_roots(lldb::SBTarget& target);
+
+class MemoryImage;
+
+// Globals, function-local statics, and every live thread's thread_local variables, with debug
+// info (what `heap partition` walks by default).
+std::vector<Root> static_roots(lldb::SBTarget& target, const MemoryImage& memory,
+                               const std::string& glibc_version);
 
 }  // namespace heapwalk::walker
 

@@ -1,0 +1,58 @@
+// Everything reachable from a set of roots: the typed walk first, so that types name what they
+// reach, then the conservative scan of every byte no trusted type explains (untyped members,
+// slack, allocations reached only conservatively, stacks and other untyped roots), and again
+// until nothing new is found. A wrong or missing type can cost a name, never reachability.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "walker/graph/conservative_scan.h"
+#include "walker/graph/node_states.h"
+#include "walker/graph/typed_walk.h"
+
+namespace heapwalk::walker {
+
+struct ReachOptions {
+  bool conservative = true;  // false: follow typed edges only (heap partition --typed-only)
+  bool follow_weak = true;   // false: weak_ptr edges keep nothing alive (partitions)
+};
+
+struct Reachability {
+  std::vector<KindId> kinds;  // per allocation: its name (kNoKind: unreached)
+  std::vector<uint8_t> flags;  // per allocation: NodeStates::Flag bits
+  uint64_t words_scanned = 0, objects_walked = 0;
+
+  bool reached(NodeId n) const { return flags[n] & (NodeStates::kTyped | NodeStates::kConservative); }
+  // Reached at its start by a typed edge, or named by its own vtable.
+  bool typed(NodeId n) const { return flags[n] & NodeStates::kTyped; }
+};
+
+class HeapReach {
+ public:
+  HeapReach(const WalkContext& context, ReachOptions options = {});
+
+  void add_typed_root(uint64_t address, typeinfo::LayoutId layout);
+  void add_range(uint64_t begin, uint64_t end);  // scanned conservatively
+  void add_word(uint64_t value);                 // a register
+  // An allocation typed by the vtable at its start (a leaked object, to name what it holds).
+  bool add_vtable_object(NodeId node) { return walk_.follow_vtable(node); }
+
+  // nullopt when interrupted.
+  std::optional<Reachability> run(const std::function<bool()>& interrupted = {});
+
+ private:
+  void hit(NodeId node);
+  void scan_gaps();
+
+  WalkContext context_;
+  ReachOptions options_;
+  NodeStates states_;
+  TypedWalk walk_;
+  ConservativeScan scan_;
+  std::vector<NodeId> fresh_;  // reached since their unexplained bytes were last queued
+  KindId conservative_kind_;
+};
+
+}  // namespace heapwalk::walker

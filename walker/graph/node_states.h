@@ -1,0 +1,80 @@
+// What the walk knows of each allocation: its best name so far, how it was reached, which typed
+// interpretations were walked, and which of its bytes a trusted type explains (the rest is
+// scanned conservatively). Parallel arrays indexed by node; a side table for the rare extras.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "typeinfo/layout.h"
+#include "walker/graph/kinds.h"
+#include "walker/graph/reach.h"
+#include "walker/malloc/allocation_table.h"
+
+namespace heapwalk::walker {
+
+class NodeStates {
+ public:
+  enum Flag : uint8_t {
+    kTyped = 1,         // a typed edge (or its own vtable) reached it at its start
+    kConservative = 2,  // a word that looks like a pointer reached it, or a typed pointer into it
+    kGapsScanned = 4,   // its unexplained bytes were queued for the conservative scan
+  };
+
+  explicit NodeStates(size_t nodes);
+
+  // Names the node unless a name of higher priority was given before. True when reached now
+  // for the first time (by anything).
+  bool reach(NodeId n, KindId kind, KindPriority priority, Flag how);
+  bool reached(NodeId n) const { return flags_[n] & (kTyped | kConservative); }
+  bool typed(NodeId n) const { return flags_[n] & kTyped; }
+  uint8_t flags(NodeId n) const { return flags_[n]; }
+  KindId kind(NodeId n) const { return kind_[n]; }
+  KindPriority priority(NodeId n) const { return static_cast<KindPriority>(priority_[n]); }
+  const std::vector<KindId>& kinds() const { return kind_; }
+
+  // True the first time this interpretation (offset within the node, layout, object or array)
+  // is asked for: each is walked once.
+  bool first_walk(NodeId n, uint64_t offset, typeinfo::LayoutId layout, bool array);
+
+  // [begin, end) of the node (offsets from its start) is explained by a trusted type.
+  void cover(NodeId n, uint64_t begin, uint64_t end);
+  // Calls gap(begin, end) for each part of [0, size) that no trusted type explains, once per
+  // node (later calls do nothing). False when it had been done before.
+  bool take_gaps(NodeId n, uint64_t size, const std::function<void(uint64_t, uint64_t)>& gap);
+
+  // Analyzer memory held by these tables, for --timings.
+  uint64_t bytes() const;
+
+ private:
+  struct WalkKey {
+    NodeId node;
+    uint64_t offset;
+    typeinfo::LayoutId layout;
+    bool array;
+    bool operator==(const WalkKey&) const = default;
+  };
+  struct WalkKeyHash {
+    size_t operator()(const WalkKey& k) const {
+      uint64_t h = (uint64_t{k.node} << 32 | k.layout) * 0x9e3779b97f4a7c15ull;
+      return static_cast<size_t>(h ^ (k.offset * 0xc2b2ae3d27d4eb4full) ^ k.array);
+    }
+  };
+  static constexpr uint32_t kNoOffset = 0xffffffffu;
+
+  std::vector<KindId> kind_;
+  std::vector<uint8_t> priority_;
+  std::vector<uint8_t> flags_;
+  // The first interpretation walked, inline: most nodes are walked once.
+  std::vector<typeinfo::LayoutId> first_layout_;
+  std::vector<uint32_t> first_offset_;  // bit 31: walked as an array
+  std::unordered_set<WalkKey, WalkKeyHash> more_walks_;
+  // Trusted coverage: [0, cover_end_) inline; anything else in the side table.
+  std::vector<uint32_t> cover_end_;
+  std::unordered_map<NodeId, std::vector<std::pair<uint64_t, uint64_t>>> more_cover_;
+};
+
+}  // namespace heapwalk::walker
