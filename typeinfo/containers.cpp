@@ -267,12 +267,15 @@ class Recognizer {
 
   // field[0] = _M_head: the newest chunk's footer (a _Chunk at the end of its allocation),
   // field[1] = the resource's size (its other words are scanned conservatively).
+  // The class's debug info lives with its key function, in libstdc++.so, so a program's DWARF
+  // usually holds only a declaration: then libstdc++ 9–14's layout applies (vptr, then seven
+  // words, _M_head last).
   std::optional<Container> monotonic_resource() {
-    auto head = offset_of(type_, "_M_head", true);
-    if (!head) return std::nullopt;
+    constexpr uint32_t kHeadOffset = 56, kSize = 64;
     Container c = make(ContainerKind::kMonotonicResource, {});
-    c.field[0] = *head;
-    c.field[1] = static_cast<uint32_t>(type_.GetByteSize());
+    auto head = offset_of(type_, "_M_head", true);
+    c.field[0] = head ? *head : kHeadOffset;
+    c.field[1] = head ? static_cast<uint32_t>(type_.GetByteSize()) : kSize;
     return c;
   }
 

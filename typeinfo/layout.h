@@ -85,6 +85,7 @@ struct Layout {
   bool scalar = false;       // arithmetic or enum: buffers of it are "scalar arrays"
   bool complete = false;     // a definition was found (size and members are known)
   bool flexible = false;     // ends in a flexible array member: never an array of itself
+  bool destructor = false;   // a non-trivial destructor: new T[n] stores n in a cookie
   bool compiled = false;
   std::vector<PointerSlot> pointers;
   std::vector<ArraySlot> arrays;

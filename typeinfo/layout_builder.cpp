@@ -47,6 +47,14 @@ bool is_virtual_base(lldb::SBType owner, lldb::SBType base) {
   return false;
 }
 
+bool declares_destructor(lldb::SBType type) {
+  for (uint32_t i = 0; i < type.GetNumberOfMemberFunctions(); ++i) {
+    const char* name = type.GetMemberFunctionAtIndex(i).GetName();
+    if (name && name[0] == '~') return true;
+  }
+  return false;
+}
+
 bool has_vptr(lldb::SBType type) {
   return type.IsPolymorphicClass() || type.GetNumberOfVirtualBaseClasses() > 0;
 }
@@ -115,6 +123,7 @@ void LayoutBuilder::add_complete_object(lldb::SBType type) {
 bool LayoutBuilder::is_special_class(lldb::SBType type, uint32_t offset) {
   if (auto index = registry_.container_index(type)) {
     out_.containers.push_back({offset, *index});
+    out_.destructor = true;
     cover(offset, type.GetByteSize());
     return true;
   }
@@ -170,6 +179,7 @@ void LayoutBuilder::add_array(lldb::SBType type, uint32_t offset) {
   }
   LayoutId element_id = registry_.intern(element);
   const Layout& element_layout = registry_.layout(element_id);
+  out_.destructor = out_.destructor || element_layout.destructor;
   if (!flexible && element_layout.all_untyped()) return untyped(offset, total);
   if (element_layout.has_edges() || flexible)
     out_.arrays.push_back({offset, element_id, static_cast<uint32_t>(total / element_size)});
@@ -193,6 +203,7 @@ void LayoutBuilder::add_nested(const Layout& nested, uint32_t offset) {
     out_.containers.push_back({s.offset + offset, s.container});
   for (ByteRange r : nested.untyped) out_.untyped.push_back({r.offset + offset, r.length});
   out_.flexible = out_.flexible || nested.flexible;
+  out_.destructor = out_.destructor || nested.destructor;
   cover(offset, nested.size);
 }
 
@@ -206,6 +217,7 @@ void LayoutBuilder::add_subobject(lldb::SBType type, uint32_t offset) {
   type = registry_.complete(type);
   if (is_special_class(type, offset)) return;  // e.g. a class deriving from a container
   if (has_vptr(type)) cover(offset, kWord);
+  if (type.IsPolymorphicClass() || declares_destructor(type)) out_.destructor = true;
   for (uint32_t i = 0; i < type.GetNumberOfDirectBaseClasses(); ++i) {
     lldb::SBTypeMember base = type.GetDirectBaseClassAtIndex(i);
     lldb::SBType base_type = plain(base.GetType());

@@ -282,10 +282,9 @@ void ContainerWalk::any(const Container& c, uint64_t object, const Emit& emit,
 void ContainerWalk::monotonic_resource(const Container& c, const Names& n, uint64_t object,
                                        const Emit& emit, const Untyped& untyped) {
   // Its own words (the current buffer, an initial buffer, the upstream resource) are scanned;
-  // its chunks are found through their footers. libstdc++'s _Chunk (memory_resource.cc, not in
-  // any header's debug info) is { uint8 canary, size, align; _Chunk* next (unaligned) } at the
-  // end of each chunk, so a word-aligned scan would never see the links.
-  constexpr uint64_t kChunkNextOffset = 3;
+  // its chunks are found through their footers: libstdc++ 12's _Chunk (memory_resource.cc, in no
+  // header's debug info) is { size_t size_and_log2_align; _Chunk* next; } at each chunk's end.
+  constexpr uint64_t kChunkNextOffset = 8;
   untyped(object, object + c.field[1]);
   uint64_t footer = memory_.word(object + c.field[0]);
   for (uint64_t seen = 0; footer && seen <= allocations_.size(); ++seen) {

@@ -158,7 +158,7 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
   }
 
   // `new T[n]` of a T with a destructor: the pointer is 8 bytes in, past the cookie holding n.
-  if (offset == 8 && l->complete && s) {
+  if (offset == 8 && l->complete && l->destructor && s) {
     uint64_t n = memory_.word(start);
     if (n >= 1 && n <= usable / s && allocations_.holds_exactly(node, 8 + n * s)) {
       r.count = n;
