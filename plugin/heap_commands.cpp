@@ -38,8 +38,8 @@ bool register_heap_commands(lldb::SBDebugger debugger, const std::string& core_p
       "heap", "Analyze the native heap of the stopped process or core (heapwalk).");
   if (!heap.IsValid()) return false;
   heap.SetHelpLong(
-      "heapwalk reads the target's memory, enumerates glibc malloc's chunks and walks the\n"
-      "typed object graph from DWARF debug info. It never writes to the target or runs code\n"
+      "heapwalk reads the target's memory, enumerates glibc malloc's chunks and walks the "
+      "typed object graph from DWARF debug info. It never writes to the target or runs code "
       "in it. Start with 'heap partition --root <global>'.\n");
   add(heap, std::make_unique<PartitionCommand>(core_path));
   add(heap, std::make_unique<MoreCommand>());

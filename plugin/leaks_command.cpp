@@ -33,12 +33,12 @@ std::string LeaksCommand::syntax() const {
 }
 
 std::string LeaksCommand::long_help() const {
-  return "Finds in-use allocations that no root reaches: not the typed globals, not the\n"
-         "locals, registers and stacks of any thread, not TLS, not the data of modules\n"
-         "without debug info, not even through words that merely look like pointers.\n"
-         "A direct leak is one no other leak points to (one per leaked cycle); an indirect\n"
-         "leak is reachable only from other leaks. Kinds come from vtables, from typed\n"
-         "pointers inside leaked objects, or are <untyped N bytes>. A stale copy of a\n"
+  return "Finds in-use allocations that no root reaches: not the typed globals, not the "
+         "locals, registers and stacks of any thread, not TLS, not the data of modules "
+         "without debug info, not even through words that merely look like pointers. "
+         "A direct leak is one no other leak points to (one per leaked cycle); an indirect "
+         "leak is reachable only from other leaks. Kinds come from vtables, from typed "
+         "pointers inside leaked objects, or are <untyped N bytes>. A stale copy of a "
          "pointer in a register or a dead stack slot can hide a leak (see docs/leaks.md).\n\n";
 }
 

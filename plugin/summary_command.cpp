@@ -9,13 +9,13 @@ namespace heapwalk::plugin {
 using namespace heapwalk::report;
 
 std::string SummaryCommand::long_help() const {
-  return "The native counterpart of Topographica's allsizes_mb: one line comparing the\n"
-         "process's resident size with where its mapped memory goes, then a ledger in which\n"
-         "every byte falls into exactly one bucket: file-backed code and libraries, thread\n"
-         "stacks, malloc'd objects reachable with a type, scalar arrays (buffers of numbers:\n"
-         "the weights and activities), memory reachable only conservatively, leaks, free\n"
-         "memory malloc keeps (bins, fastbins, tcache; top chunks), malloc's overhead, and\n"
-         "other anonymous memory. The [malloc] rows sum exactly to the arenas' system\n"
+  return "The native counterpart of Topographica's allsizes_mb: one line comparing the "
+         "process's resident size with where its mapped memory goes, then a ledger in which "
+         "every byte falls into exactly one bucket: file-backed code and libraries, thread "
+         "stacks, malloc'd objects reachable with a type, scalar arrays (buffers of numbers: "
+         "the weights and activities), memory reachable only conservatively, leaks, free "
+         "memory malloc keeps (bins, fastbins, tcache; top chunks), malloc's overhead, and "
+         "other anonymous memory. The [malloc] rows sum exactly to the arenas' system "
          "memory plus the mmapped chunks. See docs/ledger.md.\n\n";
 }
 

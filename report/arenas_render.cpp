@@ -155,6 +155,19 @@ walker::ArenaCensus sum_arenas(const walker::MallocHeap& heap) {
   return sum;
 }
 
+namespace {
+
+// The tcaches found, less the zeroed program objects that only looked like empty ones.
+std::vector<const walker::TcacheCensus*> shown_tcaches(const walker::MallocHeap& heap,
+                                                       const TcacheOwners& owners) {
+  std::vector<const walker::TcacheCensus*> shown;
+  for (const walker::TcacheCensus& t : heap.tcaches)
+    if (!owners.program_objects.count(t.address)) shown.push_back(&t);
+  return shown;
+}
+
+}  // namespace
+
 std::string render_arenas_text(const walker::MallocHeap& heap, const TcacheOwners& owners) {
   std::string out;
   auto sink = std::back_inserter(out);
@@ -174,12 +187,14 @@ std::string render_arenas_text(const walker::MallocHeap& heap, const TcacheOwner
                  plural(heap.mmapped_chunks, "chunk"), heap.mmapped_bytes,
                  human_size(heap.mmapped_bytes));
 
-  fmt::format_to(sink, "Tcaches: {}.\n", heap.tcaches.size());
+  std::vector<const walker::TcacheCensus*> tcaches = shown_tcaches(heap, owners);
+  fmt::format_to(sink, "Tcaches: {}.\n", tcaches.size());
   if (!owners.attributed) fmt::format_to(sink, "Threads unknown: {}\n", owners.why_not);
-  if (heap.tcaches.empty()) return out;
+  if (tcaches.empty()) return out;
   fmt::format_to(sink, "  {:<18} {:<18} {:<18} {:>7} {:>9}  {}\n", "Address", "Arena", "Thread",
                  "Chunks", "Bytes", "Bins (chunk size x count)");
-  for (const walker::TcacheCensus& t : heap.tcaches) {
+  for (const walker::TcacheCensus* tcache : tcaches) {
+    const walker::TcacheCensus& t = *tcache;
     std::string bins;
     for (const walker::TcacheCensus::Bin& b : t.bins)
       bins += fmt::format("{}{}x{}", bins.empty() ? "" : " ", b.size, b.count);
@@ -201,8 +216,9 @@ std::string render_arenas_json(const walker::MallocHeap& heap, const TcacheOwner
                    arena_members_json(a));
   }
   out += "],\n \"tcaches\": [";
-  for (size_t i = 0; i < heap.tcaches.size(); ++i) {
-    const walker::TcacheCensus& t = heap.tcaches[i];
+  std::vector<const walker::TcacheCensus*> tcaches = shown_tcaches(heap, owners);
+  for (size_t i = 0; i < tcaches.size(); ++i) {
+    const walker::TcacheCensus& t = *tcaches[i];
     std::string thread = "null";
     if (auto it = owners.by_address.find(t.address); it != owners.by_address.end())
       thread = fmt::format("{{\"index\": {}, \"tid\": {}}}",

@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "walker/analysis/partition.h"
@@ -21,5 +22,10 @@ struct PartitionOptions {
 std::optional<Partition> partition_reachable(Session& session, const std::vector<Root>& roots,
                                              PartitionOptions options = {},
                                              const std::function<bool()>& interrupted = {});
+
+// Empty tcache candidates (zeroed 0x290 blocks) that typed roots reach: the program's own
+// zeroed objects, not a thread's tcache. Walks only when there is such a candidate.
+std::set<uint64_t> tcaches_that_are_objects(Session& session,
+                                            const std::function<bool()>& interrupted = {});
 
 }  // namespace heapwalk::walker

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include <lldb/API/SBTarget.h>
@@ -26,6 +27,8 @@ struct TcacheOwners {
   bool attributed = false;
   std::string why_not;
   std::map<uint64_t, TcacheThread> by_address;  // tcache struct address → thread
+  // Empty "tcaches" that are zeroed objects of the program (its typed walk reaches them).
+  std::set<uint64_t> program_objects;
 };
 
 
