@@ -185,7 +185,8 @@ void check_leaks(Debugger& dbg, const ptree& truth, const std::string& config, T
       boost::property_tree::read_json(in, report);
       std::set<std::string> reported, leaked;
       for (const auto& [kind, addresses] : report.get_child("samples"))
-        for (const auto& [_, address] : addresses) reported.insert(address.get_value<std::string>());
+        for (const auto& [_, address] : addresses)
+          reported.insert(address.get_value<std::string>());
       for (const auto& [_, block] : truth.get_child("leaks.blocks"))
         leaked.insert(block.get<std::string>("address"));
       std::vector<std::string> false_leaks, missed;
@@ -246,17 +247,20 @@ Output run_cli(const std::string& command, const std::string& err_file) {
 
 }  // namespace
 
-TEST_CASE("patterns -O0, live: partitions and leaks match the truth", "[patterns][live][!mayfail]") {
+TEST_CASE("patterns -O0, live: partitions and leaks match the truth",
+          "[patterns][live][!mayfail]") {
   LiveSim fixture({}, patterns_fixture("O0"));
   check_everything(fixture.dbg, fixture.truth, "-O0 live");
 }
 
-TEST_CASE("patterns -O2, live: partitions and leaks match the truth", "[patterns][live][!mayfail]") {
+TEST_CASE("patterns -O2, live: partitions and leaks match the truth",
+          "[patterns][live][!mayfail]") {
   LiveSim fixture({}, patterns_fixture("O2"));
   check_everything(fixture.dbg, fixture.truth, "-O2 live");
 }
 
-TEST_CASE("patterns -O0, core: partitions and leaks match the truth", "[patterns][core][!mayfail]") {
+TEST_CASE("patterns -O0, core: partitions and leaks match the truth",
+          "[patterns][core][!mayfail]") {
   CoreSim fixture({}, patterns_fixture("O0"));
   check_everything(fixture.dbg, fixture.truth, "-O0 core");
 }
