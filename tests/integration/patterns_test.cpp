@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -263,6 +264,7 @@ TEST_CASE("patterns -O0, core: partitions and leaks match the truth",
           "[patterns][core][!mayfail]") {
   CoreSim fixture({}, patterns_fixture("O0"));
   check_everything(fixture.dbg, fixture.truth, "-O0 core");
+  std::filesystem::remove(fixture.core_path);  // ~100 MB; the truth stays for inspection
 }
 
 TEST_CASE("patterns -O2, core: partitions and leaks match the truth, in-process and per root "
@@ -281,4 +283,5 @@ TEST_CASE("patterns -O2, core: partitions and leaks match the truth, in-process 
     compare(tally, config, root, pattern, o.ok, o.out, o.err);
   }
   WARN(tally.summary(config));
+  std::filesystem::remove(fixture.core_path);  // ~100 MB; the truth and the CLI's stderr stay
 }
