@@ -40,11 +40,12 @@ struct Row {
 struct Partition {
   uint64_t count = 0, size = 0;
   std::map<std::string, Row> rows;
+  std::vector<std::string> repeated;  // kinds reported in more than one row
 };
 
 // A set of the truth: {"count", "bytes", "kinds": [{"kind", "count", "bytes"}]}.
 Partition expected_of(const ptree& set) {
-  Partition p{set.get<uint64_t>("count"), set.get<uint64_t>("bytes"), {}};
+  Partition p{set.get<uint64_t>("count"), set.get<uint64_t>("bytes"), {}, {}};
   for (const auto& [_, row] : set.get_child("kinds"))
     p.rows[row.get<std::string>("kind")] = {row.get<uint64_t>("count"), row.get<uint64_t>("bytes")};
   return p;
@@ -55,9 +56,11 @@ Partition parse_partition(const std::string& json) {
   ptree tree;
   std::istringstream in(json);
   boost::property_tree::read_json(in, tree);
-  Partition p{tree.get<uint64_t>("count"), tree.get<uint64_t>("size"), {}};
+  Partition p{tree.get<uint64_t>("count"), tree.get<uint64_t>("size"), {}, {}};
   for (const auto& [_, row] : tree.get_child("rows")) {
-    Row& r = p.rows[row.get<std::string>("kind")];
+    std::string kind = row.get<std::string>("kind");
+    if (p.rows.count(kind)) p.repeated.push_back(kind);
+    Row& r = p.rows[kind];
     r.count += row.get<uint64_t>("count");
     r.size += row.get<uint64_t>("size");
   }
@@ -85,6 +88,7 @@ std::string mismatch(const Partition& expected, const Partition& got) {
   }
   if (!rows.empty())
     out += "    expected       reported       kind (count/bytes)\n" + rows;
+  for (const std::string& k : got.repeated) out += "  the kind " + k + " has several rows\n";
   return out;
 }
 
