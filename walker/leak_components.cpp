@@ -106,6 +106,7 @@ std::optional<CsrGraph> build_leak_graph(const MemoryImage& memory, const Alloca
   if (leaked.size() >= (uint64_t{1} << 31))
     throw std::runtime_error("too many leaked allocations for the leak graph (2^31 or more)");
   const uint32_t n = static_cast<uint32_t>(leaked.size());
+  if (n == 0) return CsrGraph{};
   // Allocation → its position in the leaked set.
   std::vector<uint32_t> index(table.size(), kNotLeaked);
   for (uint32_t i = 0; i < n; ++i) index[leaked[i]] = i;

@@ -378,6 +378,7 @@ TEST_CASE("the leak split of an empty leak set", "[leak-components]") {
   CHECK(split->direct.empty());
   CHECK(split->direct_count == 0);
   CHECK(split->components == 0);
+  CHECK(split->peak_bytes == 0);  // nothing is built for no leaks
   test::SyntheticImage nothing;
   walker::AllocationTable empty;
   empty.finish();
