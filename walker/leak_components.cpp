@@ -51,14 +51,14 @@ class WordScanner {
     uint64_t size = table_.usable_size(node) & ~uint64_t{7};
     uint32_t previous = kNotLeaked;
     if (auto whole = memory_.view(begin, size); whole.size() == size) {
-      words(whole, i, previous, emit);
+      words(whole, i, node, previous, emit);
       return true;
     }
     for (uint64_t at = 0; at < size; at += kReadPiece) {
       uint64_t n = std::min(kReadPiece, size - at);
       buffer_.resize(n);
       if (!memory_.read(begin + at, buffer_.data(), n)) return false;
-      words({buffer_.data(), n}, i, previous, emit);
+      words({buffer_.data(), n}, i, node, previous, emit);
     }
     return true;
   }
@@ -67,7 +67,8 @@ class WordScanner {
 
  private:
   template <class Emit>
-  void words(std::span<const uint8_t> bytes, uint32_t i, uint32_t& previous, Emit& emit) {
+  void words(std::span<const uint8_t> bytes, uint32_t i, NodeId node, uint32_t& previous,
+             Emit& emit) {
     const uint64_t span = highest_end_ - lowest_;
     for (size_t at = 0; at + 8 <= bytes.size(); at += 8) {
       uint64_t value;
@@ -77,7 +78,7 @@ class WordScanner {
       if (value >= hit_begin_ && value < hit_end_) {
         j = hit_;
       } else {
-        auto target = table_.find(value);
+        auto target = locate(value, node);
         if (!target) continue;
         j = index_[*target];
         hit_begin_ = table_.address(*target);
@@ -88,6 +89,20 @@ class WordScanner {
       previous = j;
       emit(j);
     }
+  }
+
+  // The allocation holding value. Blocks allocated one after the other point to each other
+  // (a list's next node, an object's buffer): look among the source's neighbours first, whose
+  // addresses are in cache, then in the table's index.
+  std::optional<NodeId> locate(uint64_t value, NodeId near) const {
+    constexpr NodeId kWindow = 8;
+    NodeId lo = near > kWindow ? near - kWindow : 0;
+    NodeId hi = static_cast<NodeId>(std::min<size_t>(near + kWindow, table_.size() - 1));
+    if (value < table_.address(lo) || value >= table_.address(hi)) return table_.find(value);
+    NodeId n = lo;  // the last allocation in [lo, hi) starting at or before value
+    while (n + 1 < hi && table_.address(n + 1) <= value) ++n;
+    if (value < table_.end(n)) return n;
+    return std::nullopt;
   }
 
   const MemoryImage& memory_;
@@ -130,13 +145,16 @@ std::optional<CsrGraph> build_leak_graph(const MemoryImage& memory, const Alloca
     throw std::runtime_error("too many pointers between leaked blocks for the leak graph (2^32)");
   for (uint32_t i = 0; i < n; ++i) graph.offsets[i + 1] += graph.offsets[i];
 
-  // Pass 2: fill. The image gives the same bytes twice; should a block read differently, its
-  // row is cut or padded with self-loops, which change no component.
+  // Pass 2: fill, reading again only the blocks that have out-edges (in most heaps, most bytes
+  // are in blocks that point to no leak: numbers, text). The image gives the same bytes twice;
+  // should a block read differently, its row is cut or padded with self-loops, which change no
+  // component.
   graph.targets.resize(total);
   meter.add(bytes_of(graph.targets));
   for (uint32_t i = 0; i < n; ++i) {
     if (i % kPollEvery == 0 && stop(interrupted)) return std::nullopt;
     uint32_t at = graph.offsets[i], end = graph.offsets[i + 1];
+    if (at == end) continue;
     scanner.scan(i, leaked[i], [&](uint32_t j) {
       if (at < end) graph.targets[at++] = j;
     });

@@ -450,3 +450,59 @@ TEST_CASE("the leak split of a half-million-block leaked list", "[leak-component
   CHECK(split->components == 2 * kNodes);
   CHECK(split->peak_bytes <= 40 * leaked.size());
 }
+
+TEST_CASE("leak graph edges equal a brute-force scan, near and far", "[leak-components]") {
+  // Blocks of 64 words with random gaps (none, or up to 48 bytes); every block's words point
+  // around the starts and ends of blocks near it and far from it.
+  std::mt19937 rng(5);
+  constexpr uint32_t kBlocks = 200;
+  constexpr uint64_t kSize = 512;
+  test::SyntheticImage memory;
+  walker::AllocationTable table;
+  std::vector<uint64_t> starts;
+  uint64_t at = 0x40000000;
+  for (uint32_t b = 0; b < kBlocks; ++b) {
+    starts.push_back(at);
+    table.add(at, kSize - 8 * (rng() % 2));  // usable 512 or 504
+    at += kSize + 16 * (rng() % 4);
+  }
+  memory.add_region(0x40000000 - 0x1000, at - 0x40000000 + 0x2000);
+  table.finish();
+  auto holder = [&](uint64_t value) -> std::optional<walker::NodeId> {  // by brute force
+    for (walker::NodeId n = 0; n < table.size(); ++n)
+      if (value >= table.address(n) && value < table.end(n)) return n;
+    return std::nullopt;
+  };
+  for (uint32_t s = 0; s < kBlocks; ++s)
+    for (uint64_t w = 0; w < kSize / 8 - 1; ++w) {
+      int64_t distance = rng() % 4 == 0 ? int64_t(rng() % kBlocks) - s : int64_t(rng() % 25) - 12;
+      int64_t t = std::clamp<int64_t>(s + distance, 0, kBlocks - 1);
+      int64_t offsets[] = {0, 8, int64_t(table.usable_size(t)) - 1, int64_t(table.usable_size(t)),
+                           -1, -8, int64_t(kSize) + 8};
+      memory.put<uint64_t>(starts[s] + 8 * w, starts[t] + offsets[rng() % 7]);
+    }
+  std::vector<walker::NodeId> leaked;
+  std::vector<uint32_t> index(kBlocks, kNotLeaked);
+  for (walker::NodeId n = 0; n < kBlocks; ++n)
+    if (rng() % 5) {
+      index[n] = static_cast<uint32_t>(leaked.size());
+      leaked.push_back(n);
+    }
+  auto graph = walker::leak_graph(memory, table, leaked);
+  REQUIRE(graph);
+  for (uint32_t i = 0; i < leaked.size(); ++i) {
+    std::vector<uint32_t> expected;
+    uint32_t previous = kNotLeaked;
+    for (uint64_t w = 0; w < (table.usable_size(leaked[i]) & ~uint64_t{7}) / 8; ++w) {
+      auto n = holder(memory.word(table.address(leaked[i]) + 8 * w));
+      if (!n || index[*n] == kNotLeaked || index[*n] == i || index[*n] == previous) continue;
+      previous = index[*n];
+      expected.push_back(previous);
+    }
+    std::vector<uint32_t> row(graph->targets.begin() + graph->offsets[i],
+                              graph->targets.begin() + graph->offsets[i + 1]);
+    INFO("block " << leaked[i]);
+    REQUIRE(row == expected);
+  }
+  CHECK(walker::split_leaks(memory, table, leaked)->direct == old_split(memory, table, leaked));
+}
