@@ -1,5 +1,6 @@
 #include "plugin/leaks_command.h"
 
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -58,6 +59,14 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
     print_timings(*session, anon_before);
     fmt::print(stderr, "heapwalk: scanned {} MiB conservatively\n",
                census->reachability.words_scanned * 8 >> 20);
+    const walker::LeakSplitStats& split = census->leaks.split;
+    fmt::print(stderr,
+               "heapwalk: leak split: {} leaks, {} edges, {} components; graph {:.3f} s, "
+               "components {:.3f} s; peak {:.1f} MiB ({} bytes per leak, {} per allocation)\n",
+               census->leaks.leaks.size(), split.edges, split.components, split.graph_seconds,
+               split.components_seconds, split.peak_bytes / 1048576.0,
+               split.peak_bytes / std::max<uint64_t>(census->leaks.leaks.size(), 1),
+               split.peak_bytes / std::max<uint64_t>(session->heap().in_use.size(), 1));
   }
 
   const walker::AllocationTable& table = session->heap().in_use;

@@ -1,77 +1,39 @@
 #include "walker/analysis/leaks.h"
 
-#include <algorithm>
-#include <cstring>
-#include <limits>
-
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/strong_components.hpp>
 #include <fmt/format.h>
 
+#include "walker/analysis/leak_components.h"
 #include "walker/graph/heap_reach.h"
 
 namespace heapwalk::walker {
-namespace {
-
-constexpr uint32_t kNotLeaked = std::numeric_limits<uint32_t>::max();
-using LeakGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-
-// Edges between leaked allocations: every word of a leaked block that points into another.
-LeakGraph leak_graph(const MemoryImage& memory, const AllocationTable& table,
-                     const std::vector<NodeId>& leaked, const std::vector<uint32_t>& index) {
-  LeakGraph graph(leaked.size());
-  std::vector<uint8_t> buffer;
-  for (uint32_t i = 0; i < leaked.size(); ++i) {
-    uint64_t begin = table.address(leaked[i]), size = table.usable_size(leaked[i]) & ~uint64_t{7};
-    buffer.resize(size);
-    if (!memory.read(begin, buffer.data(), size)) continue;
-    for (uint64_t at = 0; at < size; at += 8) {
-      uint64_t value;
-      std::memcpy(&value, buffer.data() + at, 8);
-      auto target = table.find(value);
-      if (target && index[*target] != kNotLeaked && index[*target] != i)
-        boost::add_edge(i, index[*target], graph);
-    }
-  }
-  return graph;
-}
-
-}  // namespace
 
 std::optional<LeakReport> find_leaks(Session& session, const Reachability& reachability,
                                      const std::function<bool()>& interrupted) {
   auto start = std::chrono::steady_clock::now();
   const AllocationTable& table = session.heap().in_use;
   std::vector<NodeId> leaked;
-  std::vector<uint32_t> index(table.size(), kNotLeaked);
+  size_t unreached = 0;
+  for (NodeId n = 0; n < table.size(); ++n) unreached += !reachability.reached(n);
+  leaked.reserve(unreached);
   for (NodeId n = 0; n < table.size(); ++n)
-    if (!reachability.reached(n)) {
-      index[n] = static_cast<uint32_t>(leaked.size());
-      leaked.push_back(n);
-    }
+    if (!reachability.reached(n)) leaked.push_back(n);
   if (interrupted && interrupted()) return std::nullopt;
 
   // Direct: one member of each strongly connected component no other leak points to.
-  LeakGraph graph = leak_graph(session.memory(), table, leaked, index);
-  std::vector<int> component(leaked.size());
-  int components = leaked.empty() ? 0 : boost::strong_components(graph, component.data());
-  std::vector<uint8_t> pointed_to(components, 0);
-  for (auto [e, end] = boost::edges(graph); e != end; ++e) {
-    auto from = boost::source(*e, graph), to = boost::target(*e, graph);
-    if (component[from] != component[to]) pointed_to[component[to]] = 1;
-  }
-  std::vector<uint8_t> has_direct(components, 0);
+  auto split = split_leaks(session.memory(), table, leaked, interrupted);
+  if (!split) return std::nullopt;
   LeakReport report;
-  for (uint32_t i = 0; i < leaked.size(); ++i) {  // by address: the lowest member is direct
-    Leak leak{leaked[i], kNoKind, false};
-    int c = component[i];
-    if (!pointed_to[c] && !has_direct[c]) {
-      leak.direct = true;
-      has_direct[c] = 1;
-    }
+  report.split = {split->edges, split->components, split->peak_bytes, split->graph_seconds,
+                  split->components_seconds};
+  report.leaks.reserve(leaked.size());
+  for (uint32_t i = 0; i < leaked.size(); ++i) {
+    Leak leak{leaked[i], kNoKind, split->direct[i] != 0};
     (leak.direct ? report.direct : report.indirect) += 1;
     report.leaks.push_back(leak);
   }
+  split.reset();
+  session.record("leaks: direct/indirect", start);
+  start = std::chrono::steady_clock::now();
 
   // Kinds: walk typed from every leaked object whose vptr names its type.
   ReachOptions typed_only;
@@ -86,7 +48,7 @@ std::optional<LeakReport> find_leaks(Session& session, const Reachability& reach
       leak.kind = session.kinds().intern(
           fmt::format("<untyped {} bytes>", table.usable_size(leak.node)));
   }
-  session.record("leaks", start);
+  session.record("leaks: kinds", start);
   return report;
 }
 

@@ -18,9 +18,17 @@ struct Leak {
   bool direct = false;
 };
 
+// What the direct/indirect split (walker/leak_components.h) built, for --timings.
+struct LeakSplitStats {
+  uint64_t edges = 0, components = 0;
+  uint64_t peak_bytes = 0;  // the split's arrays at their largest
+  double graph_seconds = 0, components_seconds = 0;
+};
+
 struct LeakReport {
   std::vector<Leak> leaks;  // by address
   uint64_t direct = 0, indirect = 0;
+  LeakSplitStats split;
 
   Partition partition(const KindTable& kinds, const AllocationTable& table) const;
 };
