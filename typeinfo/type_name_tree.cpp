@@ -100,8 +100,8 @@ std::string operator_symbol(std::string_view text, size_t pos, size_t& length) {
   }
   static constexpr std::string_view kSymbols[] = {
       "()", "[]", "->*", "<=>", "<<=", ">>=", "\"\"", "<<", ">>", "<=", ">=", "->", "==", "!=",
-      "&&", "||", "++",  "--",  "+=",  "-=",  "*=",     "/=", "%=", "^=", "&=", "|=", "+",  "-",
-      "*",  "/",  "%",   "^",   "&",   "|",   "~",      "!",  "=",  "<",  ">",  ","};
+      "&&", "||", "++",  "--",  "+=",  "-=",  "*=",   "/=", "%=", "^=", "&=", "|=", "+",  "-",
+      "*",  "/",  "%",   "^",   "&",   "|",   "~",    "!",  "=",  "<",  ">",  ","};
   for (std::string_view symbol : kSymbols) {
     if (!rest.starts_with(symbol)) continue;
     size_t end = symbol.size();
@@ -153,8 +153,8 @@ std::optional<std::vector<Token>> tokenize(std::string_view text) {
     } else if (text.substr(i).starts_with("...")) {
       length = 3;
     }
-    std::string token_text = suffix.empty() ? std::string(text.substr(i, length))
-                                            : "operator" + suffix;
+    std::string token_text =
+        suffix.empty() ? std::string(text.substr(i, length)) : "operator" + suffix;
     tokens.push_back({kind, std::move(token_text), space});
     space = false;
     i += length;
@@ -198,8 +198,8 @@ class Parser {
       if (brackets == 0 && ends_run(p, context)) return true;
       if ((p == "<" && opens_arguments(out)) || p == "(") {
         const bool angle = p == "<";
-        Piece list{angle ? Piece::Kind::Arguments : Piece::Kind::Parens, {}, {},
-                   token.space_before};
+        Piece list{
+            angle ? Piece::Kind::Arguments : Piece::Kind::Parens, {}, {}, token.space_before};
         ++pos_;
         if (!parse_list(list.args, angle ? Context::Arguments : Context::Parens, depth + 1)) {
           return false;
@@ -257,8 +257,8 @@ class Parser {
 // Printing
 
 bool is_qualifier_word(const Piece& p) {
-  return p.kind == Piece::Kind::Word && (p.text == "const" || p.text == "volatile" ||
-                                         p.text == "noexcept" || p.text == "throw");
+  return p.kind == Piece::Kind::Word &&
+         (p.text == "const" || p.text == "volatile" || p.text == "noexcept" || p.text == "throw");
 }
 
 // Punctuation of declarators and names, spaced by fixed rules; anything else ('-', '>', '+' in
@@ -286,7 +286,8 @@ bool would_merge(const Piece& prev, const Piece& piece) {
   if (!prev.text.starts_with("operator")) return false;
   const bool symbol_may_grow = prev.text == "operator" || !is_identifier_char(last);
   return first == '[' ||  // "operator new" "[" "]"
-         (symbol_may_grow && std::string_view("<>=!&|+-*/%^~,(\"").find(first) != std::string_view::npos);
+         (symbol_may_grow &&
+          std::string_view("<>=!&|+-*/%^~,(\"").find(first) != std::string_view::npos);
 }
 
 bool wants_space(const Piece& prev, const Piece& piece) {
@@ -296,8 +297,8 @@ bool wants_space(const Piece& prev, const Piece& piece) {
       // "unsigned int", "std::vector<int> const", "char* const", "int(int) const"; "(E)2".
       return prev.kind == Piece::Kind::Word || prev.kind == Piece::Kind::Arguments ||
              is_punct(prev, "*") || is_punct(prev, "&") || is_punct(prev, "&&") ||
-             is_punct(prev, "]") || is_punct(prev, "...") || (prev.kind == Piece::Kind::Parens && is_qualifier_word(piece)) ||
-             after_operator;
+             is_punct(prev, "]") || is_punct(prev, "...") ||
+             (prev.kind == Piece::Kind::Parens && is_qualifier_word(piece)) || after_operator;
     case Piece::Kind::Parens:  // "int(*)[4]", "void(int)"; but "(a + (b))", "operator (int)"
       return after_operator || is_word(prev, "operator");
     case Piece::Kind::Arguments:
@@ -342,8 +343,8 @@ void render_list(const std::vector<Type>& items, char open, char close, std::str
     if (i > 0) out += ", ";
     render_into(items[i], out);
     // An item ending in "operator" must not take the ',' or closing bracket as its symbol.
-    const Piece next{Piece::Kind::Punct, std::string(1, i + 1 < items.size() ? ',' : close), {},
-                     false};
+    const Piece next{
+        Piece::Kind::Punct, std::string(1, i + 1 < items.size() ? ',' : close), {}, false};
     if (!items[i].empty() && would_merge(items[i].back(), next)) out += ' ';
   }
   out += close;

@@ -32,7 +32,8 @@ inline bool is_word(const Piece& p) { return p.kind == Piece::Kind::Word; }
 // open a template argument list when the printed name is read back, so no transformation may
 // put a word before it.
 inline bool starts_with_angle(const Type& type, size_t i) {
-  return i < type.size() && (type[i].kind == Piece::Kind::Word || type[i].kind == Piece::Kind::Punct) &&
+  return i < type.size() &&
+         (type[i].kind == Piece::Kind::Word || type[i].kind == Piece::Kind::Punct) &&
          type[i].text.starts_with('<');
 }
 

@@ -39,7 +39,7 @@ void drop_elaborated_keywords(Type& type) {
 }
 
 bool has_digit(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return std::isdigit(c); });
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool all_of(std::string_view s, std::string_view allowed) {
@@ -62,7 +62,7 @@ bool is_absl_version(std::string_view name) {
 // inline namespace that only encodes a library's ABI version.
 bool is_inline_namespace(std::string_view root, std::string_view parent, std::string_view name) {
   if (root == "std" || root == "__gnu_cxx") {
-    static constexpr std::array<std::string_view, 6> kStd = {"__cxx11", "__1",  "__ndk1",
+    static constexpr std::array<std::string_view, 6> kStd = {"__cxx11", "__1", "__ndk1",
                                                              "__Cr",    "__8", "_V2"};
     return std::find(kStd.begin(), kStd.end(), name) != kStd.end() ||
            (parent == "experimental" && name.starts_with("fundamentals_v"));
@@ -72,8 +72,9 @@ bool is_inline_namespace(std::string_view root, std::string_view parent, std::st
     return parent == "nlohmann" &&
            (name.starts_with("json_abi") || (name.starts_with("json_v") && has_digit(name)));
   }
-  if (root == "fmt") return parent == "fmt" && name.size() > 1 && name[0] == 'v' &&
-                            all_of(name.substr(1), kDigits);
+  if (root == "fmt") {  // fmt::v9
+    return parent == "fmt" && name.size() > 1 && name[0] == 'v' && all_of(name.substr(1), kDigits);
+  }
   return false;
 }
 
@@ -136,8 +137,8 @@ size_t apply_template_rules(Type& type, size_t list) {
   const std::optional<std::string> alias = alias_for(name, args);
   if (!alias || starts_with_angle(type, list + 1)) return list;
   std::optional<Type> replacement = parse(*alias);
-  if (!replacement) return list;
-  if (!replacement->empty()) replacement->front().space_before = type[begin].space_before;
+  if (!replacement || replacement->empty()) return list;
+  replacement->front().space_before = type[begin].space_before;
   type.erase(at(type, begin), at(type, list + 1));
   type.insert(at(type, begin), std::make_move_iterator(replacement->begin()),
               std::make_move_iterator(replacement->end()));

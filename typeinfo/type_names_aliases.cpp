@@ -37,14 +37,22 @@ Alias character_alias(std::string_view name, const Args& args) {
 // already gone.
 Alias ratio_alias(const Args& args) {
   static const std::array<std::pair<std::string_view, std::string_view>, 16> kRatios = {{
-      {"1, 1000000000000000000", "atto"}, {"1, 1000000000000000", "femto"},
-      {"1, 1000000000000", "pico"},       {"1, 1000000000", "nano"},
-      {"1, 1000000", "micro"},            {"1, 1000", "milli"},
-      {"1, 100", "centi"},                {"1, 10", "deci"},
-      {"10", "deca"},                     {"100", "hecto"},
-      {"1000", "kilo"},                   {"1000000", "mega"},
-      {"1000000000", "giga"},             {"1000000000000", "tera"},
-      {"1000000000000000", "peta"},       {"1000000000000000000", "exa"},
+      {"1, 1000000000000000000", "atto"},
+      {"1, 1000000000000000", "femto"},
+      {"1, 1000000000000", "pico"},
+      {"1, 1000000000", "nano"},
+      {"1, 1000000", "micro"},
+      {"1, 1000", "milli"},
+      {"1, 100", "centi"},
+      {"1, 10", "deci"},
+      {"10", "deca"},
+      {"100", "hecto"},
+      {"1000", "kilo"},
+      {"1000000", "mega"},
+      {"1000000000", "giga"},
+      {"1000000000000", "tera"},
+      {"1000000000000000", "peta"},
+      {"1000000000000000000", "exa"},
   }};
   const std::string joined = fmt::format("{}", fmt::join(args, ", "));
   for (const auto& [ratio, alias] : kRatios) {
@@ -98,7 +106,9 @@ bool is_fixed(std::string_view size) { return size == "2" || size == "3" || size
 // counterparts; empty when no alias has that shape.
 std::string eigen_shape(bool array, std::string_view rows, std::string_view cols) {
   const std::string_view r = eigen_size(rows), c = eigen_size(cols);
-  if (!r.empty() && rows == cols) return array ? fmt::format("Array{}{}", r, r) : fmt::format("Matrix{}", r);
+  if (!r.empty() && rows == cols) {
+    return array ? fmt::format("Array{}{}", r, r) : fmt::format("Matrix{}", r);
+  }
   if (!r.empty() && cols == "1") return fmt::format("{}{}", array ? "Array" : "Vector", r);
   if (!array && rows == "1" && !c.empty()) return fmt::format("RowVector{}", c);
   const std::string_view kind = array ? "Array" : "Matrix";
@@ -131,7 +141,9 @@ Alias alias_for(std::string_view name, const Args& args) {
   if (auto alias = character_alias(name, args)) return alias;
   if (name == "std::ratio") return ratio_alias(args);
   if (name == "std::chrono::duration") return duration_alias(args);
-  if (name == "absl::hash_internal::Hash") return fmt::format("absl::Hash<{}>", fmt::join(args, ", "));
+  if (name == "absl::hash_internal::Hash") {  // absl::Hash<T> is an alias of it
+    return fmt::format("absl::Hash<{}>", fmt::join(args, ", "));
+  }
   if (name == "nlohmann::basic_json") {  // json_fwd.hpp: json and ordered_json
     if (args.empty()) return "nlohmann::json";
     if (args.size() == 1 && args[0] == "nlohmann::ordered_map") return "nlohmann::ordered_json";

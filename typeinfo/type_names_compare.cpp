@@ -9,10 +9,10 @@
 namespace heapwalk::typeinfo {
 namespace {
 
-using type_name::Piece;
-using type_name::Type;
 using type_name::is_punct;
 using type_name::is_word;
+using type_name::Piece;
+using type_name::Type;
 
 bool same_type(const Type& a, const Type& b);
 
@@ -84,7 +84,8 @@ std::optional<long long> character_code(std::string_view literal) {
   const std::string_view escape = body.substr(1);
   if (escape.size() == 1) {
     static constexpr std::string_view kFrom = "ntrvfab0\\'\"?";
-    static constexpr char kTo[] = {'\n', '\t', '\r', '\v', '\f', '\a', '\b', '\0', '\\', '\'', '"', '?'};
+    static constexpr char kTo[] = {'\n', '\t', '\r', '\v', '\f', '\a',
+                                   '\b', '\0', '\\', '\'', '"',  '?'};
     const size_t at = kFrom.find(escape[0]);
     if (at != std::string_view::npos) return static_cast<unsigned char>(kTo[at]);
   }

@@ -67,8 +67,8 @@ Default std_default(std::string_view name, const Args& a, size_t pos) {
     if (pos == 1) return "std::ratio<1>";
   } else if (name == "std::span") {
     if (pos == 1) return "18446744073709551615";  // std::dynamic_extent, size_t(-1) on LP64
-  } else if (name == "std::_Rb_tree") {  // the tree inside map and set
-    if (pos == 4) return alloc(a[1]);
+  } else if (name == "std::_Rb_tree") {
+    if (pos == 4) return alloc(a[1]);  // the tree inside map and set
   }
   return std::nullopt;
 }
@@ -121,10 +121,10 @@ Default absl_default(std::string_view name, const Args& a, size_t pos) {
 
 Default nlohmann_default(std::string_view name, const Args& a, size_t pos) {
   if (name == "nlohmann::basic_json") {  // json_fwd.hpp; int64_t and uint64_t on LP64
-    return from_list({"std::map", "std::vector", "std::string", "bool", "long", "unsigned long",
-                      "double", "std::allocator", "nlohmann::adl_serializer",
-                      "std::vector<unsigned char>", "void"},
-                     pos);
+    return from_list(
+        {"std::map", "std::vector", "std::string", "bool", "long", "unsigned long", "double",
+         "std::allocator", "nlohmann::adl_serializer", "std::vector<unsigned char>", "void"},
+        pos);
   }
   if (name == "nlohmann::adl_serializer" && pos == 1) return "void";
   if (name == "nlohmann::ordered_map") {
@@ -155,10 +155,15 @@ Default eigen_default(std::string_view name, const Args& a, size_t pos) {
 
 bool is_default_argument(std::string_view name, const Args& args, size_t position) {
   Default fallback;
-  if (name.starts_with("std::")) fallback = std_default(name, args, position);
-  else if (name.starts_with("absl::")) fallback = absl_default(name, args, position);
-  else if (name.starts_with("nlohmann::")) fallback = nlohmann_default(name, args, position);
-  else if (name.starts_with("Eigen::")) fallback = eigen_default(name, args, position);
+  if (name.starts_with("std::")) {
+    fallback = std_default(name, args, position);
+  } else if (name.starts_with("absl::")) {
+    fallback = absl_default(name, args, position);
+  } else if (name.starts_with("nlohmann::")) {
+    fallback = nlohmann_default(name, args, position);
+  } else if (name.starts_with("Eigen::")) {
+    fallback = eigen_default(name, args, position);
+  }
   return fallback && *fallback == args[position];
 }
 

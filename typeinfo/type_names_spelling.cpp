@@ -16,8 +16,8 @@ bool is_cv(const Piece& p) { return is_word(p, "const") || is_word(p, "volatile"
 
 bool is_builtin_word(std::string_view word) {
   static constexpr std::array<std::string_view, 15> kWords = {
-      "signed",  "unsigned", "short",    "long",     "int",      "char",    "double",  "float",
-      "bool",    "void",     "wchar_t",  "char8_t",  "char16_t", "char32_t", "__int128"};
+      "signed", "unsigned", "short",   "long",    "int",      "char",     "double",  "float",
+      "bool",   "void",     "wchar_t", "char8_t", "char16_t", "char32_t", "__int128"};
   return std::find(kWords.begin(), kWords.end(), word) != kWords.end();
 }
 
@@ -69,8 +69,6 @@ bool is_one_qualified_name(const Type& type, size_t first, size_t last) {
   return false;  // ends with "::"
 }
 
-Piece word_piece(std::string text) { return {Piece::Kind::Word, std::move(text), {}, true}; }
-
 // Whether `text` is a decimal integer literal with a suffix ("4ul"); sets `digits`.
 bool has_integer_suffix(std::string_view text, size_t& digits) {
   if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return false;
@@ -82,19 +80,74 @@ bool has_integer_suffix(std::string_view text, size_t& digits) {
          suffix.find_first_not_of("uUlL") == std::string_view::npos;
 }
 
+// The decl-specifiers of a type: cv-qualifiers, and either builtin words or one name.
+struct Specifiers {
+  bool is_const = false, is_volatile = false;
+  std::vector<std::string_view> builtin;         // "long", "unsigned", "int"
+  size_t name_first = kNone, name_last = kNone;  // the name's pieces, "std::vector<int>"
+};
+
+// The specifiers in type[0, end), or nullopt when they are not one type ("unsigned Foo",
+// "A const B", a function's return type and name).
+std::optional<Specifiers> read_specifiers(const Type& type, size_t end) {
+  Specifiers s;
+  for (size_t i = 0; i < end; ++i) {
+    const Piece& p = type[i];
+    if (is_word(p, "const")) {
+      s.is_const = true;
+    } else if (is_word(p, "volatile")) {
+      s.is_volatile = true;
+    } else if (is_word(p) && is_builtin_word(p.text)) {
+      s.builtin.push_back(p.text);
+    } else {
+      if (s.name_first != kNone && s.name_last + 1 != i) return std::nullopt;
+      if (s.name_first == kNone) s.name_first = i;
+      s.name_last = i;
+    }
+  }
+  const bool has_name = s.name_first != kNone;
+  if (has_name == !s.builtin.empty()) return std::nullopt;  // neither, or both
+  if (has_name && !is_one_qualified_name(type, s.name_first, s.name_last)) return std::nullopt;
+  // "const <lambda()>" would read back as the template "const<…>".
+  if ((s.is_const || s.is_volatile) && has_name && starts_with_angle(type, s.name_first)) {
+    return std::nullopt;
+  }
+  return s;
+}
+
+Piece word_piece(std::string text) { return {Piece::Kind::Word, std::move(text), {}, true}; }
+
+// The specifiers in one order: "const volatile", then the builtin's one spelling or the name.
+std::optional<Type> canonical_prefix(const Type& type, const Specifiers& s) {
+  Type prefix;
+  if (s.is_const) prefix.push_back(word_piece("const"));
+  if (s.is_volatile) prefix.push_back(word_piece("volatile"));
+  if (s.name_first != kNone) {
+    prefix.insert(prefix.end(), type.begin() + static_cast<std::ptrdiff_t>(s.name_first),
+                  type.begin() + static_cast<std::ptrdiff_t>(s.name_last + 1));
+    return prefix;
+  }
+  const std::optional<std::string> spelling = builtin_spelling(s.builtin);
+  if (!spelling) return std::nullopt;
+  for (size_t from = 0; from < spelling->size();) {  // "unsigned long" is two words
+    const size_t space = std::min(spelling->find(' ', from), spelling->size());
+    prefix.push_back(word_piece(spelling->substr(from, space - from)));
+    from = space + 1;
+  }
+  return prefix;
+}
+
 }  // namespace
 
 std::optional<std::string> builtin_spelling(const std::vector<std::string_view>& words) {
-  int is_signed = 0, is_unsigned = 0, shorts = 0, longs = 0, ints = 0;
+  auto count = [&](std::string_view word) { return std::count(words.begin(), words.end(), word); };
+  const auto is_signed = count("signed"), is_unsigned = count("unsigned"), shorts = count("short"),
+             longs = count("long"), ints = count("int");
   std::string_view base;  // char, double, __int128, or a type that takes no modifiers
   for (std::string_view w : words) {
-    if (w == "signed") ++is_signed;
-    else if (w == "unsigned") ++is_unsigned;
-    else if (w == "short") ++shorts;
-    else if (w == "long") ++longs;
-    else if (w == "int") ++ints;
-    else if (!base.empty()) return std::nullopt;
-    else base = w;
+    if (w == "signed" || w == "unsigned" || w == "short" || w == "long" || w == "int") continue;
+    if (!base.empty()) return std::nullopt;
+    base = w;
   }
   if (is_signed + is_unsigned > 1 || ints > 1 || shorts > 1 || longs > 2 ||
       (shorts > 0 && longs > 0)) {
@@ -124,46 +177,13 @@ std::optional<std::string> builtin_spelling(const std::vector<std::string_view>&
 
 void normalize_specifiers(Type& type) {
   const size_t end = specifiers_end(type);
-  bool is_const = false, is_volatile = false;
-  std::vector<std::string_view> builtin;
-  size_t name_first = kNone, name_last = kNone;
-  for (size_t i = 0; i < end; ++i) {
-    const Piece& p = type[i];
-    if (is_word(p, "const")) {
-      is_const = true;
-    } else if (is_word(p, "volatile")) {
-      is_volatile = true;
-    } else if (is_word(p) && is_builtin_word(p.text)) {
-      builtin.push_back(p.text);
-    } else {
-      if (name_first != kNone && name_last + 1 != i) return;  // "A const B": not one type
-      if (name_first == kNone) name_first = i;
-      name_last = i;
-    }
-  }
-  const bool has_name = name_first != kNone;
-  if (has_name == !builtin.empty()) return;  // neither, or both ("unsigned Foo")
-  if (has_name && !is_one_qualified_name(type, name_first, name_last)) return;
-  if ((is_const || is_volatile) && has_name && starts_with_angle(type, name_first)) return;
-
-  Type prefix;
-  if (is_const) prefix.push_back(word_piece("const"));
-  if (is_volatile) prefix.push_back(word_piece("volatile"));
-  if (has_name) {
-    prefix.insert(prefix.end(), type.begin() + static_cast<std::ptrdiff_t>(name_first),
-                  type.begin() + static_cast<std::ptrdiff_t>(name_last + 1));
-  } else {
-    const std::optional<std::string> spelling = builtin_spelling(builtin);
-    if (!spelling) return;
-    for (size_t from = 0; from < spelling->size();) {  // "unsigned long" is two words
-      const size_t space = std::min(spelling->find(' ', from), spelling->size());
-      prefix.push_back(word_piece(spelling->substr(from, space - from)));
-      from = space + 1;
-    }
-  }
+  const std::optional<Specifiers> specifiers = read_specifiers(type, end);
+  if (!specifiers) return;
+  std::optional<Type> prefix = canonical_prefix(type, *specifiers);
+  if (!prefix) return;
   type.erase(type.begin(), type.begin() + static_cast<std::ptrdiff_t>(end));
-  type.insert(type.begin(), std::make_move_iterator(prefix.begin()),
-              std::make_move_iterator(prefix.end()));
+  type.insert(type.begin(), std::make_move_iterator(prefix->begin()),
+              std::make_move_iterator(prefix->end()));
 }
 
 void normalize_literals(Type& type) {
