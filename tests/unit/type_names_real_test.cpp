@@ -83,8 +83,8 @@ TEST_CASE("real spellings: libstdc++ containers", "[type_names]") {
        "std::set<unsigned long>"},
       {"std::multiset<short, std::less<short>, std::allocator<short int> >",
        "std::multiset<short>"},
-      {"std::map<long, " + kString + ", std::less<long>, std::allocator<std::pair<long int const, " +
-           kString + " > > >",
+      {"std::map<long, " + kString +
+           ", std::less<long>, std::allocator<std::pair<long int const, " + kString + " > > >",
        "std::map<long, std::string>"},
       {"std::map<" + kString + ", Entity *, std::less<" + kString +
            " >, std::allocator<std::pair<const " + kString + ", Entity*> > >",
@@ -286,8 +286,8 @@ TEST_CASE("real spellings: Abseil", "[type_names]") {
       {kAbsl + "btree_map<long, double, std::less<long>, std::allocator<std::pair<long int const, "
                "double> > >",
        "absl::btree_map<long, double>"},
-      {kAbsl + "btree_set<" + kString + ", std::less<" + kString + " >, std::allocator<" +
-           kString + " > >",
+      {kAbsl + "btree_set<" + kString + ", std::less<" + kString + " >, std::allocator<" + kString +
+           " > >",
        "absl::btree_set<std::string>"},
       // Internals have no defaults; only their spelling changes.
       {kAbsl + "container_internal::raw_hash_set<" + kAbsl +

@@ -1,8 +1,8 @@
-// readable_type_name and same_type_name: the conventions, one by one, and robustness. The
-// spellings real compilers and LLDB produce are in type_names_real_test.cpp.
+// readable_type_name: the conventions, one by one, and names that are no plain types. The
+// spellings real compilers and LLDB produce are in type_names_real_test.cpp, random inputs in
+// type_names_fuzz_test.cpp, same_type_name in type_names_same_test.cpp.
 #include "typeinfo/type_names.h"
 
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,7 +10,6 @@
 #include <catch2/catch.hpp>
 
 using heapwalk::typeinfo::readable_type_name;
-using heapwalk::typeinfo::same_type_name;
 
 namespace {
 
@@ -264,7 +263,8 @@ TEST_CASE("defaults are recognized whatever their arguments' spelling", "[type_n
        "std::chrono::duration<double, std::milli>"},
       {"std::chrono::duration<long, std::ratio<1, 1> >", "std::chrono::seconds"},
       {"std::chrono::duration<long int, std::ratio<3600, 1> >", "std::chrono::hours"},
-      {"std::chrono::duration<int, std::ratio<60, 1> >", "std::chrono::duration<int, std::ratio<60>>"},
+      {"std::chrono::duration<int, std::ratio<60, 1> >",
+       "std::chrono::duration<int, std::ratio<60>>"},
   });
 }
 
@@ -273,8 +273,7 @@ TEST_CASE("inline namespaces for ABI versions go", "[type_names]") {
       {"std::__1::vector<int, std::__1::allocator<int> >", "std::vector<int>"},
       {"std::__1::basic_string<char, std::__1::char_traits<char>, std::__1::allocator<char> >",
        "std::string"},
-      {"std::__ndk1::unique_ptr<Foo, std::__ndk1::default_delete<Foo> >",
-       "std::unique_ptr<Foo>"},
+      {"std::__ndk1::unique_ptr<Foo, std::__ndk1::default_delete<Foo> >", "std::unique_ptr<Foo>"},
       {"std::chrono::_V2::steady_clock", "std::chrono::steady_clock"},
       {"std::_V2::error_category", "std::error_category"},
       {"std::experimental::fundamentals_v1::optional<int>", "std::experimental::optional<int>"},
@@ -357,204 +356,11 @@ TEST_CASE("adversarial names come back trimmed or simplified, never mangled", "[
   for (int i = 0; i < 5000; ++i) wide_readable += (i ? ", " : "") + std::string("long");
   CHECK(readable_type_name(wide) == wide_readable + ">");
   // Deep nesting (150 levels; the parser refuses more than 200).
-  std::string deep = "std::vector<long int, std::allocator<long int> >", deep_readable =
-                                                                             "std::vector<long>";
+  std::string deep = "std::vector<long int, std::allocator<long int> >",
+              deep_readable = "std::vector<long>";
   for (int i = 0; i < 150; ++i) {
     deep = "std::optional<" + deep + " >";
     deep_readable = "std::optional<" + deep_readable + ">";
   }
   CHECK(readable_type_name(deep) == deep_readable);
-}
-
-namespace {
-
-// Pieces that real names are made of, and some that break them.
-const std::vector<std::string> kTokenSoup = {
-    "std",         "::",       "vector",      "<",        ">",       ",",       "(",
-    ")",           "[",        "]",           "*",        "&",       "&&",      "const",
-    "volatile",    "unsigned", "long",        "int",      "short",   "char",    "operator",
-    "operator<",   "'x'",      "'",           "\"",       "...",     "-",       "1",
-    "2ul",         " ",        "struct",      "class",    "{lambda(int)#1}", "<lambda(int)>",
-    "'lambda'",    "$_0",      "(anonymous namespace)",   "(unnamed struct)", "std::less<long int>",
-    "std::allocator<int>",     "std::__cxx11::",          "absl::debian3::", "basic_string",
-    "char_traits<char>",       "Eigen::Matrix<double, -1, -1, 0, -1, -1>",   "nlohmann::",
-    "json_abi_v3_11_2::basic_json<>",                     "map",     "set",     ":",
-    "{",           "}",        "#",           "~",        "=",       "(E)2",    "noexcept",
-};
-
-std::string token_soup(std::mt19937& rng) {
-  std::uniform_int_distribution<size_t> length(0, 40), token(0, kTokenSoup.size() - 1);
-  std::string text;
-  for (size_t n = length(rng); n > 0; --n) text += kTokenSoup[token(rng)];
-  return text;
-}
-
-// A random type, spelled as GCC's DWARF, as LLDB prints it, and as readable_type_name should.
-struct Spellings {
-  std::string dwarf, lldb, readable;
-  bool pointer = false;
-};
-
-Spellings random_type(std::mt19937& rng, int depth) {
-  static const std::vector<Spellings> kLeaves = {
-      {"long int", "long", "long"},
-      {"long unsigned int", "unsigned long", "unsigned long"},
-      {"short int", "short", "short"},
-      {"long long int", "long long", "long long"},
-      {"unsigned int", "unsigned int", "unsigned int"},
-      {"char", "char", "char"},
-      {"double", "double", "double"},
-      {"Sheet", "Sheet", "Sheet"},
-      {"sim::Node", "struct sim::Node", "sim::Node"},
-      {"std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >",
-       "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >",
-       "std::string"},
-  };
-  std::uniform_int_distribution<int> pick(0, depth <= 0 ? 0 : 7);
-  auto leaf = [&] { return kLeaves[std::uniform_int_distribution<size_t>(0, kLeaves.size() - 1)(rng)]; };
-  switch (pick(rng)) {
-    case 0:
-      return leaf();
-    case 1: {  // T*
-      const Spellings t = random_type(rng, depth - 1);
-      return {t.dwarf + "*", t.lldb + (t.pointer ? "*" : " *"), t.readable + "*", true};
-    }
-    case 2: {  // const T*, for a T that is no pointer
-      const Spellings t = leaf();
-      return {t.dwarf + " const*", "const " + t.lldb + " *", "const " + t.readable + "*", true};
-    }
-    case 3: {
-      const Spellings t = random_type(rng, depth - 1);
-      return {"std::vector<" + t.dwarf + ", std::allocator<" + t.dwarf + "> >",
-              "std::vector<" + t.lldb + ", std::allocator<" + t.dwarf + "> >",
-              "std::vector<" + t.readable + ">"};
-    }
-    case 4: {
-      const Spellings k = random_type(rng, depth - 1), v = random_type(rng, depth - 1);
-      return {"std::map<" + k.dwarf + ", " + v.dwarf + ", std::less<" + k.dwarf +
-                  ">, std::allocator<std::pair<" + k.dwarf + " const, " + v.dwarf + "> > >",
-              "std::map<" + k.lldb + ", " + v.lldb + ", std::less<" + k.lldb +
-                  " >, std::allocator<std::pair<" + k.dwarf + " const, " + v.dwarf + "> > >",
-              "std::map<" + k.readable + ", " + v.readable + ">"};
-    }
-    case 5: {
-      const Spellings t = random_type(rng, depth - 1);
-      return {"std::unordered_set<" + t.dwarf + ", std::hash<" + t.dwarf + ">, std::equal_to<" +
-                  t.dwarf + ">, std::allocator<" + t.dwarf + "> >",
-              "std::unordered_set<" + t.lldb + ", std::hash<" + t.lldb + " >, std::equal_to<" +
-                  t.lldb + " >, std::allocator<" + t.dwarf + "> >",
-              "std::unordered_set<" + t.readable + ">"};
-    }
-    case 6: {
-      const Spellings r = random_type(rng, depth - 1), a = random_type(rng, depth - 1);
-      return {"std::function<" + r.dwarf + "(" + a.dwarf + ")>",
-              "std::function<" + r.lldb + " (" + a.lldb + ")>",
-              "std::function<" + r.readable + "(" + a.readable + ")>"};
-    }
-    default: {
-      const Spellings t = random_type(rng, depth - 1);
-      return {"std::unique_ptr<" + t.dwarf + ", std::default_delete<" + t.dwarf + "> >",
-              "std::unique_ptr<" + t.lldb + ", std::default_delete<" + t.lldb + " > >",
-              "std::unique_ptr<" + t.readable + ">"};
-    }
-  }
-}
-
-}  // namespace
-
-TEST_CASE("token soup never crashes and simplifies idempotently", "[type_names]") {
-  std::mt19937 rng(20240611);
-  for (int i = 0; i < 20000; ++i) {
-    const std::string text = token_soup(rng);
-    INFO("input: " << text);
-    const std::string once = readable_type_name(text);
-    REQUIRE(readable_type_name(once) == once);
-    REQUIRE(same_type_name(text, once));
-    REQUIRE(same_type_name(text, text));
-  }
-}
-
-TEST_CASE("random types: every spelling gives the readable one", "[type_names]") {
-  std::mt19937 rng(7);
-  for (int i = 0; i < 3000; ++i) {
-    const Spellings t = random_type(rng, 4);
-    INFO("dwarf: " << t.dwarf);
-    INFO("lldb: " << t.lldb);
-    REQUIRE(readable_type_name(t.dwarf) == t.readable);
-    REQUIRE(readable_type_name(t.lldb) == t.readable);
-    REQUIRE(readable_type_name(t.readable) == t.readable);
-    REQUIRE(same_type_name(t.dwarf, t.lldb));
-  }
-}
-
-TEST_CASE("same_type_name: real pairs of vtable symbols and compile unit types", "[type_names]") {
-  const std::vector<std::pair<std::string, std::string>> same = {
-      // Demangled "vtable for X" (LLDB) and the type LLDB builds from the compile unit.
-      {"std::_Sp_counted_ptr<Foo*, (__gnu_cxx::_Lock_policy)2>",
-       "std::_Sp_counted_ptr<Foo *, __gnu_cxx::_S_atomic>"},
-      {"std::_Sp_counted_ptr_inplace<Foo, std::allocator<void>, (__gnu_cxx::_Lock_policy)2>",
-       "std::_Sp_counted_ptr_inplace<Foo, std::allocator<void>, __gnu_cxx::_S_atomic>"},
-      {"std::_Sp_counted_deleter<Foo*, Deleter, std::allocator<void>, (__gnu_cxx::_Lock_policy)2>",
-       "std::_Sp_counted_deleter<Foo *, Deleter, std::allocator<void>, __gnu_cxx::_S_atomic>"},
-      {"std::_Sp_counted_ptr_inplace<(anonymous namespace)::Hidden, std::allocator<void>, "
-       "(__gnu_cxx::_Lock_policy)2>",
-       "std::_Sp_counted_ptr_inplace<(anonymous namespace)::Hidden, std::allocator<void>, "
-       "__gnu_cxx::_S_atomic>"},
-      // User templates: a scoped enum, unscoped ones in a namespace and in a class, a char.
-      {"Tagged<(Mode)1>", "Tagged<Mode::B>"},
-      {"Leveled<(lib::Level)2>", "Leveled<lib::Level::High>"},
-      {"Painted<(lib::Color)1, -2>", "Painted<lib::Green, -2>"},
-      {"Traitful<unsigned long, (char)120, true>", "Traitful<unsigned long, 'x', true>"},
-      {"Traitful<unsigned long, (char)120, true>", "Traitful<long unsigned int, 'x', true>"},
-      {"google::protobuf::internal::MapEntry<demo::Item_CountsEntry_DoNotUse, "
-       "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char>>, long, "
-       "(google::protobuf::internal::WireFormatLite::FieldType)9, "
-       "(google::protobuf::internal::WireFormatLite::FieldType)3>",
-       "google::protobuf::internal::MapEntry<demo::Item_CountsEntry_DoNotUse, "
-       "std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >, long, "
-       "google::protobuf::internal::WireFormatLite::TYPE_STRING, "
-       "google::protobuf::internal::WireFormatLite::TYPE_INT64>"},
-      // GCC's DW_AT_name writes the cast too; LLDB writes the enumerator.
-      {"Tagged<(Mode)0>", "Tagged<Mode::A>"},
-      // Spacing, keywords, integer spellings, defaults, inline namespaces, aliases.
-      {"std::set<long int, std::less<long int>, std::allocator<long int> >", "std::set<long>"},
-      {"class Sheet *", "Sheet*"},
-      {"struct sim::Node const&", "const sim::Node &"},
-      {"unsigned", "unsigned int"},
-      {"std::array<int, 4ul>", "std::array<int, 4>"},
-      {"nlohmann::json_abi_v3_11_2::basic_json<>", "nlohmann::json"},
-      {"Eigen::Matrix<double, -1, -1, 0, -1, -1>", "Eigen::MatrixXd"},
-      {"Traitful<bool, (bool)1>", "Traitful<bool, true>"},
-      {"Flag<(char)0>", "Flag<'\\000'>"},
-      {"Flag<(char)10>", "Flag<'\\n'>"},
-      // Names the parser refuses are compared modulo spacing.
-      {"std::vector<int", "std::vector< int"},
-  };
-  for (const auto& [a, b] : same) {
-    INFO(a << "  vs  " << b);
-    CHECK(same_type_name(a, b));
-    CHECK(same_type_name(b, a));
-  }
-  const std::vector<std::pair<std::string, std::string>> different = {
-      {"std::_Sp_counted_ptr<Foo*, (__gnu_cxx::_Lock_policy)2>",
-       "std::_Sp_counted_ptr<Bar *, __gnu_cxx::_S_atomic>"},
-      {"std::_Sp_counted_ptr<Foo*, (__gnu_cxx::_Lock_policy)2>",
-       "std::_Sp_counted_ptr<Foo *, other::_S_atomic>"},
-      {"Tagged<(Mode)1>", "Tagged<Other::B>"},
-      {"Tagged<(Mode)1>", "Tagged<(Mode)2>"},
-      {"Tagged<(Mode)1>", "Tagged<1>"},
-      {"Painted<(lib::Color)1, -2>", "Painted<lib::Green, 2>"},
-      {"Traitful<unsigned long, (char)121, true>", "Traitful<unsigned long, 'x', true>"},
-      {"Traitful<bool, (bool)0>", "Traitful<bool, true>"},
-      {"std::set<long>", "std::set<int>"},
-      {"std::vector<int>", "std::vector<int, PoolAllocator<int> >"},
-      {"const char*", "char* const"},
-      {"Foo", "Bar"},
-      {"std::vector<int", "std::vector<long"},
-  };
-  for (const auto& [a, b] : different) {
-    INFO(a << "  vs  " << b);
-    CHECK_FALSE(same_type_name(a, b));
-    CHECK_FALSE(same_type_name(b, a));
-  }
 }
