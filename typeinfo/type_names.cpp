@@ -1,183 +1,168 @@
-// Turns LLDB/DWARF type spellings into what a person writes. The name is parsed into a small
-// tree (words, punctuation, template argument lists), simplified bottom-up, and printed again with
-// one spacing convention. Anything the parser does not understand comes back trimmed, unchanged.
+// Turns LLDB/DWARF/demangler type spellings into what a person writes. The name is parsed into a
+// small tree (words, punctuation, template argument lists, parenthesized lists), simplified
+// bottom-up, and printed again with one spacing convention. Anything the parser does not
+// understand comes back trimmed, unchanged. The conventions are listed in docs/kinds.md.
 #include "typeinfo/type_names.h"
 
-#include "typeinfo/type_name_tree.h"
+#include "typeinfo/type_names_internal.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <optional>
-#include <vector>
-
-#include <fmt/format.h>
 
 namespace heapwalk::typeinfo {
+namespace type_name {
 namespace {
 
-using type_name::Piece;
-using type_name::Type;
-using type_name::is_punct;
-using type_name::is_word;
+constexpr size_t kNone = static_cast<size_t>(-1);
 
-// ---------------------------------------------------------------------------------------------
-// Simplification
+auto at(Type& type, size_t i) { return type.begin() + static_cast<std::ptrdiff_t>(i); }
 
-// Inline namespaces that only encode the ABI: std::__cxx11::list is what people call std::list.
-void drop_abi_namespaces(Type& type) {
-  for (size_t i = 0; i + 3 < type.size();) {
-    if (is_word(type[i], "std") && is_punct(type[i + 1], "::") &&
-        (is_word(type[i + 2], "__cxx11") || is_word(type[i + 2], "__1")) &&
-        is_punct(type[i + 3], "::")) {
-      type.erase(type.begin() + static_cast<std::ptrdiff_t>(i + 2),
-                 type.begin() + static_cast<std::ptrdiff_t>(i + 4));
+bool is_elaborated_keyword(const Piece& p) {
+  return is_word(p, "class") || is_word(p, "struct") || is_word(p, "union") || is_word(p, "enum");
+}
+
+// DWARF sometimes says "class Foo" or "struct Foo"; people do not. Only before a name: not
+// alone, not after a bare "operator" (whose type could then read back as its symbol), not
+// before "<…>".
+void drop_elaborated_keywords(Type& type) {
+  if (std::all_of(type.begin(), type.end(), is_elaborated_keyword)) return;
+  for (size_t i = 0; i < type.size();) {
+    const bool elaborates = (i == 0 || !is_word(type[i - 1], "operator")) &&
+                            (i + 1 == type.size() || type[i + 1].kind != Piece::Kind::Arguments);
+    if (is_elaborated_keyword(type[i]) && elaborates) {
+      type.erase(at(type, i));
     } else {
       ++i;
     }
   }
 }
 
-// DWARF sometimes says "class Foo" or "struct Foo"; people do not.
-void drop_elaborated_keywords(Type& type) {
-  std::erase_if(type, [](const Piece& p) {
-    return p.kind == Piece::Kind::Word &&
-           (p.text == "class" || p.text == "struct" || p.text == "union" || p.text == "enum");
-  });
+bool has_digit(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// "std::vector" when `type[end]` is preceded by std::vector; empty for nested names such as
-// Outer<int>::vector, whose defaults we do not know.
-std::string std_name_before(const Type& type, size_t end) {
-  size_t begin = end;
-  while (begin >= 2 && type[begin - 1].kind == Piece::Kind::Word &&
-         is_punct(type[begin - 2], "::")) {
-    begin -= 2;
+bool all_of(std::string_view s, std::string_view allowed) {
+  return !s.empty() && s.find_first_not_of(allowed) == std::string_view::npos;
+}
+
+constexpr std::string_view kDigits = "0123456789";
+constexpr std::string_view kLower = "abcdefghijklmnopqrstuvwxyz";
+
+// Abseil's ABSL_OPTION_INLINE_NAMESPACE_NAME: "lts_20220623" upstream, "debian3" on Debian; any
+// lower-case word ending in digits except absl's own int128/uint128.
+bool is_absl_version(std::string_view name) {
+  if (name.starts_with("lts_")) return all_of(name.substr(4), "0123456789_");
+  const size_t digits = name.find_first_of(kDigits);
+  return digits != std::string_view::npos && digits > 0 && all_of(name.substr(0, digits), kLower) &&
+         all_of(name.substr(digits), kDigits) && name != "int128" && name != "uint128";
+}
+
+// Whether namespace `name`, inside `parent`, in a qualified name that starts with `root`, is an
+// inline namespace that only encodes a library's ABI version.
+bool is_inline_namespace(std::string_view root, std::string_view parent, std::string_view name) {
+  if (root == "std" || root == "__gnu_cxx") {
+    static constexpr std::array<std::string_view, 6> kStd = {"__cxx11", "__1", "__ndk1",
+                                                             "__Cr",    "__8", "_V2"};
+    return std::find(kStd.begin(), kStd.end(), name) != kStd.end() ||
+           (parent == "experimental" && name.starts_with("fundamentals_v"));
   }
-  if (begin >= 1 && type[begin - 1].kind == Piece::Kind::Word) --begin;
-  if (begin == end || !is_word(type[begin], "std")) return {};
-  if (begin >= 1 && is_punct(type[begin - 1], "::")) return {};
+  if (root == "absl") return parent == "absl" && is_absl_version(name);
+  if (root == "nlohmann") {  // json_abi_v3_11_2, json_abi_diag_v3_11_2, json_abi (no version)
+    return parent == "nlohmann" &&
+           (name.starts_with("json_abi") || (name.starts_with("json_v") && has_digit(name)));
+  }
+  if (root == "fmt") {  // fmt::v9
+    return parent == "fmt" && name.size() > 1 && name[0] == 'v' && all_of(name.substr(1), kDigits);
+  }
+  return false;
+}
+
+// std::__cxx11::list is what people call std::list; absl::debian3::flat_hash_map is
+// absl::flat_hash_map.
+void drop_inline_namespaces(Type& type) {
+  std::string_view root, parent;
+  for (size_t i = 0; i < type.size();) {
+    if (!is_word(type[i])) {
+      ++i;
+      continue;
+    }
+    const bool qualified = i >= 2 && is_punct(type[i - 1], "::") &&
+                           (is_word(type[i - 2]) || type[i - 2].kind == Piece::Kind::Arguments);
+    if (!qualified) {
+      root = parent = type[i].text;
+    } else if (i + 1 < type.size() && is_punct(type[i + 1], "::") &&
+               is_inline_namespace(root, parent, type[i].text)) {
+      type.erase(at(type, i), at(type, i + 2));
+      continue;
+    } else {
+      parent = type[i].text;
+    }
+    ++i;
+  }
+}
+
+// Start of the template name before the argument list at `list` ("std::vector" in
+// "const std::vector<int>"), skipping a leading "::"; kNone for a template nested in another
+// one (Outer<int>::vector), whose defaults we do not know.
+size_t template_name_begin(const Type& type, size_t list) {
+  if (list == 0 || !is_word(type[list - 1])) return kNone;
+  size_t begin = list - 1;
+  while (begin >= 2 && is_punct(type[begin - 1], "::") && is_word(type[begin - 2])) begin -= 2;
+  if (begin >= 2 && is_punct(type[begin - 1], "::")) return kNone;
+  return begin;
+}
+
+std::string joined_text(const Type& type, size_t begin, size_t end) {
   std::string name;
   for (size_t i = begin; i < end; ++i) name += type[i].text;
   return name;
 }
 
-// Whether `arg` is the pair<const K, V> that map's default allocator holds (a pointer key is
-// spelled "K const" by the compiler, so both spellings count).
-bool is_map_value_type(std::string_view arg, const std::string& key, const std::string& value) {
-  return arg == fmt::format("std::pair<const {}, {}>", key, value) ||
-         arg == fmt::format("std::pair<{} const, {}>", key, value);
+// Drops the default arguments of the template whose list is at `list` and replaces it with the
+// library's alias if it has one; returns the index of the last piece of the result.
+size_t apply_template_rules(Type& type, size_t list) {
+  const size_t begin = template_name_begin(type, list);
+  if (begin == kNone) return list;
+  const std::string name = joined_text(type, begin, list);
+
+  Args args;
+  for (const Type& arg : type[list].args) args.push_back(render(arg));
+  // Only trailing arguments can be left out, so drop from the back while they are defaults.
+  size_t kept = args.size();
+  while (kept > 0 && is_default_argument(name, args, kept - 1)) --kept;
+  type[list].args.resize(kept);
+  args.resize(kept);
+
+  const std::optional<std::string> alias = alias_for(name, args);
+  if (!alias || starts_with_angle(type, list + 1)) return list;
+  std::optional<Type> replacement = parse(*alias);
+  if (!replacement || replacement->empty()) return list;
+  replacement->front().space_before = type[begin].space_before;
+  type.erase(at(type, begin), at(type, list + 1));
+  type.insert(at(type, begin), std::make_move_iterator(replacement->begin()),
+              std::make_move_iterator(replacement->end()));
+  return begin + replacement->size() - 1;
 }
 
-// The default for argument `position` of template `name`, given the arguments before it; nullopt
-// when that position has no default we know of.
-std::optional<std::string> default_argument(std::string_view name,
-                                            const std::vector<std::string>& args, size_t position) {
-  auto alloc = [](const std::string& t) { return fmt::format("std::allocator<{}>", t); };
-  auto is = [&](std::initializer_list<std::string_view> names) {
-    return std::find(names.begin(), names.end(), name) != names.end();
-  };
-  if (is({"std::vector", "std::list", "std::deque", "std::forward_list"}) && position == 1) {
-    return alloc(args[0]);
-  }
-  if (is({"std::set", "std::multiset"})) {
-    if (position == 1) return fmt::format("std::less<{}>", args[0]);
-    if (position == 2) return alloc(args[0]);
-  }
-  if (is({"std::map", "std::multimap"})) {
-    if (position == 2) return fmt::format("std::less<{}>", args[0]);
-  }
-  if (is({"std::unordered_set", "std::unordered_multiset"})) {
-    if (position == 1) return fmt::format("std::hash<{}>", args[0]);
-    if (position == 2) return fmt::format("std::equal_to<{}>", args[0]);
-    if (position == 3) return alloc(args[0]);
-  }
-  if (is({"std::unordered_map", "std::unordered_multimap"})) {
-    if (position == 2) return fmt::format("std::hash<{}>", args[0]);
-    if (position == 3) return fmt::format("std::equal_to<{}>", args[0]);
-  }
-  if (name == "std::unique_ptr" && position == 1) {
-    return fmt::format("std::default_delete<{}>", args[0]);
-  }
-  if (is({"std::stack", "std::queue"}) && position == 1) {
-    return fmt::format("std::deque<{}>", args[0]);
-  }
-  if (name == "std::priority_queue") {
-    if (position == 1) return fmt::format("std::vector<{}>", args[0]);
-    if (position == 2) return fmt::format("std::less<{}>", args[0]);
-  }
-  if (name.starts_with("std::basic_")) {
-    if (position == 1) return fmt::format("std::char_traits<{}>", args[0]);
-    if (position == 2) return alloc(args[0]);
-  }
-  return std::nullopt;
-}
-
-bool is_default_argument(std::string_view name, const std::vector<std::string>& args,
-                         size_t position) {
-  const std::string& arg = args[position];
-  // The maps' allocator depends on two earlier arguments, so it is checked on its own.
-  if ((name == "std::map" || name == "std::multimap") && position == 3) {
-    return arg.starts_with("std::allocator<") && arg.ends_with(">") &&
-           is_map_value_type(std::string_view(arg).substr(15, arg.size() - 16), args[0], args[1]);
-  }
-  if ((name == "std::unordered_map" || name == "std::unordered_multimap") && position == 4) {
-    return arg.starts_with("std::allocator<") && arg.ends_with(">") &&
-           is_map_value_type(std::string_view(arg).substr(15, arg.size() - 16), args[0], args[1]);
-  }
-  const std::optional<std::string> fallback = default_argument(name, args, position);
-  return fallback && *fallback == arg;
-}
-
-// std::basic_string<char> -> std::string, std::basic_ostringstream<wchar_t> -> std::wostringstream.
-std::optional<std::string> character_alias(std::string_view name, std::string_view character) {
-  if (!name.starts_with("std::basic_")) return std::nullopt;
-  const std::string_view base = name.substr(11);
-  static constexpr std::array<std::string_view, 17> kStreamFamily = {
-      "string",   "string_view", "ios",           "streambuf",     "istream",      "ostream",
-      "iostream", "stringbuf",   "istringstream", "ostringstream", "stringstream", "filebuf",
-      "ifstream", "ofstream",    "fstream",       "syncbuf",       "osyncstream"};
-  if (std::find(kStreamFamily.begin(), kStreamFamily.end(), base) == kStreamFamily.end()) {
-    return std::nullopt;
-  }
-  if (character == "char") return std::string(base);
-  if (character == "wchar_t") return fmt::format("w{}", base);
-  if (base == "string" || base == "string_view") {
-    if (character == "char8_t") return fmt::format("u8{}", base);
-    if (character == "char16_t") return fmt::format("u16{}", base);
-    if (character == "char32_t") return fmt::format("u32{}", base);
-  }
-  return std::nullopt;
-}
+}  // namespace
 
 void simplify(Type& type) {
   for (Piece& piece : type) {
-    for (Type& arg : piece.args) simplify(arg);
+    for (Type& item : piece.args) simplify(item);
   }
   drop_elaborated_keywords(type);
-  drop_abi_namespaces(type);
-
+  drop_inline_namespaces(type);
+  normalize_specifiers(type);
+  normalize_literals(type);
   for (size_t i = 0; i < type.size(); ++i) {
-    if (type[i].kind != Piece::Kind::Arguments || type[i].args.empty()) continue;
-    const std::string name = std_name_before(type, i);
-    if (name.empty()) continue;
-
-    std::vector<std::string> args;
-    for (const Type& arg : type[i].args) args.push_back(render(arg));
-    // Only trailing arguments can be left out, so drop from the back while they are defaults.
-    size_t kept = args.size();
-    while (kept > 1 && is_default_argument(name, args, kept - 1)) --kept;
-    type[i].args.resize(kept);
-
-    if (kept == 1) {
-      if (const auto alias = character_alias(name, args[0])) {
-        type[i - 1].text = *alias;  // the last word of the name, e.g. "basic_string"
-        type.erase(type.begin() + static_cast<std::ptrdiff_t>(i));
-        --i;
-      }
-    }
+    if (type[i].kind == Piece::Kind::Arguments) i = apply_template_rules(type, i);
   }
 }
+
+}  // namespace type_name
+
+namespace {
 
 std::string_view trim(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\n\r\f\v");
@@ -191,9 +176,9 @@ std::string_view trim(std::string_view text) {
 std::string readable_type_name(std::string_view dwarf_name) {
   const std::string_view trimmed = trim(dwarf_name);
   try {
-    std::optional<Type> type = type_name::parse(trimmed);
+    std::optional<type_name::Type> type = type_name::parse(trimmed);
     if (!type) return std::string(trimmed);
-    simplify(*type);
+    type_name::simplify(*type);
     return type_name::render(*type);
   } catch (...) {  // only std::bad_alloc can get here; a raw name is still useful
     return std::string(trimmed);
