@@ -11,6 +11,7 @@
 
 #include "typeinfo/member_lookup.h"
 #include "typeinfo/symbol_types.h"
+#include "typeinfo/type_names.h"
 
 namespace heapwalk::typeinfo {
 
@@ -62,7 +63,7 @@ std::optional<DynamicType> DynamicTypes::lookup(uint64_t vptr) {
 // name spell templates differently, so they are compared loosely.
 lldb::SBType DynamicTypes::find_class(const std::string& name, uint64_t vptr) {
   lldb::SBTarget& target = registry_.target();
-  auto same = [&](std::string_view candidate) { return loosely_same_name(name, candidate); };
+  auto same = [&](std::string_view candidate) { return same_type_name(name, candidate); };
   // An inherited virtual function lives in its base's unit: try the first few slots.
   constexpr int kSlotsTried = 8;
   for (int slot = 0; slot < kSlotsTried; ++slot) {

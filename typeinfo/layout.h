@@ -17,6 +17,7 @@ inline constexpr LayoutId kNoLayout = std::numeric_limits<LayoutId>::max();
 struct PointerSlot {
   uint32_t offset = 0;
   LayoutId pointee = kNoLayout;
+  bool weak = false;  // a shared_ptr control block's pointer to the object it manages
 };
 
 // An embedded array of a type that has edges of its own (T[N], std::array<T, N>).
@@ -25,6 +26,7 @@ struct ArraySlot {
   uint32_t offset = 0;
   LayoutId element = kNoLayout;
   uint32_t count = 0;
+  bool weak = false;  // a make_shared control block's object: kept alive by strong owners only
 };
 
 // Bytes the type cannot describe, scanned conservatively: unions that hold pointers, void* and

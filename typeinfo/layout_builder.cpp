@@ -111,12 +111,21 @@ void LayoutBuilder::add_complete_object(lldb::SBType type) {
   if (type.GetTypeClass() != lldb::eTypeClassClass && type.GetTypeClass() != lldb::eTypeClassStruct)
     return add_member(type, 0);
   if (is_special_class(type, 0)) return;
+  control_block_ = starts_with(type, "std::_Sp_counted_");
   add_subobject(type, 0);
   for (uint32_t i = 0; i < type.GetNumberOfVirtualBaseClasses(); ++i) {
     lldb::SBTypeMember base = type.GetVirtualBaseClassAtIndex(i);
     add_subobject(plain(base.GetType()), static_cast<uint32_t>(base.GetOffsetInBytes()));
   }
   cover(0, type.GetByteSize());
+  if (control_block_) mark_managed_pointer_weak(type);
+}
+
+void LayoutBuilder::mark_managed_pointer_weak(lldb::SBType type) {
+  auto managed = find_member(type, "_M_ptr", [](lldb::SBType& t) { return t.IsPointerType(); });
+  if (!managed) return;
+  for (PointerSlot& slot : out_.pointers)
+    if (slot.offset == managed->offset) slot.weak = true;
 }
 
 // Containers and libstdc++'s typed raw storage, wherever they appear.
@@ -128,7 +137,10 @@ bool LayoutBuilder::is_special_class(lldb::SBType type, uint32_t offset) {
     return true;
   }
   if (lldb::SBType value = aligned_storage_value(type); value.IsValid()) {
-    add_member(value, offset);
+    if (control_block_)  // make_shared's object, inside its control block
+      out_.arrays.push_back({offset, registry_.intern(value), 1, true});
+    else
+      add_member(value, offset);
     cover(offset, type.GetByteSize());
     return true;
   }
@@ -197,8 +209,10 @@ void LayoutBuilder::add_union(lldb::SBType type, uint32_t offset) {
 }
 
 void LayoutBuilder::add_nested(const Layout& nested, uint32_t offset) {
-  for (PointerSlot s : nested.pointers) out_.pointers.push_back({s.offset + offset, s.pointee});
-  for (ArraySlot s : nested.arrays) out_.arrays.push_back({s.offset + offset, s.element, s.count});
+  for (PointerSlot s : nested.pointers)
+    out_.pointers.push_back({s.offset + offset, s.pointee, s.weak});
+  for (ArraySlot s : nested.arrays)
+    out_.arrays.push_back({s.offset + offset, s.element, s.count, s.weak});
   for (ContainerSlot s : nested.containers)
     out_.containers.push_back({s.offset + offset, s.container});
   for (ByteRange r : nested.untyped) out_.untyped.push_back({r.offset + offset, r.length});

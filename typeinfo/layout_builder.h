@@ -36,8 +36,13 @@ class LayoutBuilder {
   void cover(uint32_t offset, uint64_t length);
   void untyped(uint32_t offset, uint64_t length);
 
+  void mark_managed_pointer_weak(lldb::SBType type);
+
   TypeRegistry& registry_;
   Layout& out_;
+  // Compiling a shared_ptr control block: what it manages is reached weakly through it (the
+  // shared_ptrs that own the object reach it themselves; a weak_ptr keeps only the block).
+  bool control_block_ = false;
   std::vector<ByteRange> covered_;  // bytes some member explains (typed or untyped)
 };
 

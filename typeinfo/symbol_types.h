@@ -1,6 +1,7 @@
 // Classes named by symbols: the class of a vtable ("vtable for X"), the class a member function
 // belongs to (std::function's and std::any's managers). Symbol names come from the demangler and
-// type names from DWARF; the two spell the same type differently, so names are matched loosely.
+// type names from DWARF; the two spell the same type differently, so names are compared with
+// same_type_name (type_names.h).
 #pragma once
 
 #include <functional>
@@ -13,10 +14,6 @@
 #include <lldb/API/SBType.h>
 
 namespace heapwalk::typeinfo {
-
-// Same type modulo spacing, and enum template arguments that the demangler writes as a cast
-// ("(__gnu_cxx::_Lock_policy)2") and DWARF as an enumerator ("__gnu_cxx::_S_atomic").
-bool loosely_same_name(std::string_view a, std::string_view b);
 
 // "std::any::_Manager_external<Big>::_S_manage(std::any::_Op, …) const" -> "std::any::_Manager_external<Big>"
 std::string owner_of_function(std::string_view demangled);

@@ -96,12 +96,12 @@ std::optional<ErasedType> TypeErasure::resolve_function(uint64_t manager) {
   for (lldb::SBType c : candidates) {
     if (c.GetNumberOfTemplateArguments() <= functor_index) continue;
     lldb::SBType f = plain(c.GetTemplateArgumentType(static_cast<uint32_t>(functor_index)));
-    if (handler && !loosely_same_name(args[0], c.GetTemplateArgumentType(0).GetName()
+    if (handler && !same_type_name(args[0], c.GetTemplateArgumentType(0).GetName()
                                                    ? c.GetTemplateArgumentType(0).GetName()
                                                    : ""))
       continue;
     std::string_view f_name = f.GetName() ? f.GetName() : "";
-    bool same = is_lambda_name(functor) ? unnamed_closure(f_name) : loosely_same_name(functor, f_name);
+    bool same = is_lambda_name(functor) ? unnamed_closure(f_name) : same_type_name(functor, f_name);
     if (same) matching.push_back(c);
   }
   if (matching.size() > 1) {
@@ -139,7 +139,7 @@ std::optional<ErasedType> TypeErasure::resolve_any(uint64_t manager) {
   bool external = owner.starts_with("std::any::_Manager_external<");
   if (!external && !owner.starts_with("std::any::_Manager_internal<")) return std::nullopt;
   auto candidates = unit_classes(address.GetCompileUnit(), [&](std::string_view name) {
-    return loosely_same_name(owner, name);
+    return same_type_name(owner, name);
   });
   if (candidates.empty()) return std::nullopt;
   lldb::SBType type = plain(candidates[0].GetTemplateArgumentType(0));

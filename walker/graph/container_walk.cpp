@@ -162,8 +162,12 @@ void ContainerWalk::shared(const Container& c, const Names& n, uint64_t object, 
   if (ptr) {
     Reach r = typed_pointer(ptr, c.element);
     r.weak = weak;
-    // The block already names a make_shared allocation; the object pointer must not rename it.
-    if (in_place) r.priority = KindPriority::kInterior;
+    if (in_place) {
+      // make_shared: the object lives inside the block, which names the allocation. Walk the
+      // object itself from here (the block walks it only for weak-following analyses).
+      r.priority = KindPriority::kInterior;
+      if (c.element == typeinfo::kNoLayout || !types_.layout(c.element).polymorphic) r.covers = 0;
+    }
     emit(r);
   }
 }

@@ -132,6 +132,16 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
           r.trusted = true;
           return r;
         }
+        // A complete object inside a larger block (make_shared's storage, a pool's slot): its
+        // own vtable types it, but it does not name the block.
+        if (l->complete && complete + l->size <= start + usable) {
+          r.kind = kNoKind;
+          r.priority = KindPriority::kInterior;
+          r.cover_begin = complete - start;
+          r.cover_end = complete - start + l->size;
+          r.trusted = true;
+          return r;
+        }
       }
     }
   }
@@ -196,7 +206,7 @@ void TypedWalk::follow(const Reach& reach, bool trusted) {
   Reading r = read_allocation(reach, *node, trusted);
   auto how = r.conservative ? NodeStates::kConservative : NodeStates::kTyped;
   if (states_.reach(*node, r.kind, r.priority, how) && first_reach_) first_reach_(*node);
-  if (r.cover_end) states_.cover(*node, 0, r.cover_end);
+  if (r.cover_end) states_.cover(*node, r.cover_begin, r.cover_end);
 
   if (r.layout == kNoLayout) return;
   uint64_t start = allocations_.address(*node), end = allocations_.end(*node);
@@ -215,8 +225,13 @@ void TypedWalk::walk_object(uint64_t at, LayoutId id, bool trusted) {
   for (const typeinfo::ByteRange& range : layout.untyped)
     untyped(at + range.offset, at + range.offset + range.length);
   for (const typeinfo::PointerSlot& slot : layout.pointers)
-    if (uint64_t p = memory_.word(at + slot.offset)) follow(typed_pointer(p, slot.pointee), trusted);
+    if (uint64_t p = memory_.word(at + slot.offset)) {
+      Reach r = typed_pointer(p, slot.pointee);
+      r.weak = slot.weak;
+      follow(r, trusted);
+    }
   for (const typeinfo::ArraySlot& slot : layout.arrays) {
+    if (slot.weak && !follow_weak_) continue;
     uint64_t count = slot.count;
     if (count == 0) {  // a flexible array member: to the end of the allocation
       auto node = allocations_.find(at);

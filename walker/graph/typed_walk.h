@@ -68,7 +68,8 @@ class TypedWalk {
     uint64_t count = 1;
     KindId kind = kNoKind;
     KindPriority priority = KindPriority::kNone;
-    uint64_t cover_end = 0;       // [0, cover_end) explained, when trusted
+    uint64_t cover_begin = 0;     // [cover_begin, cover_end) explained, when trusted
+    uint64_t cover_end = 0;
     bool trusted = false;         // what it reaches inherits this
     bool conservative = false;    // the allocation's own type is unknown (interior pointer)
   };
