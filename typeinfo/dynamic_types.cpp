@@ -16,6 +16,9 @@
 namespace heapwalk::typeinfo {
 
 const DynamicType* DynamicTypes::resolve(uint64_t vptr) {
+  // Most words asked about are not vptrs (the first word of a float buffer): a binary search of
+  // the vtable symbols rejects them without growing the cache.
+  if (!vtable_containing(vptr)) return nullptr;
   auto it = cache_.find(vptr);
   if (it == cache_.end()) it = cache_.emplace(vptr, lookup(vptr)).first;
   return it->second ? &*it->second : nullptr;

@@ -27,11 +27,14 @@ std::optional<LeakReport> find_leaks(Session& session, const Reachability& reach
                   split->components_seconds};
   report.leaks.reserve(leaked.size());
   for (uint32_t i = 0; i < leaked.size(); ++i) {
-    Leak leak{leaked[i], kNoKind, split->direct[i] != 0};
+    Leak leak;
+    leak.node = leaked[i];
+    leak.direct = split->direct[i] != 0;
     (leak.direct ? report.direct : report.indirect) += 1;
     report.leaks.push_back(leak);
   }
   split.reset();
+  std::vector<NodeId>().swap(leaked);
   session.record("leaks: direct/indirect", start);
   start = std::chrono::steady_clock::now();
 
@@ -39,14 +42,14 @@ std::optional<LeakReport> find_leaks(Session& session, const Reachability& reach
   ReachOptions typed_only;
   typed_only.conservative = false;
   HeapReach naming(session.walk_context(), typed_only);
-  for (NodeId n : leaked) naming.add_vtable_object(n);
+  for (const Leak& leak : report.leaks) naming.walk_vtable_object(leak.node);
   auto named = naming.run(interrupted);
   if (!named) return std::nullopt;
   for (Leak& leak : report.leaks) {
-    leak.kind = named->reached(leak.node) ? named->kinds[leak.node] : kNoKind;
-    if (leak.kind == kNoKind)
-      leak.kind = session.kinds().intern(
-          fmt::format("<untyped {} bytes>", table.usable_size(leak.node)));
+    KindId kind = named->reached(leak.node) ? named->kinds[leak.node] : kNoKind;
+    if (kind == kNoKind)
+      kind = session.kinds().intern(fmt::format("<untyped {} bytes>", table.usable_size(leak.node)));
+    leak.kind = kind;
   }
   session.record("leaks: kinds", start);
   return report;

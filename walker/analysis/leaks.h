@@ -12,10 +12,10 @@
 
 namespace heapwalk::walker {
 
-struct Leak {
+struct Leak {  // 8 bytes: reports may hold millions
   NodeId node = 0;
-  KindId kind = kNoKind;
-  bool direct = false;
+  uint32_t kind : 31 = 0;  // a KindId
+  uint32_t direct : 1 = 0;
 };
 
 // What the direct/indirect split (walker/leak_components.h) built, for --timings.

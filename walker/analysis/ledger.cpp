@@ -28,9 +28,8 @@ Ledger build_ledger(Session& session, const Reachability& reachability, const Le
   for (NodeId n = 0; n < table.size(); ++n) {
     uint64_t size = table.usable_size(n);
     if (table.mmapped(n)) mmapped_usable += size;
-    KindId kind = reachability.kinds[n];
     if (leaked[n]) leaked_bytes += size;
-    else if (reachability.typed(n)) (session.kinds().scalar_array(kind) ? arrays : objects) += size;
+    else if (reachability.typed(n)) (reachability.scalar_array(n) ? arrays : objects) += size;
     else conservative += size;
   }
   // What malloc keeps besides allocations.

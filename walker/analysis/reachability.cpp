@@ -9,7 +9,7 @@ std::optional<Reachability> reach_all(Session& session, const RootSet& roots,
   for (const Root& root : roots.typed) reach.add_typed_root(root.address, session.types().intern(root.type));
   for (const RootRange& range : roots.ranges) reach.add_range(range.begin, range.end);
   for (const RootWord& word : roots.words) reach.add_word(word.value);
-  auto result = reach.run(interrupted);
+  auto result = reach.run(interrupted, /*with_kinds=*/false);
   session.record("reach (typed + conservative)", start);
   return result;
 }

@@ -12,7 +12,7 @@
 
 namespace heapwalk::walker {
 
-// nullopt when interrupted.
+// Flags only (no kinds): what leaks and the ledger need. nullopt when interrupted.
 std::optional<Reachability> reach_all(Session& session, const RootSet& roots,
                                       const std::function<bool()>& interrupted = {});
 

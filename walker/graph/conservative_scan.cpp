@@ -43,7 +43,11 @@ bool ConservativeScan::scan(uint64_t begin, uint64_t end, const std::function<bo
   begin = (begin + 7) & ~uint64_t{7};
   constexpr uint64_t kChunk = uint64_t{1} << 20;  // interruptible, and views stay in a block
   for (uint64_t at = begin; at + 8 <= end; at += kChunk) {
-    if (interrupted && interrupted()) return false;
+    // Asking the debugger is an SB call (microseconds): once per MiB scanned, not per range.
+    if (interrupted && words_ - words_at_check_ >= kChunk / 8) {
+      words_at_check_ = words_;
+      if (interrupted()) return false;
+    }
     uint64_t len = std::min(kChunk, (end - at) & ~uint64_t{7});
     std::span<const uint8_t> bytes = memory_.view(at, len);
     if (bytes.size() == len) {

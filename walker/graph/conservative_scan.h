@@ -24,16 +24,16 @@ class ConservativeScan {
   bool empty() const { return pending_.empty(); }
   // Scans everything queued, including what the hits queue meanwhile; false when interrupted.
   bool drain(const std::function<bool()>& interrupted);
+  // Scans [begin, end) now (what it finds may queue more); false when interrupted.
+  bool scan(uint64_t begin, uint64_t end, const std::function<bool()>& interrupted);
   uint64_t words_scanned() const { return words_; }
 
  private:
-  bool scan(uint64_t begin, uint64_t end, const std::function<bool()>& interrupted);
-
   const MemoryImage& memory_;
   const AllocationTable& table_;
   Hit hit_;
   std::vector<std::pair<uint64_t, uint64_t>> pending_;
-  uint64_t low_ = 0, high_ = 0, words_ = 0;
+  uint64_t low_ = 0, high_ = 0, words_ = 0, words_at_check_ = 0;
 };
 
 }  // namespace heapwalk::walker

@@ -10,8 +10,12 @@ HeapReach::HeapReach(const WalkContext& context, ReachOptions options)
       scan_(context.memory, context.allocations, [this](NodeId n) { hit(n); }),
       conservative_kind_(context.kinds.intern("<conservative>")) {
   if (options_.conservative) {
-    walk_.set_untyped_sink([this](uint64_t begin, uint64_t end) { scan_.queue(begin, end); });
-    walk_.set_first_reach([this](NodeId n) { fresh_.push_back(n); });
+    // Untyped members are scanned at once rather than queued (a queue could hold a range per
+    // object): a hit only marks its allocation; what would follow from it (scanning all of it)
+    // waits until the typed walk is done, so typed edges still name and bound what they reach.
+    walk_.set_untyped_sink([this](uint64_t begin, uint64_t end) { scan_.scan(begin, end, {}); });
+    walk_.set_first_reach([this](NodeId) { fresh_ = true; });
+    walk_.set_track_coverage(true);
   }
 }
 
@@ -32,36 +36,48 @@ void HeapReach::hit(NodeId node) {
   // A polymorphic object names itself through its vptr: walk it typed from here.
   if (walk_.follow_vtable(node)) return;
   states_.reach(node, conservative_kind_, KindPriority::kConservative, NodeStates::kConservative);
-  fresh_.push_back(node);
+  fresh_ = true;
 }
 
-void HeapReach::scan_gaps() {
+// A pass over all nodes rather than a list of new ones, scanning as it goes rather than
+// queueing: a few passes cost less than lists that can hold every allocation.
+bool HeapReach::scan_gaps(const std::function<bool()>& interrupted) {
+  if (!fresh_) return true;
+  fresh_ = false;
   const AllocationTable& table = context_.allocations;
-  std::vector<NodeId> fresh;
-  fresh.swap(fresh_);
-  for (NodeId n : fresh) {
+  bool ok = true;
+  for (NodeId n = 0; n < states_.size() && ok; ++n) {
+    if (!states_.reached(n) || states_.gaps_scanned(n)) continue;
     uint64_t start = table.address(n);
-    states_.take_gaps(n, table.usable_size(n),
-                      [&](uint64_t begin, uint64_t end) { scan_.queue(start + begin, start + end); });
+    states_.take_gaps(n, table.usable_size(n), [&](uint64_t begin, uint64_t end) {
+      ok = ok && scan_.scan(start + begin, start + end, interrupted);
+    });
   }
+  return ok;
 }
 
-std::optional<Reachability> HeapReach::run(const std::function<bool()>& interrupted) {
+std::optional<Reachability> HeapReach::run(const std::function<bool()>& interrupted,
+                                           bool with_kinds) {
   // Typed first: what a typed edge reaches gets its name and its exact extent before any
   // stray word can claim it.
   while (true) {
     if (!walk_.run(interrupted)) return std::nullopt;
-    scan_gaps();
-    if (scan_.empty()) break;
-    if (!scan_.drain(interrupted)) return std::nullopt;
-    if (walk_.idle() && fresh_.empty()) break;
+    if (!scan_.drain(interrupted)) return std::nullopt;  // untyped members and roots
+    if (!walk_.idle()) continue;  // vtables found: typed first
+    if (!fresh_) break;
+    if (!scan_gaps(interrupted)) return std::nullopt;
   }
   Reachability result;
-  result.kinds = states_.kinds();
-  result.flags.resize(context_.allocations.size());
+  result.flags.resize(states_.size());
   for (NodeId n = 0; n < result.flags.size(); ++n) {
     result.flags[n] = states_.flags(n);
-    if (!result.reached(n)) result.kinds[n] = kNoKind;
+    if (states_.reached(n) && context_.kinds.scalar_array(states_.kind(n)))
+      result.flags[n] |= Reachability::kScalarArray;
+  }
+  if (with_kinds) {
+    result.kinds = states_.take_kinds();
+    for (NodeId n = 0; n < result.flags.size(); ++n)
+      if (!result.reached(n)) result.kinds[n] = kNoKind;
   }
   result.words_scanned = scan_.words_scanned();
   result.objects_walked = walk_.objects_walked();

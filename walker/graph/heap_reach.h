@@ -20,13 +20,15 @@ struct ReachOptions {
 };
 
 struct Reachability {
-  std::vector<KindId> kinds;  // per allocation: its name (kNoKind: unreached)
-  std::vector<uint8_t> flags;  // per allocation: NodeStates::Flag bits
+  static constexpr uint8_t kScalarArray = 8;  // flags: its kind is a buffer of numbers
+  std::vector<KindId> kinds;   // per allocation: its name (kNoKind: unreached); empty unless asked
+  std::vector<uint8_t> flags;  // per allocation: NodeStates::Flag bits, kScalarArray
   uint64_t words_scanned = 0, objects_walked = 0;
 
   bool reached(NodeId n) const { return flags[n] & (NodeStates::kTyped | NodeStates::kConservative); }
   // Reached at its start by a typed edge, or named by its own vtable.
   bool typed(NodeId n) const { return flags[n] & NodeStates::kTyped; }
+  bool scalar_array(NodeId n) const { return flags[n] & kScalarArray; }
 };
 
 class HeapReach {
@@ -36,22 +38,27 @@ class HeapReach {
   void add_typed_root(uint64_t address, typeinfo::LayoutId layout);
   void add_range(uint64_t begin, uint64_t end);  // scanned conservatively
   void add_word(uint64_t value);                 // a register
-  // An allocation typed by the vtable at its start (a leaked object, to name what it holds).
-  bool add_vtable_object(NodeId node) { return walk_.follow_vtable(node); }
+  // Walks the allocation typed by the vtable at its start, at once (a leaked object, to name
+  // what it holds: walking each before the next keeps the walk's stack short).
+  bool walk_vtable_object(NodeId node, const std::function<bool()>& interrupted = {}) {
+    return walk_.follow_vtable(node) && walk_.run(interrupted);
+  }
 
-  // nullopt when interrupted.
-  std::optional<Reachability> run(const std::function<bool()>& interrupted = {});
+  // nullopt when interrupted. Once only: the result takes the walk's tables. Without
+  // `with_kinds`, the result holds flags only (a byte per allocation).
+  std::optional<Reachability> run(const std::function<bool()>& interrupted = {},
+                                  bool with_kinds = true);
 
  private:
   void hit(NodeId node);
-  void scan_gaps();
+  bool scan_gaps(const std::function<bool()>& interrupted);
 
   WalkContext context_;
   ReachOptions options_;
   NodeStates states_;
   TypedWalk walk_;
   ConservativeScan scan_;
-  std::vector<NodeId> fresh_;  // reached since their unexplained bytes were last queued
+  bool fresh_ = false;  // something was reached since unexplained bytes were last queued
   KindId conservative_kind_;
 };
 

@@ -5,31 +5,31 @@
 namespace heapwalk::walker {
 
 namespace {
-constexpr uint32_t kArrayBit = 0x80000000u;
+constexpr uint16_t kArrayBit = 0x8000u;
 constexpr uint32_t kCoverMax = 0xfffffffeu;  // inline coverage ends are 32-bit
 }  // namespace
 
 NodeStates::NodeStates(size_t nodes)
     : kind_(nodes, kNoKind),
-      priority_(nodes, 0),
-      flags_(nodes, 0),
+      meta_(nodes, 0),
       first_layout_(nodes, typeinfo::kNoLayout),
-      first_offset_(nodes, kNoOffset),
-      cover_end_(nodes, 0) {}
+      first_offset_(nodes, kNoOffset) {}
 
 bool NodeStates::reach(NodeId n, KindId kind, KindPriority priority, Flag how) {
   bool first = !reached(n);
-  if (how == kTyped) flags_[n] = static_cast<uint8_t>((flags_[n] & ~kConservative) | kTyped);
-  else if (!(flags_[n] & kTyped)) flags_[n] |= kConservative;
-  if (kind != kNoKind && static_cast<uint8_t>(priority) > priority_[n]) {
+  uint8_t meta = meta_[n];
+  if (how == kTyped) meta = static_cast<uint8_t>((meta & ~kConservative) | kTyped);
+  else if (!(meta & kTyped)) meta |= kConservative;
+  if (kind != kNoKind && static_cast<uint8_t>(priority) > (meta >> 4)) {
     kind_[n] = kind;
-    priority_[n] = static_cast<uint8_t>(priority);
+    meta = static_cast<uint8_t>((meta & 0x0f) | static_cast<uint8_t>(priority) << 4);
   }
+  meta_[n] = meta;
   return first;
 }
 
 bool NodeStates::first_walk(NodeId n, uint64_t offset, typeinfo::LayoutId layout, bool array) {
-  uint32_t packed = offset < kArrayBit ? static_cast<uint32_t>(offset) | (array ? kArrayBit : 0)
+  uint16_t packed = offset < kArrayBit ? static_cast<uint16_t>(offset | (array ? kArrayBit : 0))
                                        : kNoOffset;
   if (first_layout_[n] == typeinfo::kNoLayout && packed != kNoOffset) {
     first_layout_[n] = layout;
@@ -42,6 +42,7 @@ bool NodeStates::first_walk(NodeId n, uint64_t offset, typeinfo::LayoutId layout
 
 void NodeStates::cover(NodeId n, uint64_t begin, uint64_t end) {
   if (end <= begin) return;
+  if (cover_end_.empty()) cover_end_.resize(kind_.size(), 0);  // on first use: typed-only walks need none
   if (begin <= cover_end_[n] && end <= kCoverMax) {
     cover_end_[n] = std::max(cover_end_[n], static_cast<uint32_t>(end));
     return;
@@ -51,12 +52,17 @@ void NodeStates::cover(NodeId n, uint64_t begin, uint64_t end) {
 
 bool NodeStates::take_gaps(NodeId n, uint64_t size,
                            const std::function<void(uint64_t, uint64_t)>& gap) {
-  if (flags_[n] & kGapsScanned) return false;
-  flags_[n] |= kGapsScanned;
+  if (meta_[n] & kGapsScanned) return false;
+  meta_[n] |= kGapsScanned;
+  uint64_t inline_end = cover_end_.empty() ? 0 : cover_end_[n];
+  auto more = more_cover_.find(n);
+  if (more == more_cover_.end()) {  // the common case: [0, inline_end) at most
+    if (inline_end < size) gap(inline_end, size);
+    return true;
+  }
   std::vector<std::pair<uint64_t, uint64_t>> covered;
-  if (cover_end_[n]) covered.push_back({0, cover_end_[n]});
-  if (auto it = more_cover_.find(n); it != more_cover_.end())
-    covered.insert(covered.end(), it->second.begin(), it->second.end());
+  if (inline_end) covered.push_back({0, inline_end});
+  covered.insert(covered.end(), more->second.begin(), more->second.end());
   std::sort(covered.begin(), covered.end());
   uint64_t at = 0;
   for (auto [begin, end] : covered) {
@@ -66,12 +72,6 @@ bool NodeStates::take_gaps(NodeId n, uint64_t size,
   }
   if (at < size) gap(at, size);
   return true;
-}
-
-uint64_t NodeStates::bytes() const {
-  uint64_t per_node = sizeof(KindId) + 2 + sizeof(typeinfo::LayoutId) + 4 + 4;
-  return kind_.size() * per_node + more_walks_.size() * (sizeof(WalkKey) + 16) +
-         more_cover_.size() * 64;
 }
 
 }  // namespace heapwalk::walker

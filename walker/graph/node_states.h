@@ -1,6 +1,7 @@
 // What the walk knows of each allocation: its best name so far, how it was reached, which typed
 // interpretations were walked, and which of its bytes a trusted type explains (the rest is
-// scanned conservatively). Parallel arrays indexed by node; a side table for the rare extras.
+// scanned conservatively). Parallel arrays indexed by node (15 bytes each); a side table for
+// the rare extras.
 #pragma once
 
 #include <cstdint>
@@ -23,18 +24,20 @@ class NodeStates {
     kConservative = 2,  // a word that looks like a pointer reached it, or a typed pointer into it
     kGapsScanned = 4,   // its unexplained bytes were queued for the conservative scan
   };
+  static constexpr uint8_t kFlagBits = 7;
 
   explicit NodeStates(size_t nodes);
 
   // Names the node unless a name of higher priority was given before. True when reached now
   // for the first time (by anything).
   bool reach(NodeId n, KindId kind, KindPriority priority, Flag how);
-  bool reached(NodeId n) const { return flags_[n] & (kTyped | kConservative); }
-  bool typed(NodeId n) const { return flags_[n] & kTyped; }
-  uint8_t flags(NodeId n) const { return flags_[n]; }
+  bool reached(NodeId n) const { return meta_[n] & (kTyped | kConservative); }
+  bool typed(NodeId n) const { return meta_[n] & kTyped; }
+  bool gaps_scanned(NodeId n) const { return meta_[n] & kGapsScanned; }
+  uint8_t flags(NodeId n) const { return meta_[n] & kFlagBits; }
   KindId kind(NodeId n) const { return kind_[n]; }
-  KindPriority priority(NodeId n) const { return static_cast<KindPriority>(priority_[n]); }
-  const std::vector<KindId>& kinds() const { return kind_; }
+  KindPriority priority(NodeId n) const { return static_cast<KindPriority>(meta_[n] >> 4); }
+  size_t size() const { return kind_.size(); }
 
   // True the first time this interpretation (offset within the node, layout, object or array)
   // is asked for: each is walked once.
@@ -46,8 +49,8 @@ class NodeStates {
   // node (later calls do nothing). False when it had been done before.
   bool take_gaps(NodeId n, uint64_t size, const std::function<void(uint64_t, uint64_t)>& gap);
 
-  // Analyzer memory held by these tables, for --timings.
-  uint64_t bytes() const;
+  // The names, handed over when the walk is done (the states are unusable afterwards).
+  std::vector<KindId> take_kinds() { return std::move(kind_); }
 
  private:
   struct WalkKey {
@@ -63,14 +66,13 @@ class NodeStates {
       return static_cast<size_t>(h ^ (k.offset * 0xc2b2ae3d27d4eb4full) ^ k.array);
     }
   };
-  static constexpr uint32_t kNoOffset = 0xffffffffu;
+  static constexpr uint16_t kNoOffset = 0xffffu;
 
   std::vector<KindId> kind_;
-  std::vector<uint8_t> priority_;
-  std::vector<uint8_t> flags_;
-  // The first interpretation walked, inline: most nodes are walked once.
+  std::vector<uint8_t> meta_;  // bits 0-2: flags; bits 4-6: the name's priority
+  // The first interpretation walked, inline: most nodes are walked once, near their start.
   std::vector<typeinfo::LayoutId> first_layout_;
-  std::vector<uint32_t> first_offset_;  // bit 31: walked as an array
+  std::vector<uint16_t> first_offset_;  // bit 15: walked as an array
   std::unordered_set<WalkKey, WalkKeyHash> more_walks_;
   // Trusted coverage: [0, cover_end_) inline; anything else in the side table.
   std::vector<uint32_t> cover_end_;

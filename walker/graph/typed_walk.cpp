@@ -18,7 +18,8 @@ TypedWalk::TypedWalk(const WalkContext& context, NodeStates& states, bool follow
       states_(states),
       containers_(context.memory, context.allocations, context.types, context.erasure,
                   context.kinds),
-      follow_weak_(follow_weak) {}
+      follow_weak_(follow_weak),
+      conservative_kind_(context.kinds.intern("<conservative>")) {}
 
 void TypedWalk::add_root(uint64_t address, LayoutId layout) {
   // A root inside an allocation (`--root sim->grid`) makes that allocation part of the set.
@@ -60,7 +61,7 @@ void TypedWalk::push(uint64_t at, LayoutId layout, uint64_t count, bool trusted)
   const Layout& l = types_.layout(layout);
   if (!l.has_edges()) return;
   if (l.all_untyped() && count != kToAllocationEnd) return untyped(at, at + l.size * count);
-  stack_.push_back({at, layout, count, trusted});
+  stack_.push_back({at, count, layout, trusted});
 }
 
 // The vptr at an allocation's start names the complete object that fills it: as sure a type as
@@ -181,7 +182,7 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
   // Into the middle of an object: the object at the start may name itself through its vptr.
   if (read_vtable_at_start(node, r)) return r;
   // Unknown: walk what the pointer says is there, and scan the whole allocation.
-  r.kind = context_.kinds.intern("<conservative>");
+  r.kind = conservative_kind_;
   r.priority = KindPriority::kConservative;
   r.trusted = false;
   r.conservative = true;
@@ -206,7 +207,7 @@ void TypedWalk::follow(const Reach& reach, bool trusted) {
   Reading r = read_allocation(reach, *node, trusted);
   auto how = r.conservative ? NodeStates::kConservative : NodeStates::kTyped;
   if (states_.reach(*node, r.kind, r.priority, how) && first_reach_) first_reach_(*node);
-  if (r.cover_end) states_.cover(*node, r.cover_begin, r.cover_end);
+  if (r.cover_end && track_coverage_) states_.cover(*node, r.cover_begin, r.cover_end);
 
   if (r.layout == kNoLayout) return;
   uint64_t start = allocations_.address(*node), end = allocations_.end(*node);
@@ -257,7 +258,7 @@ bool TypedWalk::run(const std::function<bool()>& interrupted) {
     uint64_t size = types_.layout(work.layout).size;
     // Arrays are walked one element per step so that a huge buffer stays interruptible.
     if (work.count > 1 && size)
-      stack_.push_back({work.at + size, work.layout, work.count - 1, work.trusted});
+      stack_.push_back({work.at + size, work.count - 1, work.layout, work.trusted});
     walk_object(work.at, work.layout, work.trusted);
   }
   return true;

@@ -40,6 +40,8 @@ class TypedWalk {
   TypedWalk(const WalkContext& context, NodeStates& states, bool follow_weak);
   void set_untyped_sink(UntypedSink sink) { untyped_sink_ = std::move(sink); }
   void set_first_reach(FirstReach hook) { first_reach_ = std::move(hook); }
+  // Record what trusted types explain (only the conservative scan needs it).
+  void set_track_coverage(bool track) { track_coverage_ = track; }
 
   // An object in place of type `layout`: a global, a local, what a root expression names.
   void add_root(uint64_t address, typeinfo::LayoutId layout);
@@ -55,10 +57,10 @@ class TypedWalk {
   uint64_t objects_walked() const { return objects_walked_; }
 
  private:
-  struct Work {
+  struct Work {  // 24 bytes
     uint64_t at;
-    typeinfo::LayoutId layout;
     uint64_t count;
+    typeinfo::LayoutId layout;
     bool trusted;  // the type is known to be right: its coverage counts
   };
   // How one reach reads the allocation it lands in.
@@ -90,6 +92,8 @@ class TypedWalk {
   NodeStates& states_;
   ContainerWalk containers_;
   bool follow_weak_;
+  bool track_coverage_ = false;
+  KindId conservative_kind_;
   UntypedSink untyped_sink_;
   FirstReach first_reach_;
 

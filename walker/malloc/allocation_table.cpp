@@ -10,12 +10,23 @@ namespace heapwalk::walker {
 
 void AllocationTable::add(uint64_t user_address, uint64_t usable_size, bool mmapped) {
   address_.push_back(user_address);
-  usable_.push_back(usable_size);
+  if (usable_size >= kHuge) {
+    std::pair<uint64_t, uint64_t> entry{user_address, usable_size};
+    huge_.insert(std::lower_bound(huge_.begin(), huge_.end(), entry), entry);
+    usable_.push_back(kHuge);
+  } else {
+    usable_.push_back(static_cast<uint32_t>(usable_size));
+  }
   mmapped_.push_back(mmapped ? 1 : 0);
 }
 
 bool AllocationTable::holds_exactly(NodeId n, uint64_t bytes) const {
-  return bytes && usable_[n] == glibc::usable_for_request(bytes, mmapped_[n] != 0);
+  return bytes && usable_size(n) == glibc::usable_for_request(bytes, mmapped_[n] != 0);
+}
+
+uint64_t AllocationTable::huge_size(uint64_t address) const {
+  auto it = std::lower_bound(huge_.begin(), huge_.end(), std::pair<uint64_t, uint64_t>{address, 0});
+  return it != huge_.end() && it->first == address ? it->second : 0;
 }
 
 namespace {
@@ -92,7 +103,7 @@ std::optional<NodeId> AllocationTable::search(uint64_t addr, size_t lo, size_t h
   auto it = std::upper_bound(address_.begin() + lo, address_.begin() + hi, addr);
   if (it == address_.begin() + lo) return std::nullopt;
   NodeId n = static_cast<NodeId>(it - address_.begin() - 1);
-  if (addr >= address_[n] && addr < address_[n] + usable_[n]) return n;
+  if (addr >= address_[n] && addr < address_[n] + usable_size(n)) return n;
   return std::nullopt;
 }
 
@@ -107,7 +118,9 @@ std::optional<NodeId> AllocationTable::find(uint64_t addr) const {
 }
 
 uint64_t AllocationTable::total_usable() const {
-  return std::accumulate(usable_.begin(), usable_.end(), uint64_t{0});
+  uint64_t total = 0;
+  for (NodeId n = 0; n < usable_.size(); ++n) total += usable_size(n);
+  return total;
 }
 
 }  // namespace heapwalk::walker

@@ -20,9 +20,11 @@ class AllocationTable {
 
   size_t size() const { return address_.size(); }
   uint64_t address(NodeId n) const { return address_[n]; }
-  uint64_t usable_size(NodeId n) const { return usable_[n]; }
+  uint64_t usable_size(NodeId n) const {
+    return usable_[n] != kHuge ? usable_[n] : huge_size(address_[n]);
+  }
   bool mmapped(NodeId n) const { return mmapped_[n] != 0; }
-  uint64_t end(NodeId n) const { return address_[n] + usable_[n]; }
+  uint64_t end(NodeId n) const { return address_[n] + usable_size(n); }
   // Whether the allocation is exactly what malloc returns for a request of `bytes`: then it
   // has no room for anything but an object of that size (and malloc's slack).
   bool holds_exactly(NodeId n, uint64_t bytes) const;
@@ -47,7 +49,11 @@ class AllocationTable {
 
   std::vector<Cluster> clusters_;
   std::vector<uint64_t> address_;
-  std::vector<uint64_t> usable_;
+  // 32 bits a size: allocations of 4 GiB and more are kept aside, by address.
+  static constexpr uint32_t kHuge = 0xffffffffu;
+  uint64_t huge_size(uint64_t address) const;
+  std::vector<uint32_t> usable_;
+  std::vector<std::pair<uint64_t, uint64_t>> huge_;  // (address, usable size), sorted
   std::vector<uint8_t> mmapped_;
 };
 

@@ -53,6 +53,14 @@ class BlockCachedImage final : public MemoryImage {
 
   std::string source() const override { return source_; }
 
+ protected:
+  // Blocks are never dropped (a node-based map), so a block is a window.
+  bool window_at(uint64_t addr, Window& window) const override {
+    if (block_at(addr).empty()) return false;
+    window = {last_->start, last_->bytes.size(), last_->bytes.data()};  // the block just read
+    return true;
+  }
+
  private:
   struct Block {
     uint64_t start = 0;

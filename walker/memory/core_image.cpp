@@ -39,6 +39,13 @@ class CoreImage final : public MemoryImage {
 
   bool read(uint64_t addr, void* dst, size_t len) const override {
     auto* out = static_cast<uint8_t*>(dst);
+    if (len == 8) {  // a word: the walk's commonest read, copied inline
+      const Segment* s = segment_of(addr);
+      if (s && s->end - addr >= 8) {
+        std::memcpy(out, s->data + (addr - s->start), 8);
+        return true;
+      }
+    }
     while (len > 0) {
       const Segment* s = segment_of(addr);
       if (!s) return false;
@@ -58,6 +65,14 @@ class CoreImage final : public MemoryImage {
   }
 
   std::string source() const override { return fmt::format("core file {}", path_); }
+
+ protected:
+  bool window_at(uint64_t addr, Window& window) const override {
+    const Segment* s = segment_of(addr);
+    if (!s) return false;
+    window = {s->start, s->end - s->start, s->data};
+    return true;
+  }
   std::string core_path() const override { return path_; }
 
  private:

@@ -8,6 +8,20 @@
 
 namespace heapwalk::walker {
 
+uint64_t MemoryImage::word_outside_window(uint64_t addr) const {
+  uint64_t value = 0;
+  Window window;
+  if (window_at(addr, window)) {
+    window_ = window;
+    uint64_t offset = addr - window.start;
+    if (offset < window.size && window.size - offset >= sizeof value) {
+      std::memcpy(&value, window.data + offset, sizeof value);
+      return value;
+    }
+  }
+  return read(addr, &value, sizeof value) ? value : 0;
+}
+
 const Region* MemoryImage::region_of(uint64_t addr) const {
   auto it = std::upper_bound(regions_.begin(), regions_.end(), addr,
                              [](uint64_t a, const Region& r) { return a < r.start; });

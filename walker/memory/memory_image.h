@@ -63,15 +63,32 @@ class MemoryImage {
     if (!read(addr, &value, sizeof value)) return std::nullopt;
     return value;
   }
-  // A 64-bit word, or 0 when unreadable: the walker treats both as "no pointer".
+  // A 64-bit word, or 0 when unreadable: the walker treats both as "no pointer". The walk's
+  // hottest call: inside the window of the previous word, it is a bounds check and a copy.
   uint64_t word(uint64_t addr) const {
-    uint64_t value = 0;
-    return read(addr, &value, sizeof value) ? value : 0;
+    uint64_t offset = addr - window_.start, value = 0;
+    if (offset < window_.size && window_.size - offset >= sizeof value) {
+      std::memcpy(&value, window_.data + offset, sizeof value);
+      return value;
+    }
+    return word_outside_window(addr);
   }
 
+ private:
+  uint64_t word_outside_window(uint64_t addr) const;
+
  protected:
+  // A span of bytes the image keeps unchanged for its whole life.
+  struct Window {
+    uint64_t start = 0, size = 0;
+    const uint8_t* data = nullptr;
+  };
+  // The largest such span holding addr; false when the image has none there.
+  virtual bool window_at(uint64_t /*addr*/, Window& /*window*/) const { return false; }
+
   std::vector<Region> regions_;
   mutable FetchStats fetch_stats_;
+  mutable Window window_;
   std::vector<std::string> problems_;
 };
 
