@@ -81,7 +81,8 @@ void check_arenas(const ptree& report, const ptree& truth, uint64_t pid) {
   CHECK(report.get<uint64_t>("totals.system_mem") == expected("arena"));
   CHECK(report.get<uint64_t>("totals.arenas") == threads + 1);
 
-  // Every arena has a tcache; each tcache holds what its arena's tcache row says it holds.
+  // Every arena has a tcache; each tcache holds what its arena's tcache row says it holds. The
+  // fixture's g_zeroed_page (a zeroed 0x290 chunk a typed global holds) is not one of them.
   INFO(report.get<std::string>("threads_unknown_reason", ""));
   CHECK(report.get<bool>("threads_attributed"));
   std::set<std::string> tcache_arenas;

@@ -226,6 +226,34 @@ void check_everything(Debugger& dbg, const ptree& truth, const std::string& conf
   WARN(tally.summary(config));
 }
 
+// --typed-only: no conservative scan, so what only untyped words reach is left out, and the
+// rest is as without it.
+void check_typed_only(Debugger& dbg, const ptree& truth) {
+  std::map<std::string, const ptree*> by_root;
+  for (const auto& [_, pattern] : truth.get_child("patterns"))
+    by_root[pattern.get<std::string>("root")] = &pattern;
+  auto typed_only = [&](const std::string& root) {
+    bool ok = false;
+    std::string error;
+    std::string out = dbg.run("heap partition --typed-only --root " + root + " --format json", &ok, &error);
+    INFO(root << ": " << error);
+    REQUIRE(ok);
+    return parse_partition(out);
+  };
+  for (const char* root : {"g_tagged_union", "g_void_plain", "g_void_poly", "g_interior_int",
+                           "g_intrusive_only"}) {
+    INFO(root);
+    CHECK(typed_only(root).count == 0);
+  }
+  Partition elements = typed_only("g_union_elements");
+  CHECK(elements.count == 1);
+  CHECK(elements.rows.count("Tagged[]") == 1);
+  for (const char* root : {"g_own_type", "g_nested_map", "g_pmr", "g_function", "g_array_cookie"}) {
+    INFO(root);
+    CHECK(mismatch(expected_of(*by_root.at(root)), typed_only(root)) == "");
+  }
+}
+
 // Runs `command`; its stdout, its stderr (through a file) and whether it exited 0.
 struct Output {
   bool ok = false;
@@ -273,6 +301,7 @@ TEST_CASE("patterns -O2, core: partitions and leaks match the truth, in-process 
   FixtureProgram program = patterns_fixture("O2");
   CoreSim fixture({}, program);
   check_everything(fixture.dbg, fixture.truth, "-O2 core");
+  check_typed_only(fixture.dbg, fixture.truth);
 
   Tally tally;
   const std::string config = "-O2 core, CLI";
