@@ -22,11 +22,16 @@ TypedWalk::TypedWalk(const WalkContext& context, NodeStates& states, bool follow
       conservative_kind_(context.kinds.intern("<conservative>")) {}
 
 void TypedWalk::add_root(uint64_t address, LayoutId layout) {
-  // A root inside an allocation (`--root sim->grid`) makes that allocation part of the set.
-  if (allocations_.find(address)) {
-    Reach r = reach_to(address, layout, kNoKind);
-    r.priority = KindPriority::kPointer;
-    return follow(r, true);
+  // A root that is a whole heap object (`--root *sim`) is part of the set; one inside an
+  // allocation (`--root sim->grid`, `--root layers[0]`) contributes only what it reaches.
+  if (auto node = allocations_.find(address); node && layout != kNoLayout) {
+    const Layout& l = types_.layout(layout);
+    if (address == allocations_.address(*node) && l.complete &&
+        allocations_.holds_exactly(*node, l.size)) {
+      Reach r = reach_to(address, layout, kind_of_layout(layout));
+      r.priority = KindPriority::kPointer;
+      return follow(r, true);
+    }
   }
   follow(in_place_at(address, layout), true);
 }
