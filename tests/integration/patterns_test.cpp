@@ -254,6 +254,37 @@ void check_typed_only(Debugger& dbg, const ptree& truth) {
   }
 }
 
+// Roots that are members or elements: each contributes what it reaches, not the allocation it
+// lives in.
+void check_member_roots(Debugger& dbg, const ptree& truth) {
+  std::map<std::string, const ptree*> by_root;
+  for (const auto& [_, pattern] : truth.get_child("patterns"))
+    by_root[pattern.get<std::string>("root")] = &pattern;
+  auto partition = [&](const std::string& root) {
+    bool ok = false;
+    std::string error;
+    std::string out = dbg.run("heap partition --root " + root + " --format json", &ok, &error);
+    INFO(root << ": " << error);
+    REQUIRE(ok);
+    return parse_partition(out);
+  };
+  // g_anon holds 3 unique_ptrs in one buffer: the elements reach all but that buffer.
+  const ptree& anon = *by_root.at("g_anon");
+  uint64_t count = 0, size = 0;
+  for (int i = 0; i < 3; ++i) {
+    Partition element = partition(fmt::format("g_anon[{}]", i));
+    CHECK(element.rows.count("std::unique_ptr<Iface>[]") == 0);
+    count += element.count;
+    size += element.size;
+  }
+  Partition whole = partition("g_anon");
+  REQUIRE(whole.rows.count("std::unique_ptr<Iface>[]") == 1);
+  CHECK(count == anon.get<uint64_t>("count") - 1);
+  CHECK(size == anon.get<uint64_t>("bytes") - whole.rows["std::unique_ptr<Iface>[]"].size);
+  // A member path reaches what the member does: TaskList::all owns every task.
+  CHECK(mismatch(expected_of(*by_root.at("g_intrusive")), partition("g_intrusive.all")) == "");
+}
+
 // Runs `command`; its stdout, its stderr (through a file) and whether it exited 0.
 struct Output {
   bool ok = false;
@@ -302,6 +333,7 @@ TEST_CASE("patterns -O2, core: partitions and leaks match the truth, in-process 
   CoreSim fixture({}, program);
   check_everything(fixture.dbg, fixture.truth, "-O2 core");
   check_typed_only(fixture.dbg, fixture.truth);
+  check_member_roots(fixture.dbg, fixture.truth);
 
   Tally tally;
   const std::string config = "-O2 core, CLI";
