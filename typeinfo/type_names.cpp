@@ -119,6 +119,32 @@ std::string joined_text(const Type& type, size_t begin, size_t end) {
   return name;
 }
 
+// Whether `name<args>` takes a std::pmr::polymorphic_allocator where std::allocator would be
+// the default; if so, the allocator argument becomes that default (to be dropped).
+bool uses_pmr_allocator(std::string_view name, Args& args) {
+  constexpr std::string_view kPmr = "std::pmr::polymorphic_allocator<";
+  if (args.empty() || !name.starts_with("std::") || name.starts_with("std::pmr::") ||
+      !args.back().starts_with(kPmr) || args.back().back() != '>')
+    return false;
+  Args trial = args;
+  trial.back() = "std::allocator<" + args.back().substr(kPmr.size());
+  if (!is_default_argument(name, trial, trial.size() - 1)) return false;
+  args = std::move(trial);
+  return true;
+}
+
+// std::pmr's alias templates: "std::vector" -> "std::pmr::vector<T>"; strings by their names.
+std::optional<std::string> pmr_alias(std::string_view name, const Args& args) {
+  std::string joined;
+  for (const std::string& a : args) joined += (joined.empty() ? "" : ", ") + a;
+  std::string_view base = name.substr(5);  // after "std::"
+  if (base == "basic_string" && args.size() == 1) {
+    if (args[0] == "char") return "std::pmr::string";
+    if (args[0] == "wchar_t") return "std::pmr::wstring";
+  }
+  return "std::pmr::" + std::string(base) + "<" + joined + ">";
+}
+
 // Drops the default arguments of the template whose list is at `list` and replaces it with the
 // library's alias if it has one; returns the index of the last piece of the result.
 size_t apply_template_rules(Type& type, size_t list) {
@@ -128,13 +154,16 @@ size_t apply_template_rules(Type& type, size_t list) {
 
   Args args;
   for (const Type& arg : type[list].args) args.push_back(render(arg));
+  // A std container on std::pmr::polymorphic_allocator<X> where std::allocator<X> would be the
+  // default is a std::pmr container (std::pmr::vector<T>, std::pmr::string).
+  const bool pmr = uses_pmr_allocator(name, args);
   // Only trailing arguments can be left out, so drop from the back while they are defaults.
   size_t kept = args.size();
   while (kept > 0 && is_default_argument(name, args, kept - 1)) --kept;
   type[list].args.resize(kept);
   args.resize(kept);
 
-  const std::optional<std::string> alias = alias_for(name, args);
+  const std::optional<std::string> alias = pmr ? pmr_alias(name, args) : alias_for(name, args);
   if (!alias || starts_with_angle(type, list + 1)) return list;
   std::optional<Type> replacement = parse(*alias);
   if (!replacement || replacement->empty()) return list;

@@ -364,3 +364,25 @@ TEST_CASE("adversarial names come back trimmed or simplified, never mangled", "[
   }
   CHECK(readable_type_name(deep) == deep_readable);
 }
+
+TEST_CASE("std::pmr containers", "[type_names]") {
+  check_all({
+      {"std::__cxx11::basic_string<char, std::char_traits<char>, "
+       "std::pmr::polymorphic_allocator<char> >",
+       "std::pmr::string"},
+      {"std::vector<std::__cxx11::basic_string<char, std::char_traits<char>, "
+       "std::pmr::polymorphic_allocator<char> >, std::pmr::polymorphic_allocator<"
+       "std::__cxx11::basic_string<char, std::char_traits<char>, "
+       "std::pmr::polymorphic_allocator<char> > > >",
+       "std::pmr::vector<std::pmr::string>"},
+      {"std::map<int, double, std::less<int>, std::pmr::polymorphic_allocator<std::pair<const "
+       "int, double> > >",
+       "std::pmr::map<int, double>"},
+      {"std::map<int, double, std::greater<int>, std::pmr::polymorphic_allocator<std::pair<const "
+       "int, double> > >",
+       "std::pmr::map<int, double, std::greater<int>>"},
+      // Not the allocator std::allocator would be: left alone.
+      {"std::vector<int, std::pmr::polymorphic_allocator<long> >",
+       "std::vector<int, std::pmr::polymorphic_allocator<long>>"},
+  });
+}
