@@ -117,7 +117,6 @@ void LayoutBuilder::add_complete_object(lldb::SBType type) {
     lldb::SBTypeMember base = type.GetVirtualBaseClassAtIndex(i);
     add_subobject(plain(base.GetType()), static_cast<uint32_t>(base.GetOffsetInBytes()));
   }
-  cover(0, type.GetByteSize());
   if (control_block_) mark_managed_pointer_weak(type);
 }
 
@@ -231,7 +230,9 @@ void LayoutBuilder::add_subobject(lldb::SBType type, uint32_t offset) {
   type = registry_.complete(type);
   if (is_special_class(type, offset)) return;  // e.g. a class deriving from a container
   if (has_vptr(type)) cover(offset, kWord);
-  if (type.IsPolymorphicClass() || declares_destructor(type)) out_.destructor = true;
+  // A virtual destructor is declared somewhere in the hierarchy, so the bases tell; an implicit
+  // destructor is trivial unless a member's or a base's is not.
+  if (declares_destructor(type)) out_.destructor = true;
   for (uint32_t i = 0; i < type.GetNumberOfDirectBaseClasses(); ++i) {
     lldb::SBTypeMember base = type.GetDirectBaseClassAtIndex(i);
     lldb::SBType base_type = plain(base.GetType());

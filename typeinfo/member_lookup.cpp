@@ -56,6 +56,16 @@ lldb::SBType complete_type(lldb::SBTarget& target, lldb::SBType type) {
   return type;
 }
 
+namespace {
+
+// The largest power of two dividing `n` (n > 0), capped at a page.
+uint32_t alignment_dividing(uint64_t n) {
+  uint64_t a = n & (~n + 1);
+  return static_cast<uint32_t>(std::min<uint64_t>(a, 4096));
+}
+
+}  // namespace
+
 uint32_t align_of(lldb::SBType type) {
   type = plain(type);
   switch (type.GetTypeClass()) {
@@ -70,11 +80,29 @@ uint32_t align_of(lldb::SBType type) {
     case lldb::eTypeClassClass:
     case lldb::eTypeClassStruct:
     case lldb::eTypeClassUnion: {
+      // The members' alignments, then what alignas leaves in the layout: a member placed past
+      // where its own alignment would put it, or a size padded past the members' alignment.
       uint32_t alignment = type.IsPolymorphicClass() ? 8 : 1;
-      for (uint32_t i = 0; i < type.GetNumberOfFields(); ++i)
-        alignment = std::max(alignment, align_of(type.GetFieldAtIndex(i).GetType()));
-      for (uint32_t i = 0; i < type.GetNumberOfDirectBaseClasses(); ++i)
-        alignment = std::max(alignment, align_of(type.GetDirectBaseClassAtIndex(i).GetType()));
+      uint64_t natural_end = type.IsPolymorphicClass() ? 8 : 0;
+      for (uint32_t i = 0; i < type.GetNumberOfDirectBaseClasses(); ++i) {
+        lldb::SBTypeMember base = type.GetDirectBaseClassAtIndex(i);
+        alignment = std::max(alignment, align_of(base.GetType()));
+        natural_end = std::max(natural_end, base.GetOffsetInBytes() + base.GetType().GetByteSize());
+      }
+      for (uint32_t i = 0; i < type.GetNumberOfFields(); ++i) {
+        lldb::SBTypeMember field = type.GetFieldAtIndex(i);
+        uint32_t field_alignment = align_of(field.GetType());
+        uint64_t offset = field.GetOffsetInBytes();
+        if (!field.IsBitfield() && type.GetTypeClass() != lldb::eTypeClassUnion && offset &&
+            offset > align_up(natural_end, field_alignment))
+          field_alignment = std::max(field_alignment, alignment_dividing(offset));
+        alignment = std::max(alignment, field_alignment);
+        if (!field.IsBitfield())
+          natural_end = std::max(natural_end, offset + field.GetType().GetByteSize());
+      }
+      uint64_t size = type.GetByteSize();
+      if (size && size > align_up(natural_end, alignment))
+        alignment = std::max(alignment, alignment_dividing(size));
       return alignment;
     }
     default: {

@@ -1,12 +1,39 @@
 #include "typeinfo/symbol_types.h"
 
+#include <cctype>
+
 #include "typeinfo/member_lookup.h"
 
 namespace heapwalk::typeinfo {
 
-std::string owner_of_function(std::string_view name) {
+namespace {
+
+// The name with the symbols of operator names ("operator<", "operator->", "operator()")
+// blanked, so that they do not count as brackets.
+std::string without_operator_symbols(std::string_view name) {
+  std::string out(name);
+  constexpr std::string_view kOperator = "operator";
+  for (size_t at = out.find(kOperator); at != std::string::npos; at = out.find(kOperator, at + 1)) {
+    size_t i = at + kOperator.size();
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(out[at - 1])) || out[at - 1] == '_'))
+      continue;  // part of a longer identifier
+    if (out.compare(i, 2, "()") == 0 || out.compare(i, 2, "[]") == 0) {
+      out[i] = out[i + 1] = '_';
+      continue;
+    }
+    for (; i < out.size() && std::string_view("<>=!+-*/%^&|~,").find(out[i]) != std::string_view::npos; ++i)
+      out[i] = '_';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string owner_of_function(std::string_view demangled) {
   // The parameter list is the last top-level "(...)"; the owner ends at the "::" before the
   // function's own name.
+  const std::string masked = without_operator_symbols(demangled);
+  std::string_view name = masked;
   int depth = 0;
   size_t params = std::string_view::npos;
   for (size_t i = 0; i < name.size(); ++i) {
@@ -24,7 +51,8 @@ std::string owner_of_function(std::string_view name) {
     char c = name[i];
     if (c == '>' || c == ')') ++depth;
     else if (c == '<' || c == '(') --depth;
-    else if (depth == 0 && c == ':' && name[i - 1] == ':') return std::string(name.substr(0, i - 1));
+    else if (depth == 0 && c == ':' && name[i - 1] == ':')
+      return std::string(demangled.substr(0, i - 1));
   }
   return {};
 }

@@ -154,7 +154,7 @@ TEST_CASE("walk: T* to new T[n] with a cookie: 8 bytes in, n from the cookie", "
 }
 
 TEST_CASE("walk: new T[n] with a cookie of a polymorphic T is an array of T",
-          "[walk][reach][!mayfail]") {
+          "[walk][reach]") {
   World w;
   uint64_t array = w.alloc(H, 40);  // new Poly[2]: malloc(8 + 2 * 16)
   uint64_t a = leaf(w, H + 0x400), b = leaf(w, H + 0x500);
@@ -404,7 +404,7 @@ TEST_CASE("walk: a hook into the middle, then the owning pointer: the owner adds
 }
 
 TEST_CASE("walk: an unordered_map node of an over-aligned value is read at its real offset",
-          "[walk][reach][!mayfail]") {
+          "[walk][reach]") {
   // unordered_map<int, Aligned>: the node is {next, pad, pair<const int, Aligned>} with the pair
   // at 16 (alignof 16) and Aligned::p at 32. A wrong value offset reads the wrong words and
   // trusts the node's bytes, so the Leaf would be lost.
@@ -421,7 +421,7 @@ TEST_CASE("walk: an unordered_map node of an over-aligned value is read at its r
 }
 
 TEST_CASE("walk: a word in an alignas gap of a trusted object is scanned",
-          "[walk][reach][!mayfail]") {
+          "[walk][reach]") {
   // Aligned {Leaf* p; alignas(16) int x;}: [8, 16) and [24, 32) belong to no member. In an
   // exact-fit chunk (malloc(32): 40 usable) only the type's untyped ranges and the slack are
   // scanned, so those words must be among the untyped ranges.

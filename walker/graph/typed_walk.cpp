@@ -97,6 +97,25 @@ bool TypedWalk::follow_vtable(NodeId node) {
   return true;
 }
 
+// `new T[n]` of a T with a destructor: the pointer is 8 bytes into the chunk, past the cookie
+// that holds n, and the chunk is exactly what malloc gives for 8 + n * sizeof(T).
+bool TypedWalk::read_cookie_array(NodeId node, LayoutId layout, bool trusted, Reading& r) {
+  const Layout& l = types_.layout(layout);
+  uint64_t s = l.size, start = allocations_.address(node), usable = allocations_.usable_size(node);
+  if (!l.complete || !l.destructor || s == 0) return false;
+  uint64_t n = memory_.word(start);
+  if (n < 1 || n > usable / s || !allocations_.holds_exactly(node, 8 + n * s)) return false;
+  r.walk_at = start + 8;
+  r.layout = layout;
+  r.count = n;
+  r.kind = kind_of_array(layout);
+  r.priority = KindPriority::kPointer;
+  r.cover_begin = 0;
+  r.cover_end = trusted ? 8 + n * s : 0;
+  r.trusted = trusted;
+  return true;
+}
+
 TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, bool trusted) {
   const uint64_t start = allocations_.address(node), usable = allocations_.usable_size(node);
   Reading r;
@@ -138,6 +157,8 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
           r.trusted = true;
           return r;
         }
+        // `new T[n]` of a polymorphic T: the first element, 8 bytes in, past the cookie.
+        if (complete == start + 8 && read_cookie_array(node, r.layout, trusted, r)) return r;
         // A complete object inside a larger block (make_shared's storage, a pool's slot): its
         // own vtable types it, but it does not name the block.
         if (l->complete && complete + l->size <= start + usable) {
@@ -173,17 +194,7 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
     return r;
   }
 
-  // `new T[n]` of a T with a destructor: the pointer is 8 bytes in, past the cookie holding n.
-  if (offset == 8 && l->complete && l->destructor && s) {
-    uint64_t n = memory_.word(start);
-    if (n >= 1 && n <= usable / s && allocations_.holds_exactly(node, 8 + n * s)) {
-      r.count = n;
-      r.kind = kind_of_array(r.layout);
-      r.priority = KindPriority::kPointer;
-      r.cover_end = trusted ? 8 + n * s : 0;
-      return r;
-    }
-  }
+  if (offset == 8 && read_cookie_array(node, r.layout, trusted, r)) return r;
   // Into the middle of an object: the object at the start may name itself through its vptr.
   if (read_vtable_at_start(node, r)) return r;
   // Unknown: walk what the pointer says is there, and scan the whole allocation.

@@ -79,6 +79,7 @@ class TypedWalk {
   void follow(const Reach& reach, bool trusted);
   Reading read_allocation(const Reach& reach, NodeId node, bool trusted);
   bool read_vtable_at_start(NodeId node, Reading& reading);
+  bool read_cookie_array(NodeId node, typeinfo::LayoutId layout, bool trusted, Reading& reading);
   void walk_object(uint64_t at, typeinfo::LayoutId id, bool trusted);
   void push(uint64_t at, typeinfo::LayoutId layout, uint64_t count, bool trusted);
   void untyped(uint64_t begin, uint64_t end);
