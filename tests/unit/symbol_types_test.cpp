@@ -41,7 +41,7 @@ TEST_CASE("owner_of_function: the class of a demangled member function", "[symbo
 }
 
 TEST_CASE("owner_of_function: operators whose names hold < or >", "[symbols]") {
-  // The bracket depth counts the '<' and '>' of operator names as template brackets.
+  // The '<' and '>' of operator names are not template brackets.
   CHECK(owner_of_function("Sheet::operator<(Sheet const&) const") == "Sheet");
   CHECK(owner_of_function("Sheet::operator->() const") == "Sheet");
 }
