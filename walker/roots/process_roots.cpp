@@ -3,6 +3,7 @@
 // per root, never per object.
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <lldb/API/SBFrame.h>
@@ -17,24 +18,32 @@
 #include "walker/malloc/malloc_heap.h"
 #include "walker/memory/memory_image.h"
 #include "walker/roots/roots.h"
-#include "walker/memory/symbols.h"
-#include "typeinfo/member_lookup.h"
+#include "walker/roots/thread_memory.h"
+#include "walker/roots/threads.h"
 
 namespace heapwalk::walker {
 namespace {
 
 constexpr uint64_t kRedZone = 128;        // x86-64 leaf functions may use 128 bytes below rsp
-constexpr uint64_t kPthreadSize = 0x900;  // struct pthread (2.36: 2304 bytes), above the TLS
+constexpr uint64_t kPthreadSize = 0x940;  // struct pthread (2.36: 2368 bytes), above the TLS
 
 std::string module_name(lldb::SBModule module) {
   const char* name = module.GetFileSpec().GetFilename();
   return name ? name : "?";
 }
 
+// The pieces of a thread that lie outside its stack frames: struct pthread, static TLS, DTV.
+void thread_memory_roots(const ThreadMemory& t, const std::string& name, RootSet& roots) {
+  if (t.static_tls_begin < t.descriptor.address)
+    roots.ranges.push_back({name + ": static TLS", t.static_tls_begin, t.descriptor.address});
+  roots.ranges.push_back({name + ": struct pthread", t.descriptor.address, t.pthread_end});
+  if (t.dtv_begin) roots.ranges.push_back({name + ": DTV", t.dtv_begin, t.dtv_end});
+}
 
-
-void thread_roots(lldb::SBThread thread, const MemoryImage& memory, RootSet& roots) {
+void thread_roots(lldb::SBThread thread, const MemoryImage& memory, const ThreadMemory* tls,
+                  RootSet& roots) {
   uint32_t id = thread.GetIndexID();
+  std::string name = fmt::format("thread #{}", id);
   lldb::SBFrame top = thread.GetFrameAtIndex(0);
   // Registers: any general-purpose register may hold the only pointer to an object.
   lldb::SBValueList sets = top.GetRegisters();
@@ -45,17 +54,28 @@ void thread_roots(lldb::SBThread thread, const MemoryImage& memory, RootSet& roo
     for (uint32_t r = 0; r < set.GetNumChildren(); ++r) {
       lldb::SBValue reg = set.GetChildAtIndex(r);
       if (reg.GetByteSize() != 8) continue;
-      roots.words.push_back({fmt::format("register {} of thread #{}", reg.GetName(), id),
+      roots.words.push_back({fmt::format("register {} of {}", reg.GetName(), name),
                              reg.GetValueAsUnsigned()});
     }
   }
-  // The stack from the stack pointer to the top of its mapping; for threads made by
-  // pthread_create that includes their TLS and struct pthread.
+  // The stack from the stack pointer to the top of its mapping. For threads made by
+  // pthread_create that includes their static TLS and struct pthread, labelled as such.
   uint64_t sp = top.GetSP();
+  bool tls_in_stack = false;
   if (const Region* region = memory.region_of(sp)) {
     uint64_t begin = std::max(region->start, sp - kRedZone);
-    roots.ranges.push_back({fmt::format("stack of thread #{}", id), begin, region->end});
+    std::string label = "stack of " + name;
+    if (tls && region->contains(tls->static_tls_begin) && tls->static_tls_begin >= begin &&
+        tls->pthread_end <= region->end) {
+      tls_in_stack = true;
+      roots.ranges.push_back({label, begin, tls->static_tls_begin});
+      thread_memory_roots(*tls, name, roots);
+      if (tls->pthread_end < region->end) roots.ranges.push_back({label, tls->pthread_end, region->end});
+    } else {
+      roots.ranges.push_back({label, begin, region->end});
+    }
   }
+  if (tls && !tls_in_stack) thread_memory_roots(*tls, name, roots);
   // Typed locals and arguments of every frame.
   for (uint32_t f = 0; f < thread.GetNumFrames(); ++f) {
     lldb::SBFrame frame = thread.GetFrameAtIndex(f);
@@ -65,7 +85,7 @@ void thread_roots(lldb::SBThread thread, const MemoryImage& memory, RootSet& roo
       lldb::SBValue value = variables.GetValueAtIndex(v);
       uint64_t address = value.GetLoadAddress();
       if (address == LLDB_INVALID_ADDRESS) continue;  // in a register: covered above
-      roots.typed.push_back({fmt::format("thread #{} frame #{} {}: {}", id, f,
+      roots.typed.push_back({fmt::format("{} frame #{} {}: {}", name, f,
                                          function ? function : "?",
                                          value.GetName() ? value.GetName() : "?"),
                              address, value.GetType()});
@@ -73,19 +93,10 @@ void thread_roots(lldb::SBThread thread, const MemoryImage& memory, RootSet& roo
   }
 }
 
-// A field of one of ld.so's globals, read from our memory image at the symbol's address: when
-// a second target shares the module, LLDB 16 may give its SBValue no load address at all.
-uint64_t loader_field(lldb::SBTarget& target, const MemoryImage& memory, const char* global,
-                      const char* field) {
-  uint64_t address = data_symbol_address(target, global);
-  auto member = typeinfo::find_member(target.FindFirstGlobalVariable(global).GetType(), field);
-  if (address == LLDB_INVALID_ADDRESS || !member) return 0;
-  return memory.word(address + member->offset);
-}
-
-// Without ld.so's debug info: a thread's control block (struct pthread) starts with
-// tcbhead_t, whose `tcb` (+0) and `self` (+16) both point at itself. The other threads' lie in
-// their stack mappings, already scanned; the main thread's static TLS lies just below its own.
+// When ld.so's thread lists cannot be read (a glibc without debug info or built-in layout): a
+// thread's control block (struct pthread) starts with tcbhead_t, whose `tcb` (+0) and `self`
+// (+16) both point at itself. The other live threads' lie in their stack mappings, already
+// scanned; the main thread's static TLS lies just below its own. Exited threads are lost.
 void main_thread_tls_by_signature(const MemoryImage& memory, const MallocHeap& heap,
                                   RootSet& roots) {
   constexpr uint64_t kLargestCandidate = uint64_t{64} << 20, kStaticTlsBelow = 16 << 10;
@@ -113,24 +124,6 @@ void main_thread_tls_by_signature(const MemoryImage& memory, const MallocHeap& h
       return;
     }
   }
-}
-
-// The main thread's static TLS blocks, found through ld.so's initial dtv.
-void main_thread_tls(lldb::SBTarget& target, const MemoryImage& memory, const MallocHeap& heap,
-                     RootSet& roots) {
-  uint64_t dtv = loader_field(target, memory, "_rtld_global", "_dl_initial_dtv");
-  uint64_t static_size = loader_field(target, memory, "_rtld_global_ro", "_dl_tls_static_size");
-  if (!dtv || !static_size) return main_thread_tls_by_signature(memory, heap, roots);
-  uint64_t entries = memory.word(dtv - 16);  // dtv[-1].counter: slots allocated
-  uint64_t lowest = UINT64_MAX;
-  for (uint64_t i = 1; i <= std::min<uint64_t>(entries, 64); ++i) {
-    uint64_t block = memory.word(dtv + 16 * i);
-    if (block && block != UINT64_MAX && memory.region_of(block)) lowest = std::min(lowest, block);
-  }
-  if (lowest == UINT64_MAX) return main_thread_tls_by_signature(memory, heap, roots);
-  const Region* region = memory.region_of(lowest);
-  uint64_t end = std::min(region->end, lowest + static_size + kPthreadSize);
-  roots.ranges.push_back({"TLS of thread #1", lowest, end});
 }
 
 // .data and .bss of every module, scanned for what typed roots do not explain: all of it in
@@ -176,10 +169,31 @@ RootSet all_roots(lldb::SBTarget& target, const MemoryImage& memory, const Glibc
                   const MallocHeap& heap) {
   RootSet roots;
   roots.typed = static_roots(target, memory, layout.version);
+  std::vector<ThreadMemory> threads;
+  try {
+    threads = thread_memory(read_loader(target, memory, layout.version), memory);
+  } catch (const LoaderDataMissing&) {
+  }
+  // Live threads by their kernel id (the main thread's is the process id); an exited
+  // thread's is 0.
+  std::unordered_map<uint64_t, size_t> by_tid;
+  for (size_t k = 0; k < threads.size(); ++k)
+    if (threads[k].descriptor.tid) by_tid.emplace(threads[k].descriptor.tid, k);
+  std::vector<bool> live(threads.size());
   lldb::SBProcess process = target.GetProcess();
-  for (uint32_t t = 0; t < process.GetNumThreads(); ++t)
-    thread_roots(process.GetThreadAtIndex(t), memory, roots);
-  main_thread_tls(target, memory, heap, roots);
+  for (uint32_t i = 0; i < process.GetNumThreads(); ++i) {
+    lldb::SBThread thread = process.GetThreadAtIndex(i);
+    auto found = by_tid.find(thread.GetThreadID());
+    const ThreadMemory* tls = found == by_tid.end() ? nullptr : &threads[found->second];
+    if (tls) live[found->second] = true;
+    thread_roots(thread, memory, tls, roots);
+  }
+  // Exited threads: cached stacks, and threads not joined yet. Their stack frames are dead
+  // (and not scanned); their struct pthread (a joinable thread's return value), static TLS
+  // and DTV (with every dynamic TLS block) are glibc's, kept for reuse or for pthread_join.
+  for (size_t k = 0; k < threads.size(); ++k)
+    if (!live[k]) thread_memory_roots(threads[k], exited_thread_name(threads[k].descriptor), roots);
+  if (threads.empty()) main_thread_tls_by_signature(memory, heap, roots);
   module_data(target, layout, roots);
   return roots;
 }

@@ -43,7 +43,7 @@ struct MallocHeap;
 
 // A range of memory scanned word by word for anything that points into an allocation.
 struct RootRange {
-  std::string label;  // "stack of thread #3", ".bss of libfoo.so", "TLS of thread #1"
+  std::string label;  // "stack of thread #3", ".bss of libfoo.so", "thread #1: DTV"
   uint64_t begin = 0, end = 0;
 };
 
@@ -60,9 +60,10 @@ struct RootSet {
 };
 
 // Every root of the process: typed globals, typed in-scope locals of every frame of every
-// thread, each thread's registers and stack (from its stack pointer up), the main thread's
-// static TLS (other threads keep theirs at the top of their stack mapping), and the
-// .data/.bss of modules whose globals are not typed roots, less malloc's own state.
+// thread, each thread's registers and stack (from its stack pointer up), each thread's struct
+// pthread, static TLS and DTV (thread_memory.h), also of threads that exited and whose memory
+// glibc keeps (cached stacks, threads not joined yet), and the .data/.bss of modules whose
+// globals are not typed roots, less malloc's own state. docs/leaks.md lists them with labels.
 RootSet all_roots(lldb::SBTarget& target, const MemoryImage& memory, const GlibcLayout& layout,
                   const MallocHeap& heap);
 

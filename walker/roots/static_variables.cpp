@@ -153,7 +153,7 @@ std::vector<Root> thread_locals(lldb::SBTarget& target, const MemoryImage& memor
       if (!variable.IsValid()) continue;
       lldb::SBType type = typeinfo::complete_type(target, variable.GetStaticValue().GetType());
       for (const ThreadDescriptor& thread : loader.threads) {
-        if (thread.list == ThreadDescriptor::List::kCache) continue;
+        if (thread.list == ThreadDescriptor::List::kCache || !thread.tid) continue;  // exited
         lldb::SBThread lldb_thread = process.GetThreadByID(thread.tid);
         uint32_t index = lldb_thread.IsValid() ? lldb_thread.GetIndexID() : 0;
         uint64_t block = thread.address - static_cast<uint64_t>(tls->second);
