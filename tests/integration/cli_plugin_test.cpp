@@ -1,6 +1,8 @@
 // The two ways people run heapwalk: `plugin load` in a real lldb-16, and the heapwalk CLI.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <signal.h>
 
 #include <cstdio>
@@ -95,6 +97,10 @@ TEST_CASE("heapwalk CLI: --break, --core and bad input", "[cli]") {
   CHECK(missing.text.find("heapwalk: cannot load core") != std::string::npos);
   Output usage = run(fmt::format("{} --frobnicate", HEAPWALK_CLI_PATH));
   CHECK(usage.status == 2);
+  if (!std::getenv("HEAPWALK_KEEP_CORES")) {
+    std::filesystem::remove(core);
+    std::filesystem::remove(truncated);
+  }
 }
 
 TEST_CASE("a core is checked against the executable's build-id", "[cli][core]") {

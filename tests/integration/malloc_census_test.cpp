@@ -7,6 +7,9 @@
 // live blocks with malloc_usable_size: those must be in the allocation table, exactly.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include <gnu/libc-version.h>
 
 #include <set>
@@ -143,6 +146,7 @@ TEST_CASE("malloc_shapes: census equals mallinfo2 and live blocks, from a gcore 
   walker::GlibcLayout layout = walker::load_glibc_layout(loaded->target);
   CHECK(layout.version == gnu_get_libc_version());  // from libc's file: cores omit .rodata
   check_against_truth(walker::enumerate_glibc_heap(*memory, layout), truth);
+  if (!std::getenv("HEAPWALK_KEEP_CORES")) std::filesystem::remove(core);  // the truth stays
 }
 
 #endif  // HEAPWALK_MALLOC_FIXTURE

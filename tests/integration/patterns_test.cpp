@@ -324,7 +324,6 @@ TEST_CASE("patterns -O0, core: partitions and leaks match the truth",
           "[patterns][core]") {
   CoreSim fixture({}, patterns_fixture("O0"));
   check_everything(fixture.dbg, fixture.truth, "-O0 core");
-  std::filesystem::remove(fixture.core_path);  // ~100 MB; the truth stays for inspection
 }
 
 TEST_CASE("patterns -O2, core: partitions and leaks match the truth, in-process and per root "
@@ -345,5 +344,4 @@ TEST_CASE("patterns -O2, core: partitions and leaks match the truth, in-process 
     compare(tally, config, root, pattern, o.ok, o.out, o.err);
   }
   WARN(tally.summary(config));
-  std::filesystem::remove(fixture.core_path);  // ~100 MB; the truth and the CLI's stderr stay
 }

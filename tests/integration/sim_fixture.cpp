@@ -131,4 +131,8 @@ CoreSim::CoreSim(const std::vector<std::string>& args, const FixtureProgram& pro
   if (!process.IsValid()) throw std::runtime_error("lldb could not load the core " + core_path);
 }
 
+CoreSim::~CoreSim() {
+  if (!std::getenv("HEAPWALK_KEEP_CORES")) ::unlink(core_path.c_str());
+}
+
 }  // namespace heapwalk::test

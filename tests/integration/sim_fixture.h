@@ -50,12 +50,15 @@ struct LiveSim {
 };
 
 // A gcore core of the fixture run with `args` (taken at ready(), via --wait), loaded in lldb.
+// The core is deleted afterwards (cores add up to gigabytes over a few runs) unless
+// HEAPWALK_KEEP_CORES is set; the truth stays in `dir`.
 struct CoreSim {
   Debugger dbg;
   lldb::SBTarget target;
   std::string dir, core_path;
   boost::property_tree::ptree truth;
   explicit CoreSim(const std::vector<std::string>& args, const FixtureProgram& program = {});
+  ~CoreSim();
 };
 
 // Runs the fixture with `args` and --wait until it waits after ready(), in `dir`; its pid.
