@@ -20,13 +20,9 @@ LayoutId TypeRegistry::intern(lldb::SBType type) {
   types_.push_back(type);
   layouts_.emplace_back();
   layouts_.back().name = readable_type_name(name);
+  layout_index_.push_back(&layouts_.back());
   candidates.push_back(id);
   return id;
-}
-
-const Layout& TypeRegistry::layout(LayoutId id) {
-  if (!layouts_[id].compiled) compile(id);
-  return layouts_[id];
 }
 
 lldb::SBType TypeRegistry::complete(lldb::SBType type) {

@@ -21,7 +21,12 @@ class TypeRegistry {
   // The id of a type (typedefs and cv-qualifiers removed); does not compile it yet.
   LayoutId intern(lldb::SBType type);
   // The compiled layout; compiles on first use. References stay valid.
-  const Layout& layout(LayoutId id);
+  // The walk asks for a layout per object: an index lookup when it is compiled.
+  const Layout& layout(LayoutId id) {
+    Layout& l = *layout_index_[id];
+    if (!l.compiled) compile(id);
+    return l;
+  }
   const Container& container(uint32_t index) const { return containers_[index]; }
   size_t container_count() const { return containers_.size(); }
   lldb::SBType sbtype(LayoutId id) const { return types_[id]; }
@@ -38,7 +43,8 @@ class TypeRegistry {
 
   lldb::SBTarget target_;
   std::vector<lldb::SBType> types_;
-  std::deque<Layout> layouts_;
+  std::deque<Layout> layouts_;          // a deque: references stay valid as more are interned
+  std::vector<Layout*> layout_index_;   // layouts_[id], without the deque's arithmetic
   std::unordered_map<std::string, std::vector<LayoutId>> by_name_;
   std::deque<Container> containers_;  // a deque: references stay valid as types are compiled
   std::unordered_map<LayoutId, std::optional<uint32_t>> container_by_layout_;

@@ -50,28 +50,21 @@ void NodeStates::cover(NodeId n, uint64_t begin, uint64_t end) {
   more_cover_[n].push_back({begin, end});
 }
 
-bool NodeStates::take_gaps(NodeId n, uint64_t size,
-                           const std::function<void(uint64_t, uint64_t)>& gap) {
-  if (meta_[n] & kGapsScanned) return false;
-  meta_[n] |= kGapsScanned;
-  uint64_t inline_end = cover_end_.empty() ? 0 : cover_end_[n];
-  auto more = more_cover_.find(n);
-  if (more == more_cover_.end()) {  // the common case: [0, inline_end) at most
-    if (inline_end < size) gap(inline_end, size);
-    return true;
-  }
-  std::vector<std::pair<uint64_t, uint64_t>> covered;
+std::vector<std::pair<uint64_t, uint64_t>> NodeStates::gaps_beside(NodeId n, uint64_t size,
+                                                                  uint64_t inline_end) const {
+  std::vector<std::pair<uint64_t, uint64_t>> covered, gaps;
   if (inline_end) covered.push_back({0, inline_end});
-  covered.insert(covered.end(), more->second.begin(), more->second.end());
+  const auto& more = more_cover_.at(n);
+  covered.insert(covered.end(), more.begin(), more.end());
   std::sort(covered.begin(), covered.end());
   uint64_t at = 0;
   for (auto [begin, end] : covered) {
     if (begin >= size) break;
-    if (begin > at) gap(at, begin);
+    if (begin > at) gaps.push_back({at, begin});
     at = std::max(at, end);
   }
-  if (at < size) gap(at, size);
-  return true;
+  if (at < size) gaps.push_back({at, size});
+  return gaps;
 }
 
 }  // namespace heapwalk::walker

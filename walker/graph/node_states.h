@@ -47,12 +47,27 @@ class NodeStates {
   void cover(NodeId n, uint64_t begin, uint64_t end);
   // Calls gap(begin, end) for each part of [0, size) that no trusted type explains, once per
   // node (later calls do nothing). False when it had been done before.
-  bool take_gaps(NodeId n, uint64_t size, const std::function<void(uint64_t, uint64_t)>& gap);
+  template <class Gap>
+  bool take_gaps(NodeId n, uint64_t size, Gap&& gap) {
+    if (meta_[n] & kGapsScanned) return false;
+    meta_[n] |= kGapsScanned;
+    uint64_t inline_end = cover_end_.empty() ? 0 : cover_end_[n];
+    if (more_cover_.empty() || !more_cover_.count(n)) {  // the common case: [0, inline_end)
+      if (inline_end < size) gap(inline_end, size);
+      return true;
+    }
+    for (auto [begin, end] : gaps_beside(n, size, inline_end)) gap(begin, end);
+    return true;
+  }
 
   // The names, handed over when the walk is done (the states are unusable afterwards).
   std::vector<KindId> take_kinds() { return std::move(kind_); }
 
  private:
+  // The gaps of a node that has coverage in the side table.
+  std::vector<std::pair<uint64_t, uint64_t>> gaps_beside(NodeId n, uint64_t size,
+                                                         uint64_t inline_end) const;
+
   struct WalkKey {
     NodeId node;
     uint64_t offset;

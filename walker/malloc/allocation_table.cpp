@@ -30,7 +30,7 @@ uint64_t AllocationTable::huge_size(uint64_t address) const {
 }
 
 namespace {
-constexpr uint64_t kPageBits = 12;
+constexpr uint64_t kPageBits = 9;  // 512-byte pages: a handful of allocations each
 // Allocations further apart than this start a new cluster, so that sparse address spaces
 // (arenas 64 MiB apart, lone mmapped chunks) cost no index memory.
 constexpr uint64_t kClusterGap = uint64_t{1} << 20;

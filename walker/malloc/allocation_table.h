@@ -35,7 +35,7 @@ class AllocationTable {
   uint64_t total_usable() const;
 
  private:
-  // A page index over one dense stretch of allocations: for each 4 KiB page, the last
+  // A page index over one dense stretch of allocations: for each 512-byte page, the last
   // allocation starting at or before the page's first byte. Lookups then binary-search a
   // handful of entries instead of millions.
   struct Cluster {

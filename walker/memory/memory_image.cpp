@@ -10,8 +10,16 @@ namespace heapwalk::walker {
 
 uint64_t MemoryImage::word_outside_window(uint64_t addr) const {
   uint64_t value = 0;
+  // Objects in one heap point into another (thread arenas, the main heap): keep two windows.
+  uint64_t offset = addr - previous_window_.start;
+  if (offset < previous_window_.size && previous_window_.size - offset >= sizeof value) {
+    std::swap(window_, previous_window_);
+    std::memcpy(&value, window_.data + offset, sizeof value);
+    return value;
+  }
   Window window;
   if (window_at(addr, window)) {
+    previous_window_ = window_;
     window_ = window;
     uint64_t offset = addr - window.start;
     if (offset < window.size && window.size - offset >= sizeof value) {

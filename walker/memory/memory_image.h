@@ -88,7 +88,7 @@ class MemoryImage {
 
   std::vector<Region> regions_;
   mutable FetchStats fetch_stats_;
-  mutable Window window_;
+  mutable Window window_, previous_window_;
   std::vector<std::string> problems_;
 };
 
