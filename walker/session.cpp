@@ -1,5 +1,6 @@
 #include "walker/session.h"
 
+#include <algorithm>
 #include <vector>
 #include <mutex>
 
@@ -33,6 +34,10 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
     throw std::runtime_error(fmt::format("{}; {}", memory_->problems().front(), e.what()));
   }
   for (const std::string& problem : memory_->problems()) heap_.warnings.push_back(problem);
+  for (const ArenaCensus& arena : heap_.arenas)
+    malloc_memory_.insert(malloc_memory_.end(), arena.heaps.begin(), arena.heaps.end());
+  std::sort(malloc_memory_.begin(), malloc_memory_.end(),
+            [](const HeapRange& a, const HeapRange& b) { return a.start < b.start; });
   record("enumerate heap", start);
 }
 

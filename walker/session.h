@@ -45,7 +45,7 @@ class Session {
   KindTable& kinds() { return kinds_; }
   // What a walk of this stop's heap reads and names through.
   WalkContext walk_context() {
-    return WalkContext{*memory_, heap_.in_use, types_, dynamic_, erasure_, kinds_};
+    return WalkContext{*memory_, heap_.in_use, types_, dynamic_, erasure_, kinds_, &malloc_memory_};
   }
 
   // Wall time of each phase so far (open, enumerate, then what commands add).
@@ -60,6 +60,7 @@ class Session {
   std::unique_ptr<MemoryImage> memory_;
   GlibcLayout layout_;
   MallocHeap heap_;
+  std::vector<HeapRange> malloc_memory_;  // the arenas' heaps, sorted
   typeinfo::TypeRegistry types_;
   typeinfo::DynamicTypes dynamic_;
   typeinfo::TypeErasure erasure_;

@@ -24,6 +24,8 @@ std::optional<Partition> partition_reachable(Session& session, const std::vector
     if (!reached->reached(n)) continue;
     if (options.typed_only && !reached->typed(n)) continue;  // a pointer into its middle only
     KindId kind = reached->kinds[n];
+    if (kind == kNoKind) kind = session.kinds().intern("<conservative>");  // reached, unnamed
+    if (kind >= rows.size()) rows.resize(session.kinds().size());
     rows[kind].count += 1;
     rows[kind].size += table.usable_size(n);
   }

@@ -57,6 +57,14 @@ KindId TypedWalk::kind_of_array(LayoutId id) {
   return array_kind_[id];
 }
 
+bool TypedWalk::in_malloc_memory(uint64_t address) const {
+  const std::vector<HeapRange>* ranges = context_.malloc_memory;
+  if (!ranges || ranges->empty()) return false;
+  auto it = std::upper_bound(ranges->begin(), ranges->end(), address,
+                             [](uint64_t a, const HeapRange& r) { return a < r.start; });
+  return it != ranges->begin() && address < std::prev(it)->end;
+}
+
 void TypedWalk::untyped(uint64_t begin, uint64_t end) {
   if (untyped_sink_ && end > begin) untyped_sink_(begin, end);
 }
@@ -162,8 +170,9 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
         // A complete object inside a larger block (make_shared's storage, a pool's slot): its
         // own vtable types it, but it does not name the block.
         if (l->complete && complete + l->size <= start + usable) {
-          r.kind = kNoKind;
-          r.priority = KindPriority::kInterior;
+          r.kind = conservative_kind_;  // the block's own type is not known
+          r.priority = KindPriority::kConservative;
+          r.conservative = true;
           r.cover_begin = complete - start;
           r.cover_end = complete - start + l->size;
           r.trusted = true;
@@ -212,8 +221,11 @@ void TypedWalk::follow(const Reach& reach, bool trusted) {
 
   auto node = allocations_.find(reach.target);
   if (!node) {
-    // Outside the heap (static storage, a stack, an SSO buffer): walk it once per layout.
-    if (reach.layout == kNoLayout || !memory_.region_of(reach.walk_at)) return;
+    // Outside the heap (static storage, a stack, an SSO buffer): walk it once per layout. Inside
+    // malloc's memory but in no allocation, it is freed memory or a chunk header: dead.
+    if (reach.layout == kNoLayout || !memory_.region_of(reach.walk_at) ||
+        in_malloc_memory(reach.walk_at))
+      return;
     uint64_t count = reach.count == kToAllocationEnd ? 1 : reach.count;
     if (static_seen_.insert({reach.walk_at, reach.layout}).second)
       push(reach.walk_at, reach.layout, count, trusted);

@@ -17,6 +17,7 @@
 #include "walker/graph/node_states.h"
 #include "walker/graph/reach.h"
 #include "walker/malloc/allocation_table.h"
+#include "walker/malloc/malloc_heap.h"
 #include "walker/memory/memory_image.h"
 
 namespace heapwalk::walker {
@@ -28,6 +29,9 @@ struct WalkContext {
   typeinfo::DynamicTypes& dynamic;
   typeinfo::TypeErasure& erasure;
   KindTable& kinds;
+  // Memory malloc owns (arena heaps), sorted: a typed pointer there that lands in no allocation
+  // points at a free chunk or a header, which must not be walked as an object. Null: unknown.
+  const std::vector<HeapRange>* malloc_memory = nullptr;
 };
 
 class TypedWalk {
@@ -83,6 +87,7 @@ class TypedWalk {
   void walk_object(uint64_t at, typeinfo::LayoutId id, bool trusted);
   void push(uint64_t at, typeinfo::LayoutId layout, uint64_t count, bool trusted);
   void untyped(uint64_t begin, uint64_t end);
+  bool in_malloc_memory(uint64_t address) const;
   KindId kind_of_layout(typeinfo::LayoutId id);
   KindId kind_of_array(typeinfo::LayoutId id);
 
