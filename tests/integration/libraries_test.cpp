@@ -204,3 +204,4 @@ void check_library(const std::string& name, const std::string& build, bool core)
   }
 
 LIBRARY_CASES("eigen", "")
+LIBRARY_CASES("boost", "")
