@@ -205,3 +205,4 @@ void check_library(const std::string& name, const std::string& build, bool core)
 
 LIBRARY_CASES("eigen", "")
 LIBRARY_CASES("boost", "")
+LIBRARY_CASES("abseil", "")
