@@ -10,6 +10,9 @@
 // [!mayfail]; fixtures/libraries/README.md says why.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -30,6 +33,50 @@ namespace {
 FixtureProgram library_fixture(const std::string& name, const std::string& build) {
   return {fmt::format("{}/heapwalk_fixture_{}_{}", HEAPWALK_LIBRARIES_FIXTURE_DIR, name, build),
           name + "-truth.json"};
+}
+
+// Commands that must not run in this process (fixtures/libraries/README.md, "Failures"): one
+// crashes heapwalk, one can grow its memory without bound. Each runs through the CLI in a
+// process of its own, with at most 4 GiB of address space, so that its failure is reported and
+// does not end the test run (or exhaust a shared machine). Drop an entry when the walker is
+// fixed.
+const std::set<std::pair<std::string, std::string>> kIsolated = {
+    // a polymorphic object inside a larger block (an arena's message): SIGSEGV
+    {"protobuf", "partition --root g_arena_tree"},
+    // types walked at zero-length arrays' addresses reach malloc's bins: on a core, an rb-tree
+    // read from main_arena's bytes grows a vector until std::bad_alloc
+    {"protobuf", "leaks"},
+};
+
+struct CliOutput {
+  bool ok = false;
+  int status = 0;
+  std::string out, err;
+};
+
+// Runs a heapwalk CLI command line in `dir`; its stdout, its stderr and how it ended.
+CliOutput run_cli(const std::string& dir, const std::string& args) {
+  CliOutput o;
+  const std::string err_file = dir + "/cli.err";
+  std::string command = fmt::format("cd {} && ulimit -v 4194304 && {} {} 2>{}", dir,
+                                    HEAPWALK_CLI_PATH, args, err_file);
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return o;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) o.out.append(buffer, n);
+  o.status = pclose(pipe);
+  o.ok = WIFEXITED(o.status) && WEXITSTATUS(o.status) == 0;
+  if (FILE* f = fopen(err_file.c_str(), "r")) {
+    while (size_t n = fread(buffer, 1, sizeof buffer, f)) o.err.append(buffer, n);
+    fclose(f);
+  }
+  return o;
+}
+
+std::string ended(const CliOutput& o) {
+  if (WIFSIGNALED(o.status)) return fmt::format("killed by signal {}", WTERMSIG(o.status));
+  if (WIFEXITED(o.status)) return fmt::format("exit status {}", WEXITSTATUS(o.status));
+  return "did not run";
 }
 
 ptree parse_json(const std::string& text) {
@@ -70,27 +117,82 @@ struct Summary {
   std::size_t roots = 0, roots_exact = 0;
   std::vector<std::string> roots_differ;
   std::size_t reported = 0, true_leaks = 0, leaks = 0;
-  bool leaks_ran = false;
+  bool leaks_ran = false, leaks_checked = true;
   std::string line(const std::string& config) const {
     std::string s = fmt::format("{}: partitions {} of {} roots exact", config, roots_exact, roots);
     for (const std::string& r : roots_differ) s += " [" + r + "]";
     if (leaks_ran)
       s += fmt::format("; heap leaks: precision {}/{}, recall {}/{}", true_leaks, reported,
                        true_leaks, leaks);
-    else
+    else if (leaks_checked)
       s += "; heap leaks did not run";
     return s;
   }
 };
 
-void check_partitions(Debugger& dbg, const ptree& truth, const std::string& config,
+// Where the commands run: the in-process debugger, or (kIsolated) the CLI on the same core, or
+// the CLI on a fresh run of the program stopped at ready(), whose own truth the report is then
+// compared with.
+struct Target {
+  Debugger& dbg;
+  const ptree& truth;
+  std::string program, executable, truth_file, core_path;  // core_path empty: live
+};
+
+struct Report {
+  bool ok = false;
+  std::string out, error;
+  ptree truth;  // what to compare it with
+};
+
+// `heap SUBCOMMAND --format json`, e.g. SUBCOMMAND "partition --root g_x".
+Report report(const Target& t, const std::string& subcommand, const std::string& extra) {
+  Report r;
+  r.truth = t.truth;
+  if (!kIsolated.count({t.program, subcommand})) {
+    r.out = t.dbg.run("heap " + subcommand + " --format json" + extra, &r.ok, &r.error);
+    return r;
+  }
+  const std::string dir = make_work_dir("cli");
+  const std::string args =
+      t.core_path.empty()
+          ? fmt::format("--break ready -- {} {} --format json{}", t.executable, subcommand, extra)
+          : fmt::format("--core {} {} {} --format json{}", t.core_path, t.executable, subcommand,
+                        extra);
+  CliOutput o = run_cli(dir, args);
+  r.ok = o.ok;
+  r.out = o.out;
+  std::string err;  // without LLDB's complaints about protobuf's DWARF
+  std::istringstream lines(o.err);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("DW_TAG_member") == std::string::npos) err += line + "\n";
+  r.error = fmt::format("(heapwalk CLI, {}) {}", ended(o), err.substr(0, 300));
+  if (t.core_path.empty() && std::filesystem::exists(dir + "/" + t.truth_file))
+    r.truth = read_truth(dir + "/" + t.truth_file);
+  return r;
+}
+
+// What one test case checks: every root but `skip`, or only `only`; and heap leaks or not.
+struct Selection {
+  std::set<std::string> only, skip;
+  bool leaks = true;
+  bool wants(const std::string& root) const {
+    return only.empty() ? !skip.count(root) : only.count(root) > 0;
+  }
+};
+
+void check_partitions(const Target& target, const Selection& selection, const std::string& config,
                       Summary& summary) {
-  for (const auto& [_, root] : truth.get_child("roots")) {
-    const std::string name = root.get<std::string>("root");
+  for (const auto& [_, root_in_truth] : target.truth.get_child("roots")) {
+    const std::string name = root_in_truth.get<std::string>("root");
+    if (!selection.wants(name)) continue;
+    Report rep = report(target, "partition --root " + name, "");
+    const bool ok = rep.ok;
+    const std::string &out = rep.out, &error = rep.error;
+    ptree root = root_in_truth;
+    for (const auto& [__, r] : rep.truth.get_child("roots"))
+      if (r.get<std::string>("root") == name) root = r;
     const uint64_t count = root.get<uint64_t>("count"), bytes = root.get<uint64_t>("bytes");
-    bool ok = false;
-    std::string error;
-    std::string out = dbg.run("heap partition --root " + name + " --format json", &ok, &error);
     std::string diff;
     if (!ok) {
       diff = "the command failed: " + error;
@@ -116,13 +218,12 @@ void check_partitions(Debugger& dbg, const ptree& truth, const std::string& conf
   }
 }
 
-void check_leaks(Debugger& dbg, const ptree& truth, const std::string& config,
-                 Summary& summary) {
-  bool ok = false;
-  std::string error;
-  std::string out = dbg.run("heap leaks --format json --show 1000000", &ok, &error);
-  if (!ok) {
-    FAIL_CHECK(config << ", heap leaks failed: " << error);
+void check_leaks(const Target& target, const std::string& config, Summary& summary) {
+  Report rep = report(target, "leaks", " --show 1000000");
+  const ptree& truth = rep.truth;
+  const std::string& out = rep.out;
+  if (!rep.ok) {
+    FAIL_CHECK(config << ", heap leaks failed: " << rep.error);
     return;
   }
   std::set<std::string> reported, leaked;
@@ -168,42 +269,58 @@ void check_leaks(Debugger& dbg, const ptree& truth, const std::string& config,
   }
 }
 
-void check_library(const std::string& name, const std::string& build, bool core) {
+void check_library(const std::string& name, const std::string& build, bool core,
+                   const Selection& selection = {}) {
   const FixtureProgram program = library_fixture(name, build);
   const std::string config = fmt::format("{} -{} {}", name, build, core ? "core" : "live");
   Summary summary;
-  auto check = [&](Debugger& dbg, const ptree& truth) {
-    check_partitions(dbg, truth, config, summary);
-    check_leaks(dbg, truth, config, summary);
+  summary.leaks_checked = selection.leaks;
+  auto check = [&](const Target& target) {
+    check_partitions(target, selection, config, summary);
+    if (selection.leaks) check_leaks(target, config, summary);
   };
   if (core) {
     CoreSim fixture({}, program);
-    check(fixture.dbg, fixture.truth);
+    check({fixture.dbg, fixture.truth, name, program.executable, program.truth_file,
+           fixture.core_path});
     std::filesystem::remove(fixture.core_path);  // the truth stays for inspection
   } else {
     LiveSim fixture({}, program);
-    check(fixture.dbg, fixture.truth);
+    check({fixture.dbg, fixture.truth, name, program.executable, program.truth_file, {}});
   }
   WARN(summary.line(config));
 }
 
-}  // namespace
-
-#define LIBRARY_CASES(NAME, TAGS)                                                              \
-  TEST_CASE(NAME " -O0, live: leaks and partitions match the truth", "[libraries][live]" TAGS) { \
-    check_library(NAME, "O0", false);                                                          \
+// The four configurations of one program, each a test case: -O0 and -O2, live and from a core.
+#define LIBRARY_CASES(NAME, WHAT, TAGS, ...)                                                   \
+  TEST_CASE(NAME " -O0, live: " WHAT, "[libraries][live]" TAGS) {                            \
+    check_library(NAME, "O0", false, __VA_ARGS__);                                             \
   }                                                                                            \
-  TEST_CASE(NAME " -O2, live: leaks and partitions match the truth", "[libraries][live]" TAGS) { \
-    check_library(NAME, "O2", false);                                                          \
+  TEST_CASE(NAME " -O2, live: " WHAT, "[libraries][live]" TAGS) {                            \
+    check_library(NAME, "O2", false, __VA_ARGS__);                                             \
   }                                                                                            \
-  TEST_CASE(NAME " -O0, core: leaks and partitions match the truth", "[libraries][core]" TAGS) { \
-    check_library(NAME, "O0", true);                                                           \
+  TEST_CASE(NAME " -O0, core: " WHAT, "[libraries][core]" TAGS) {                            \
+    check_library(NAME, "O0", true, __VA_ARGS__);                                              \
   }                                                                                            \
-  TEST_CASE(NAME " -O2, core: leaks and partitions match the truth", "[libraries][core]" TAGS) { \
-    check_library(NAME, "O2", true);                                                           \
+  TEST_CASE(NAME " -O2, core: " WHAT, "[libraries][core]" TAGS) {                            \
+    check_library(NAME, "O2", true, __VA_ARGS__);                                              \
   }
 
-LIBRARY_CASES("eigen", "")
-LIBRARY_CASES("boost", "")
-LIBRARY_CASES("abseil", "")
-LIBRARY_CASES("json", "")
+const Selection kEverything{};
+// protobuf: the roots heapwalk gets right are a gate; the rest are regression tests of the
+// failures fixtures/libraries/README.md describes.
+const Selection kProtobufPassing{{}, {"g_received", "g_arena_tree"}, false};
+const Selection kProtobufFailing{{"g_received", "g_arena_tree"}, {}, true};
+
+}  // namespace
+
+LIBRARY_CASES("eigen", "leaks and partitions match the truth", "", kEverything)
+LIBRARY_CASES("boost", "leaks and partitions match the truth", "", kEverything)
+LIBRARY_CASES("abseil", "leaks and partitions match the truth", "", kEverything)
+LIBRARY_CASES("json", "leaks and partitions match the truth", "", kEverything)
+LIBRARY_CASES("protobuf", "partitions of g_tree, g_arena, g_store match the truth", "",
+              kProtobufPassing)
+// Unknown fields (g_received; and 10 false leaks), a message on an arena (g_arena_tree: SIGSEGV),
+// heap leaks' recall (and, on a core, std::bad_alloc).
+LIBRARY_CASES("protobuf", "unknown fields, an arena's message, heap leaks", "[!mayfail]",
+              kProtobufFailing)
