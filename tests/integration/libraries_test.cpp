@@ -6,7 +6,8 @@
 //   2. `heap partition --root g_<root> --format json`: exactly the count and bytes of the
 //      allocations reachable from each root (kinds are not checked).
 // Every root is checked and reported (FAIL_CHECK), so one run lists everything that differs;
-// each test case ends with a summary line. Cases that fail because of the walker are tagged
+// each test case ends with a summary line. The -O2 cores also go through the heapwalk CLI, one
+// fresh process per root (first-call behaviour). Cases that fail because of the walker are tagged
 // [!mayfail]; fixtures/libraries/README.md says why.
 #include <catch2/catch.hpp>
 
@@ -137,6 +138,7 @@ struct Target {
   Debugger& dbg;
   const ptree& truth;
   std::string program, executable, truth_file, core_path;  // core_path empty: live
+  bool cli = false;  // every command through the CLI: each one the first of a fresh process
 };
 
 struct Report {
@@ -149,7 +151,7 @@ struct Report {
 Report report(const Target& t, const std::string& subcommand, const std::string& extra) {
   Report r;
   r.truth = t.truth;
-  if (!kIsolated.count({t.program, subcommand})) {
+  if (!t.cli && !kIsolated.count({t.program, subcommand})) {
     r.out = t.dbg.run("heap " + subcommand + " --format json" + extra, &r.ok, &r.error);
     return r;
   }
@@ -283,6 +285,19 @@ void check_library(const std::string& name, const std::string& build, bool core,
     CoreSim fixture({}, program);
     check({fixture.dbg, fixture.truth, name, program.executable, program.truth_file,
            fixture.core_path});
+    if (build == "O2") {
+      // And each root again in a fresh CLI process, as a user's first command (no leaks: the
+      // in-process run did them on this core).
+      Summary fresh;
+      const std::string fresh_config = config + ", CLI";
+      Selection partitions_only = selection;
+      partitions_only.leaks = false;
+      check_partitions({fixture.dbg, fixture.truth, name, program.executable, program.truth_file,
+                        fixture.core_path, true},
+                       partitions_only, fresh_config, fresh);
+      fresh.leaks_checked = false;
+      WARN(fresh.line(fresh_config));
+    }
     std::filesystem::remove(fixture.core_path);  // the truth stays for inspection
   } else {
     LiveSim fixture({}, program);
