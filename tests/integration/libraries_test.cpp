@@ -7,8 +7,7 @@
 //      allocations reachable from each root (kinds are not checked).
 // Every root is checked and reported (FAIL_CHECK), so one run lists everything that differs;
 // each test case ends with a summary line. The -O2 cores also go through the heapwalk CLI, one
-// fresh process per root (first-call behaviour). Cases that fail because of the walker are tagged
-// [!mayfail]; fixtures/libraries/README.md says why.
+// fresh process per root (first-call behaviour).
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -35,19 +34,6 @@ FixtureProgram library_fixture(const std::string& name, const std::string& build
   return {fmt::format("{}/heapwalk_fixture_{}_{}", HEAPWALK_LIBRARIES_FIXTURE_DIR, name, build),
           name + "-truth.json"};
 }
-
-// Commands that must not run in this process (fixtures/libraries/README.md, "Failures"): one
-// crashes heapwalk, one can grow its memory without bound. Each runs through the CLI in a
-// process of its own, with at most 4 GiB of address space, so that its failure is reported and
-// does not end the test run (or exhaust a shared machine). Drop an entry when the walker is
-// fixed.
-const std::set<std::pair<std::string, std::string>> kIsolated = {
-    // a polymorphic object inside a larger block (an arena's message): SIGSEGV
-    {"protobuf", "partition --root g_arena_tree"},
-    // types walked at zero-length arrays' addresses reach malloc's bins: on a core, an rb-tree
-    // read from main_arena's bytes grows a vector until std::bad_alloc
-    {"protobuf", "leaks"},
-};
 
 struct CliOutput {
   bool ok = false;
@@ -131,8 +117,8 @@ struct Summary {
   }
 };
 
-// Where the commands run: the in-process debugger, or (kIsolated) the CLI on the same core, or
-// the CLI on a fresh run of the program stopped at ready(), whose own truth the report is then
+// Where the commands run: the in-process debugger, or the CLI on the same core, or the CLI on a
+// fresh run of the program stopped at ready(), whose own truth the report is then
 // compared with.
 struct Target {
   Debugger& dbg;
@@ -151,7 +137,7 @@ struct Report {
 Report report(const Target& t, const std::string& subcommand, const std::string& extra) {
   Report r;
   r.truth = t.truth;
-  if (!t.cli && !kIsolated.count({t.program, subcommand})) {
+  if (!t.cli) {
     r.out = t.dbg.run("heap " + subcommand + " --format json" + extra, &r.ok, &r.error);
     return r;
   }
@@ -174,20 +160,9 @@ Report report(const Target& t, const std::string& subcommand, const std::string&
   return r;
 }
 
-// What one test case checks: every root but `skip`, or only `only`; and heap leaks or not.
-struct Selection {
-  std::set<std::string> only, skip;
-  bool leaks = true;
-  bool wants(const std::string& root) const {
-    return only.empty() ? !skip.count(root) : only.count(root) > 0;
-  }
-};
-
-void check_partitions(const Target& target, const Selection& selection, const std::string& config,
-                      Summary& summary) {
+void check_partitions(const Target& target, const std::string& config, Summary& summary) {
   for (const auto& [_, root_in_truth] : target.truth.get_child("roots")) {
     const std::string name = root_in_truth.get<std::string>("root");
-    if (!selection.wants(name)) continue;
     Report rep = report(target, "partition --root " + name, "");
     const bool ok = rep.ok;
     const std::string &out = rep.out, &error = rep.error;
@@ -271,15 +246,14 @@ void check_leaks(const Target& target, const std::string& config, Summary& summa
   }
 }
 
-void check_library(const std::string& name, const std::string& build, bool core,
-                   const Selection& selection = {}) {
+void check_library(const std::string& name, const std::string& build, bool core) {
   const FixtureProgram program = library_fixture(name, build);
   const std::string config = fmt::format("{} -{} {}", name, build, core ? "core" : "live");
   Summary summary;
-  summary.leaks_checked = selection.leaks;
+  summary.leaks_checked = true;
   auto check = [&](const Target& target) {
-    check_partitions(target, selection, config, summary);
-    if (selection.leaks) check_leaks(target, config, summary);
+    check_partitions(target, config, summary);
+    check_leaks(target, config, summary);
   };
   if (core) {
     CoreSim fixture({}, program);
@@ -290,15 +264,12 @@ void check_library(const std::string& name, const std::string& build, bool core,
       // in-process run did them on this core).
       Summary fresh;
       const std::string fresh_config = config + ", CLI";
-      Selection partitions_only = selection;
-      partitions_only.leaks = false;
       check_partitions({fixture.dbg, fixture.truth, name, program.executable, program.truth_file,
                         fixture.core_path, true},
-                       partitions_only, fresh_config, fresh);
+                       fresh_config, fresh);
       fresh.leaks_checked = false;
       WARN(fresh.line(fresh_config));
     }
-    std::filesystem::remove(fixture.core_path);  // the truth stays for inspection
   } else {
     LiveSim fixture({}, program);
     check({fixture.dbg, fixture.truth, name, program.executable, program.truth_file, {}});
@@ -307,35 +278,24 @@ void check_library(const std::string& name, const std::string& build, bool core,
 }
 
 // The four configurations of one program, each a test case: -O0 and -O2, live and from a core.
-#define LIBRARY_CASES(NAME, WHAT, TAGS, ...)                                                   \
-  TEST_CASE(NAME " -O0, live: " WHAT, "[libraries][live]" TAGS) {                            \
-    check_library(NAME, "O0", false, __VA_ARGS__);                                             \
+#define LIBRARY_CASES(NAME)                                                                    \
+  TEST_CASE(NAME " -O0, live: leaks and partitions match the truth", "[libraries][live]") {    \
+    check_library(NAME, "O0", false);                                                          \
   }                                                                                            \
-  TEST_CASE(NAME " -O2, live: " WHAT, "[libraries][live]" TAGS) {                            \
-    check_library(NAME, "O2", false, __VA_ARGS__);                                             \
+  TEST_CASE(NAME " -O2, live: leaks and partitions match the truth", "[libraries][live]") {    \
+    check_library(NAME, "O2", false);                                                          \
   }                                                                                            \
-  TEST_CASE(NAME " -O0, core: " WHAT, "[libraries][core]" TAGS) {                            \
-    check_library(NAME, "O0", true, __VA_ARGS__);                                              \
+  TEST_CASE(NAME " -O0, core: leaks and partitions match the truth", "[libraries][core]") {    \
+    check_library(NAME, "O0", true);                                                           \
   }                                                                                            \
-  TEST_CASE(NAME " -O2, core: " WHAT, "[libraries][core]" TAGS) {                            \
-    check_library(NAME, "O2", true, __VA_ARGS__);                                              \
+  TEST_CASE(NAME " -O2, core: leaks and partitions match the truth", "[libraries][core]") {    \
+    check_library(NAME, "O2", true);                                                           \
   }
-
-const Selection kEverything{};
-// protobuf: the roots heapwalk gets right are a gate; the rest are regression tests of the
-// failures fixtures/libraries/README.md describes.
-const Selection kProtobufPassing{{}, {"g_received", "g_arena_tree"}, false};
-const Selection kProtobufFailing{{"g_received", "g_arena_tree"}, {}, true};
 
 }  // namespace
 
-LIBRARY_CASES("eigen", "leaks and partitions match the truth", "", kEverything)
-LIBRARY_CASES("boost", "leaks and partitions match the truth", "", kEverything)
-LIBRARY_CASES("abseil", "leaks and partitions match the truth", "", kEverything)
-LIBRARY_CASES("json", "leaks and partitions match the truth", "", kEverything)
-LIBRARY_CASES("protobuf", "partitions of g_tree, g_arena, g_store match the truth", "",
-              kProtobufPassing)
-// Unknown fields (g_received; and 10 false leaks), a message on an arena (g_arena_tree: SIGSEGV),
-// heap leaks' recall (and, on a core, std::bad_alloc).
-LIBRARY_CASES("protobuf", "unknown fields, an arena's message, heap leaks", "[!mayfail]",
-              kProtobufFailing)
+LIBRARY_CASES("eigen")
+LIBRARY_CASES("boost")
+LIBRARY_CASES("abseil")
+LIBRARY_CASES("json")
+LIBRARY_CASES("protobuf")

@@ -65,6 +65,12 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
   return names_[index];
 }
 
+// A recorded element count, bounded by the allocations that exist: a garbage count (a wrong
+// type read as a container) must not make a walk or its stack grow without end.
+uint64_t ContainerWalk::bounded(uint64_t count) const {
+  return std::min<uint64_t>(count, allocations_.size()) + kSlack;
+}
+
 Reach ContainerWalk::node(const Container& c, KindId kind, uint64_t address) const {
   Reach r = owned_block(address, c.element, kind, 1, c.node_size);
   r.walk_at = address + c.value_offset;
@@ -179,7 +185,8 @@ void ContainerWalk::rb_tree(const Container& c, const Names& n, uint64_t object,
   if (root == 0 || count == 0) return;
   std::vector<uint64_t> stack{root};
   uint64_t seen = 0;
-  while (!stack.empty() && seen < count + kSlack) {
+  const uint64_t limit = bounded(count);
+  while (!stack.empty() && seen < limit && stack.size() <= limit) {
     uint64_t node_address = stack.back();
     stack.pop_back();
     ++seen;
@@ -197,7 +204,7 @@ void ContainerWalk::hashtable(const Container& c, const Names& n, uint64_t objec
     emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, bucket_count * 8));
   uint64_t count = memory_.word(object + c.field[3]);
   uint64_t next = memory_.word(object + c.field[2]);
-  for (uint64_t seen = 0; next && seen < count + kSlack; ++seen) {
+  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit; ++seen) {
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }
@@ -207,7 +214,7 @@ void ContainerWalk::list(const Container& c, const Names& n, uint64_t object, co
   uint64_t header = object + c.field[0];
   uint64_t size = memory_.word(object + c.field[1]);
   uint64_t next = memory_.word(header);
-  for (uint64_t seen = 0; next && next != header && seen < size + kSlack; ++seen) {
+  for (uint64_t seen = 0, limit = bounded(size); next && next != header && seen < limit; ++seen) {
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }

@@ -50,6 +50,7 @@ class ContainerWalk {
                           const Emit& emit, const Untyped& untyped);
 
   Reach node(const typeinfo::Container& c, KindId kind, uint64_t address) const;
+  uint64_t bounded(uint64_t count) const;
 
   const MemoryImage& memory_;
   const AllocationTable& allocations_;

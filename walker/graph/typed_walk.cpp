@@ -245,7 +245,7 @@ void TypedWalk::follow(const Reach& reach, bool trusted) {
   // Never walk past the allocation, whatever a corrupt length field says.
   uint64_t size = std::max<uint64_t>(types_.layout(r.layout).size, 1);
   uint64_t fits = (end - r.walk_at) / size;
-  push(r.walk_at, r.layout, std::min(r.count, std::max<uint64_t>(fits, 1)), r.trusted);
+  push(r.walk_at, r.layout, std::min(r.count, fits), r.trusted);  // none when it does not fit
 }
 
 void TypedWalk::walk_object(uint64_t at, LayoutId id, bool trusted) {
