@@ -299,3 +299,39 @@ LIBRARY_CASES("boost")
 LIBRARY_CASES("abseil")
 LIBRARY_CASES("json")
 LIBRARY_CASES("protobuf")
+
+// The reductions of what these fixtures once found wrong (fixtures/libraries/README.md), each
+// live at ready() in a fresh CLI process.
+TEST_CASE("library reductions: incomplete bases, objects inside blocks, empty arrays",
+          "[libraries][live]") {
+  auto json = [](const std::string& repro, const std::string& command) {
+    const std::string dir = make_work_dir("repro");
+    CliOutput o = run_cli(dir, fmt::format("--break ready -- {}/heapwalk_repro_{} {} --format json",
+                                           HEAPWALK_LIBRARIES_FIXTURE_DIR, repro, command));
+    INFO(repro << " " << command << ": " << o.err.substr(0, 300));
+    REQUIRE(o.ok);
+    ptree tree;
+    std::istringstream in(o.out);
+    boost::property_tree::read_json(in, tree);
+    return tree;
+  };
+  // A base declared only (its key function in a library without -g) owns a 64-byte block.
+  CHECK(json("incomplete_base", "leaks").get<uint64_t>("count") == 0);
+  ptree derived = json("incomplete_base", "partition --root g_derived");
+  CHECK(derived.get<uint64_t>("count") == 1);
+  CHECK(derived.get<uint64_t>("size") == 72);
+  // A polymorphic object constructed 64 bytes into a 256-byte block: no crash, the block reached.
+  ptree shape = json("object_in_block", "partition --root g_shape");
+  CHECK(shape.get<uint64_t>("count") == 1);
+  CHECK(shape.get<uint64_t>("size") == 264);
+  // An empty array pointing at the next object: its dangling char* must not lead into freed
+  // chunks and through their links to the leaked 48-byte block.
+  ptree leaked = json("empty_array", "leaks");
+  CHECK(leaked.get<uint64_t>("count") == 1);
+  CHECK(leaked.get<uint64_t>("size") == 56);
+  CHECK(json("empty_array", "partition --root g_schema").get<uint64_t>("count") == 1);
+  // Globals of libstdc++ classes the program's debug info only declares: their bytes are scanned.
+  CHECK(json("stdlib_bases", "leaks").get<uint64_t>("count") == 0);
+  CHECK(json("stdlib_bases", "partition --root g_log").get<uint64_t>("count") == 1);
+  CHECK(json("stdlib_bases", "partition --root g_error").get<uint64_t>("count") == 1);
+}

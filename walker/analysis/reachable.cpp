@@ -13,7 +13,7 @@ std::optional<Partition> partition_reachable(Session& session, const std::vector
   reach_options.conservative = !options.typed_only;
   reach_options.follow_weak = false;
   HeapReach reach(session.walk_context(), reach_options);
-  for (const Root& root : roots) reach.add_typed_root(root.address, session.types().intern(root.type));
+  for (const Root& root : roots) reach.add_root(root);
   auto reached = reach.run(interrupted);
   if (!reached) return std::nullopt;
   session.record("walk", start);
@@ -52,7 +52,7 @@ std::set<uint64_t> tcaches_that_are_objects(Session& session,
   HeapReach reach(session.walk_context(), typed_only);
   for (const Root& root :
        static_roots(session.target(), session.memory(), session.glibc().version))
-    reach.add_typed_root(root.address, session.types().intern(root.type));
+    reach.add_root(root);
   auto reached = reach.run(interrupted);
   if (!reached) return objects;
   const AllocationTable& table = session.heap().in_use;

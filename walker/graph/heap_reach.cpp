@@ -23,6 +23,11 @@ void HeapReach::add_typed_root(uint64_t address, typeinfo::LayoutId layout) {
   walk_.add_root(address, layout);
 }
 
+void HeapReach::add_root(const Root& root) {
+  add_typed_root(root.address, context_.types.intern(root.type));
+  if (root.opaque_bytes) add_range(root.address, root.address + root.opaque_bytes);
+}
+
 void HeapReach::add_range(uint64_t begin, uint64_t end) {
   if (options_.conservative) scan_.queue(begin, end);
 }

@@ -11,6 +11,7 @@
 #include "walker/graph/conservative_scan.h"
 #include "walker/graph/node_states.h"
 #include "walker/graph/typed_walk.h"
+#include "walker/roots/roots.h"
 
 namespace heapwalk::walker {
 
@@ -36,6 +37,8 @@ class HeapReach {
   HeapReach(const WalkContext& context, ReachOptions options = {});
 
   void add_typed_root(uint64_t address, typeinfo::LayoutId layout);
+  // A root variable: typed, and its bytes scanned when its type has no definition.
+  void add_root(const Root& root);
   void add_range(uint64_t begin, uint64_t end);  // scanned conservatively
   void add_word(uint64_t value);                 // a register
   // Walks the allocation typed by the vtable at its start, at once (a leaked object, to name

@@ -10,6 +10,7 @@
 #include <lldb/API/SBFileSpec.h>
 #include <lldb/API/SBModule.h>
 #include <lldb/API/SBSection.h>
+#include <lldb/API/SBSymbol.h>
 #include <lldb/API/SBValue.h>
 #include <lldb/API/SBValueList.h>
 
@@ -63,7 +64,21 @@ Root resolve_root(lldb::SBTarget& target, lldb::SBFrame frame, const std::string
   if (address == LLDB_INVALID_ADDRESS)
     throw std::runtime_error(
         fmt::format("'{}' is not in memory (a register or a temporary): name a variable", expr));
-  return Root{expr, address, typeinfo::complete_type(target, value.GetType())};
+  return make_root(target, expr, address, value.GetType());
+}
+
+Root make_root(lldb::SBTarget& target, std::string label, uint64_t address, lldb::SBType type) {
+  Root root{std::move(label), address, typeinfo::complete_type(target, type)};
+  lldb::SBType t = typeinfo::plain(root.type);
+  bool is_class = t.GetTypeClass() == lldb::eTypeClassClass || t.GetTypeClass() == lldb::eTypeClassStruct;
+  if (is_class && !t.IsTypeComplete()) {
+    lldb::SBSymbol symbol = target.ResolveLoadAddress(address).GetSymbol();
+    uint64_t start = symbol.GetStartAddress().GetLoadAddress(target);
+    uint64_t end = symbol.GetEndAddress().GetLoadAddress(target);
+    if (symbol.IsValid() && start == address && end != LLDB_INVALID_ADDRESS && end > start)
+      root.opaque_bytes = end - start;
+  }
+  return root;
 }
 
 std::vector<Root> global_roots(lldb::SBTarget& target) {
@@ -82,7 +97,7 @@ std::vector<Root> global_roots(lldb::SBTarget& target) {
     if (is_excluded(address)) continue;
     std::string_view name = v.GetName() ? v.GetName() : "<global>";
     if (name.starts_with("::")) name.remove_prefix(2);
-    roots.push_back(Root{std::string(name), address, typeinfo::complete_type(target, v.GetType())});
+    roots.push_back(make_root(target, std::string(name), address, v.GetType()));
   }
   return roots;
 }

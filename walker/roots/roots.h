@@ -15,7 +15,14 @@ struct Root {
   std::string label;  // "sim", "sim->sheets", "g_registry"
   uint64_t address = 0;
   lldb::SBType type;
+  // When the type has no definition in the debug info (a std::ostringstream global: its class
+  // lives with libstdc++), the variable's bytes (its symbol's size), scanned conservatively.
+  uint64_t opaque_bytes = 0;
 };
+
+// A root of `type` at `address`: the type completed (typeinfo::complete_type) and, when it has
+// no definition, opaque_bytes from the data symbol at `address`.
+Root make_root(lldb::SBTarget& target, std::string label, uint64_t address, lldb::SBType type);
 
 // A global (`sim`), a path from one (`sim->sheets`, `sim->sheets["V1"]` is not supported), or a
 // variable of `frame`. Reads debug info only: nothing runs in the target.

@@ -106,7 +106,7 @@ std::vector<Root> function_statics(lldb::SBTarget& target) {
         lldb::SBFunction fn = functions.GetContextAtIndex(f).GetFunction();
         lldb::SBValue v = find_static(target, fn.GetBlock(), variable, address);
         if (!v.IsValid()) continue;
-        roots.push_back(Root{symbol.GetName(), address, typeinfo::complete_type(target, v.GetType())});
+        roots.push_back(make_root(target, symbol.GetName(), address, v.GetType()));
         break;
       }
     }
@@ -157,8 +157,9 @@ std::vector<Root> thread_locals(lldb::SBTarget& target, const MemoryImage& memor
         lldb::SBThread lldb_thread = process.GetThreadByID(thread.tid);
         uint32_t index = lldb_thread.IsValid() ? lldb_thread.GetIndexID() : 0;
         uint64_t block = thread.address - static_cast<uint64_t>(tls->second);
-        roots.push_back(Root{fmt::format("{} of thread #{}", symbol.GetName(), index),
-                             block + offset, type});
+        Root root{fmt::format("{} of thread #{}", symbol.GetName(), index), block + offset, type};
+        if (!typeinfo::plain(type).IsTypeComplete()) root.opaque_bytes = symbol.GetSize();
+        roots.push_back(std::move(root));
       }
     }
   }
