@@ -16,11 +16,12 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: heapwalk --core CORE EXE COMMAND [OPTIONS]\n"
-    "       heapwalk --pid PID COMMAND [OPTIONS]\n"
-    "       heapwalk --break FUNC -- EXE [ARGS...] COMMAND [OPTIONS]\n"
-    "COMMAND is a heap subcommand (partition, leaks, summary, arenas, more); 'heapwalk help' lists them.\n"
-    "With --break, the last argument that names a subcommand starts the command.\n";
+    "usage: heapwalk [--recognizers FILE]... --core CORE EXE COMMAND [OPTIONS]\n"
+    "       heapwalk [--recognizers FILE]... --pid PID COMMAND [OPTIONS]\n"
+    "       heapwalk [--recognizers FILE]... --break FUNC -- EXE [ARGS...] COMMAND [OPTIONS]\n"
+    "COMMAND is a heap subcommand (partition, leaks, summary, arenas, more, recognizers);\n"
+    "'heapwalk help' lists them. With --break, the last argument that names a subcommand\n"
+    "starts the command. --recognizers reads a recognizer file first (docs/recognizers.md).\n";
 
 int usage_error(const std::string& message) {
   fmt::print(stderr, "heapwalk: {}\n{}", message, kUsage);
@@ -38,7 +39,7 @@ std::string quoted(const std::string& arg) {
 }
 
 bool is_subcommand(const std::string& word) {
-  for (const char* name : {"partition", "more", "leaks", "summary", "arenas"})
+  for (const char* name : {"partition", "more", "leaks", "summary", "arenas", "recognizers"})
     if (word == name) return true;
   return false;
 }
@@ -52,6 +53,11 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   heapwalk::plugin::CliTarget spec;
+  while (args.size() >= 2 && args[0] == "--recognizers") {
+    spec.recognizer_files.push_back(args[1]);
+    args.erase(args.begin(), args.begin() + 2);
+  }
+  if (args.empty()) return usage_error("nothing after --recognizers FILE");
   size_t i = 0;
   if (args[0] == "help") {
     spec.mode = heapwalk::plugin::CliTarget::Mode::kNone;

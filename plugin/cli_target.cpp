@@ -90,7 +90,18 @@ int run_cli(const CliTarget& spec, const std::string& command) {
       fmt::print(stderr, "heapwalk: {}\n", error);
     } else {
       lldb::SBCommandReturnObject result;
-      debugger.GetCommandInterpreter().HandleCommand(command.c_str(), result);
+      bool loaded = true;
+      for (const std::string& file : spec.recognizer_files) {
+        lldb::SBCommandReturnObject load;
+        std::string line = "heap recognizers load \"" + file + "\"";
+        debugger.GetCommandInterpreter().HandleCommand(line.c_str(), load);
+        if (!load.Succeeded()) {
+          result = load;
+          loaded = false;
+          break;
+        }
+      }
+      if (loaded) debugger.GetCommandInterpreter().HandleCommand(command.c_str(), result);
       if (result.GetOutputSize()) fmt::print("{}", result.GetOutput());
       if (result.GetErrorSize()) fmt::print(stderr, "{}", result.GetError());
       status = result.Succeeded() ? 0 : 1;

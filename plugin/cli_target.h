@@ -15,6 +15,7 @@ struct CliTarget {
   uint64_t pid = 0;
   std::string function;                // --break FUNC
   std::vector<std::string> arguments;  // the program's, without argv[0]
+  std::vector<std::string> recognizer_files;  // --recognizers FILE: loaded before the command
 };
 
 // Runs `command` (e.g. "heap partition --root sim") on the target; returns the exit status.

@@ -15,9 +15,9 @@ bool HeapCommand::DoExecute(lldb::SBDebugger debugger, char** command,
     result.SetStatus(lldb::eReturnStatusSuccessFinishResult);
     return true;
   } catch (const std::exception& e) {
-    result.SetError(fmt::format("heap {}: {}", name(), e.what()).c_str());
+    result.SetError(fmt::format("heap {}: {}", path(), e.what()).c_str());
   } catch (...) {
-    result.SetError(fmt::format("heap {}: unexpected failure", name()).c_str());
+    result.SetError(fmt::format("heap {}: unexpected failure", path()).c_str());
   }
   result.SetStatus(lldb::eReturnStatusFailed);
   return false;

@@ -23,6 +23,8 @@ class HeapCommand : public lldb::SBCommandPluginInterface {
                  lldb::SBCommandReturnObject& result) final;
 
   virtual const char* name() const = 0;
+  // The words after "heap" ("recognizers load"), for messages.
+  virtual std::string path() const { return name(); }
   virtual const char* help() const = 0;
   virtual std::string syntax() const = 0;
   virtual std::string long_help() const = 0;

@@ -9,6 +9,7 @@
 #include "plugin/leaks_command.h"
 #include "plugin/more_command.h"
 #include "plugin/partition_command.h"
+#include "plugin/recognizers_command.h"
 #include "plugin/summary_command.h"
 
 namespace heapwalk::plugin {
@@ -46,6 +47,10 @@ bool register_heap_commands(lldb::SBDebugger debugger, const std::string& core_p
   add(heap, std::make_unique<LeaksCommand>(core_path));
   add(heap, std::make_unique<SummaryCommand>(core_path));
   add(heap, std::make_unique<ArenasCommand>(core_path));
+  lldb::SBCommand recognizers = heap.AddMultiwordCommand(
+      "recognizers", "Teach heapwalk the program's own containers and allocators (rule files).");
+  add(recognizers, std::make_unique<RecognizersLoadCommand>());
+  add(recognizers, std::make_unique<RecognizersListCommand>());
   return true;
 }
 

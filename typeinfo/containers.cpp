@@ -8,6 +8,9 @@
 #include "typeinfo/member_lookup.h"
 #include "typeinfo/type_names.h"
 #include "typeinfo/type_registry.h"
+#include "typeinfo/recognizers/declared.h"
+
+#include <fmt/format.h>
 
 namespace heapwalk::typeinfo {
 namespace {
@@ -287,6 +290,21 @@ class Recognizer {
 }  // namespace
 
 std::optional<Container> recognize_container(lldb::SBType type, TypeRegistry& registry) {
+  // Rules first (built-in ones for libraries, then the user's): they may also describe types
+  // the C++ recognizers know.
+  std::string raw = type.GetName() ? type.GetName() : "";
+  std::string readable = readable_type_name(raw);
+  if (const TypeRule* rule = registry.rules().match({readable, raw})) {
+    try {
+      Container c;
+      c.kind = ContainerKind::kDeclared;
+      c.name = readable;
+      c.declared = registry.add_declared(compile_rule(*rule, type, registry));
+      return c;
+    } catch (const RecognizerError& e) {
+      registry.add_problem(fmt::format("a recognizer does not apply to {}: {}", readable, e.what()));
+    }
+  }
   return Recognizer(type, registry).run();
 }
 

@@ -55,6 +55,7 @@ enum class ContainerKind : uint8_t {
   kFunction,     // std::function: the target is typed through its manager's symbol
   kAny,          // std::any: likewise
   kMonotonicResource,  // std::pmr::monotonic_buffer_resource: its upstream chunks
+  kDeclared,     // a recognizer rule (recognizers/rules.h), compiled for this type
 };
 
 // A recognized libstdc++ container type: where its own fields are, and what it holds.
@@ -72,6 +73,14 @@ struct Container {
   uint32_t node_size = 0;         // bytes of a node the container explains (header + value)
   uint32_t index_size = 0;        // std::variant: size of _M_index
   std::vector<LayoutId> alternatives;  // std::variant
+  uint32_t declared = 0;          // kDeclared: index into the registry's compiled rules
+};
+
+// "An object of this type sits inside an `object` at `offset`" (an intrusive hook), from a
+// recognizer rule: a pointer to it leads to the enclosing object.
+struct InsideOf {
+  LayoutId object = kNoLayout;
+  uint32_t offset = 0;
 };
 
 struct ContainerSlot {
@@ -93,6 +102,7 @@ struct Layout {
   std::vector<ArraySlot> arrays;
   std::vector<ContainerSlot> containers;
   std::vector<ByteRange> untyped;  // sorted, merged
+  std::vector<InsideOf> inside;
 
   bool has_edges() const {
     return polymorphic || !pointers.empty() || !arrays.empty() || !containers.empty() ||

@@ -1,5 +1,7 @@
 #include "typeinfo/type_registry.h"
 
+#include <fmt/format.h>
+
 #include "typeinfo/containers.h"
 #include "typeinfo/layout_builder.h"
 #include "typeinfo/member_lookup.h"
@@ -55,7 +57,32 @@ void TypeRegistry::compile(LayoutId id) {
     builder.add_complete_object(type);
     builder.finish();
   }
+  add_inside_rules(type, out);
   layouts_[id] = std::move(out);
+}
+
+// Recognizer rules saying that objects of this type sit inside larger ones (intrusive hooks).
+void TypeRegistry::add_inside_rules(lldb::SBType type, Layout& out) {
+  std::string raw = type.GetName() ? type.GetName() : "";
+  for (const InsideRule* rule : rules_->inside_rules({out.name, raw})) {
+    lldb::SBType object = rule_type(rule->object, type, *this);
+    auto member = object.IsValid() ? find_member(object, rule->member) : std::nullopt;
+    if (!member) {
+      add_problem(fmt::format("{}: no member '{}' in '{}'", rule->source.text(), rule->member,
+                              rule->object));
+      continue;
+    }
+    out.inside.push_back({intern(object), member->offset});
+  }
+}
+
+LayoutId TypeRegistry::add_synthetic(Layout layout) {
+  LayoutId id = static_cast<LayoutId>(types_.size());
+  types_.push_back(lldb::SBType());
+  layout.compiled = true;
+  layouts_.push_back(std::move(layout));
+  layout_index_.push_back(&layouts_.back());
+  return id;
 }
 
 std::optional<uint32_t> TypeRegistry::container_index(lldb::SBType type) {

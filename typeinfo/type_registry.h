@@ -2,6 +2,7 @@
 #pragma once
 
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -11,12 +12,15 @@
 #include <lldb/API/SBType.h>
 
 #include "typeinfo/layout.h"
+#include "typeinfo/recognizers/declared.h"
+#include "typeinfo/recognizers/rules.h"
 
 namespace heapwalk::typeinfo {
 
 class TypeRegistry {
  public:
-  explicit TypeRegistry(lldb::SBTarget target) : target_(target) {}
+  explicit TypeRegistry(lldb::SBTarget target, std::shared_ptr<const RuleSet> rules = {})
+      : target_(target), rules_(rules ? std::move(rules) : std::make_shared<RuleSet>()) {}
 
   // The id of a type (typedefs and cv-qualifiers removed); does not compile it yet.
   LayoutId intern(lldb::SBType type);
@@ -38,8 +42,23 @@ class TypeRegistry {
   // The type's definition when `type` is a forward declaration and another unit defines it.
   lldb::SBType complete(lldb::SBType type);
 
+  // Recognizer rules (built in, and the user's files) consulted before the built-in C++ ones.
+  const RuleSet& rules() const { return *rules_; }
+  // A compiled rule (Container::declared).
+  const Declared& declared(uint32_t index) const { return declared_[index]; }
+  uint32_t add_declared(Declared d) {
+    declared_.push_back(std::move(d));
+    return static_cast<uint32_t>(declared_.size() - 1);
+  }
+  // A layout with no DWARF type of its own (a recognized type's remaining members).
+  LayoutId add_synthetic(Layout layout);
+  // Rules that could not apply to a type, a line each (for the commands' warnings).
+  const std::vector<std::string>& problems() const { return problems_; }
+  void add_problem(std::string problem) { problems_.push_back(std::move(problem)); }
+
  private:
   void compile(LayoutId id);
+  void add_inside_rules(lldb::SBType type, Layout& out);
 
   lldb::SBTarget target_;
   std::vector<lldb::SBType> types_;
@@ -48,6 +67,9 @@ class TypeRegistry {
   std::unordered_map<std::string, std::vector<LayoutId>> by_name_;
   std::deque<Container> containers_;  // a deque: references stay valid as types are compiled
   std::unordered_map<LayoutId, std::optional<uint32_t>> container_by_layout_;
+  std::shared_ptr<const RuleSet> rules_;
+  std::deque<Declared> declared_;
+  std::vector<std::string> problems_;
 };
 
 }  // namespace heapwalk::typeinfo

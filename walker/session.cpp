@@ -8,6 +8,7 @@
 #include <lldb/API/SBError.h>
 
 #include "walker/memory/target_memory.h"
+#include "walker/recognizer_catalog.h"
 
 namespace heapwalk::walker {
 
@@ -17,7 +18,7 @@ using Clock = std::chrono::steady_clock;
 Session::Session(lldb::SBTarget target, const std::string& core_path)
     : target_(target),
       process_(target.GetProcess()),
-      types_(target),
+      types_(target, RecognizerCatalog::instance().rules(target)),
       dynamic_(types_, [this](uint64_t addr) { return read_word(addr); }),
       erasure_(types_) {
   auto start = Clock::now();
@@ -60,6 +61,7 @@ std::shared_ptr<Session> Session::current(lldb::SBTarget target, const std::stri
   struct Entry {
     lldb::SBTarget target;
     uint32_t process_id, stop_id;
+    uint64_t recognizers;  // the recognizer generation its types were compiled with
     std::shared_ptr<Session> session;
   };
   static std::mutex mutex;
@@ -71,13 +73,14 @@ std::shared_ptr<Session> Session::current(lldb::SBTarget target, const std::stri
   if (!process.IsValid())
     throw std::runtime_error("no process: run the program to a breakpoint, attach, or load a core");
   std::lock_guard lock(mutex);
+  uint64_t recognizers = RecognizerCatalog::instance().generation(target);
   for (Entry& e : cache)
     if (e.target == target && e.process_id == process.GetUniqueID() &&
-        e.stop_id == process.GetStopID())
+        e.stop_id == process.GetStopID() && e.recognizers == recognizers)
       return e.session;
   auto session = std::make_shared<Session>(target, core_path);
   if (cache.size() >= 4) cache.erase(cache.begin());  // old sessions hold memory images
-  cache.push_back({target, process.GetUniqueID(), process.GetStopID(), session});
+  cache.push_back({target, process.GetUniqueID(), process.GetStopID(), recognizers, session});
   return session;
 }
 

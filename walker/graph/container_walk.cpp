@@ -138,6 +138,37 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit,
       return any(c, object, emit, untyped);
     case ContainerKind::kMonotonicResource:
       return monotonic_resource(c, n, object, emit, untyped);
+    case ContainerKind::kDeclared:
+      return declared(types_.declared(c.declared), object, emit);
+  }
+}
+
+// A recognizer rule: the type's other members as usual, then what the rule says its fields mean.
+void ContainerWalk::declared(const typeinfo::Declared& d, uint64_t object, const Emit& emit) {
+  emit(in_place_at(object, d.rest));
+  const typeinfo::Expression::Read read = [this](uint64_t address, void* out, size_t size) {
+    return memory_.read(address, out, size);
+  };
+  for (const typeinfo::DeclaredArray& a : d.arrays) {
+    auto address = a.pointer.evaluate(object, read);
+    auto count = a.count.evaluate(object, read);
+    if (!address || !*address || !count) continue;
+    auto capacity = a.capacity.empty() ? count : a.capacity.evaluate(object, read);
+    uint64_t held = capacity && *capacity >= *count ? *capacity : *count;
+    emit(owned_block(*address, a.element, kinds_.intern(a.kind), *count, held * a.element_size));
+  }
+  for (const typeinfo::DeclaredUnion& u : d.unions) {
+    auto selector = u.selector.evaluate(object, read);
+    if (!selector) continue;
+    for (const typeinfo::DeclaredUnion::Case& c : u.cases)
+      if (static_cast<int64_t>(*selector) == c.value) emit(in_place_at(object + c.offset, c.layout));
+  }
+  for (const typeinfo::DeclaredPointer& p : d.pointers) {
+    auto address = p.address.evaluate(object, read);
+    if (!address || !*address) continue;
+    Reach r = typed_pointer(*address, p.to);
+    if (!p.kind.empty()) r.kind = kinds_.intern(p.kind);
+    emit(r);
   }
 }
 

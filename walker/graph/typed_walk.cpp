@@ -124,6 +124,26 @@ bool TypedWalk::read_cookie_array(NodeId node, LayoutId layout, bool trusted, Re
   return true;
 }
 
+// A typed pointer to a hook that a recognizer says sits inside a larger object: a pointer to
+// that object (when it fits in the allocation).
+Reach TypedWalk::enclosing(const Reach& reach, NodeId node) {
+  if (reach.covers != kCoverByType || reach.layout == kNoLayout) return reach;
+  const Layout& l = types_.layout(reach.layout);
+  if (l.inside.empty()) return reach;
+  uint64_t start = allocations_.address(node), end = allocations_.end(node);
+  for (const typeinfo::InsideOf& inside : l.inside) {
+    if (reach.target < start + inside.offset) continue;
+    uint64_t object = reach.target - inside.offset;
+    if (object + types_.layout(inside.object).size > end) continue;
+    Reach r = reach;
+    r.target = r.walk_at = object;
+    r.layout = inside.object;
+    r.priority = std::max(r.priority, KindPriority::kPointer);
+    return r;
+  }
+  return reach;
+}
+
 TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, bool trusted) {
   const uint64_t start = allocations_.address(node), usable = allocations_.usable_size(node);
   Reading r;
@@ -232,7 +252,7 @@ void TypedWalk::follow(const Reach& reach, bool trusted) {
     return;
   }
 
-  Reading r = read_allocation(reach, *node, trusted);
+  Reading r = read_allocation(enclosing(reach, *node), *node, trusted);
   auto how = r.conservative ? NodeStates::kConservative : NodeStates::kTyped;
   if (states_.reach(*node, r.kind, r.priority, how) && first_reach_) first_reach_(*node);
   if (r.cover_end && track_coverage_) states_.cover(*node, r.cover_begin, r.cover_end);

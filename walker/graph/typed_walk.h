@@ -82,6 +82,7 @@ class TypedWalk {
 
   void follow(const Reach& reach, bool trusted);
   Reading read_allocation(const Reach& reach, NodeId node, bool trusted);
+  Reach enclosing(const Reach& reach, NodeId node);
   bool read_vtable_at_start(NodeId node, Reading& reading);
   bool read_cookie_array(NodeId node, typeinfo::LayoutId layout, bool trusted, Reading& reading);
   void walk_object(uint64_t at, typeinfo::LayoutId id, bool trusted);

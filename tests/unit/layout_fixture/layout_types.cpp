@@ -358,6 +358,18 @@ Poly::~Poly() = default;
 OuterPoly::~OuterPoly() = default;
 void PolyNoDtor::f() {}
 
+// Fields for recognizer expressions (recognizer_rules_test.cpp).
+struct Wide {
+  long a, b;
+};
+struct Counted {
+  Wide* begin;          // 0
+  Wide* end;            // 8
+  long size;            // 16
+  int small;            // 24
+  unsigned char flags;  // 28
+};
+
 template <class... T>
 void use(T&&...) {}
 
@@ -398,6 +410,7 @@ int main() {
   Opaque opaque{};
   Handles handles{};
   WeakHolder weak;
+  Counted counted{};
   SharedHolder shared;
   CycleNode cycle{};
   HasIncomplete incomplete{};
@@ -424,7 +437,8 @@ int main() {
       buffers, diamond, holds_diamond, ndiamond, holds_ndiamond, stack, named, trivial, user_dtor,
       member_dtor, base_dtor, string_member, defaulted, poly_no_dtor, list, mc, plain, owned, poly,
       outer_poly, outer_plain, traps, opaque, handles, weak, shared, cycle, incomplete, item, item_ref, hooks,
-      aligned_map, small, big, any_int, any_big, by_pointer, by_deleter, by_pool, array, in_place);
+      aligned_map, small, big, any_int, any_big, by_pointer, by_deleter, by_pool, array, in_place,
+      counted);
   delete list;
   delete[] owned;
   delete[] poly;
