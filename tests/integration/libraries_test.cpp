@@ -160,6 +160,35 @@ Report report(const Target& t, const std::string& subcommand, const std::string&
   return r;
 }
 
+// Programs whose fixture labels every allocation with the kind heapwalk must give it: their
+// partitions are compared row by row, not only in count and bytes.
+const std::set<std::string> kKindsChecked = {};
+
+// "kind: expected count/bytes, reported count/bytes" for each row that differs; empty when equal.
+std::string kind_rows_differ(const ptree& expected, const ptree& report) {
+  std::map<std::string, std::pair<uint64_t, uint64_t>> want, got;
+  for (const auto& [_, row] : expected.get_child("kinds"))
+    want[row.get<std::string>("kind")] = {row.get<uint64_t>("count"), row.get<uint64_t>("bytes")};
+  for (const auto& [_, row] : report.get_child("rows")) {
+    auto& r = got[row.get<std::string>("kind")];
+    r.first += row.get<uint64_t>("count");
+    r.second += row.get<uint64_t>("size");
+  }
+  std::set<std::string> kinds;
+  for (const auto& [k, _] : want) kinds.insert(k);
+  for (const auto& [k, _] : got) kinds.insert(k);
+  std::string diff;
+  for (const std::string& k : kinds) {
+    auto w = want.find(k), g = got.find(k);
+    auto text = [](auto it, auto end) {
+      return it == end ? std::string("-") : fmt::format("{}/{}", it->second.first, it->second.second);
+    };
+    if (w != want.end() && g != got.end() && w->second == g->second) continue;
+    diff += fmt::format("\n    {}: expected {}, reported {}", k, text(w, want.end()), text(g, got.end()));
+  }
+  return diff;
+}
+
 void check_partitions(const Target& target, const std::string& config, Summary& summary) {
   for (const auto& [_, root_in_truth] : target.truth.get_child("roots")) {
     const std::string name = root_in_truth.get<std::string>("root");
@@ -180,6 +209,10 @@ void check_partitions(const Target& target, const std::string& config, Summary& 
         if (got_count != count || got_bytes != bytes)
           diff = fmt::format("expected {} allocations / {} bytes, reported {} / {}", count, bytes,
                              got_count, got_bytes);
+        if (kKindsChecked.count(target.program)) {
+          std::string rows = kind_rows_differ(root, report);
+          if (!rows.empty()) diff += (diff.empty() ? "kinds differ:" : "; kinds differ:") + rows;
+        }
       } catch (const std::exception& e) {
         diff = fmt::format("unreadable JSON ({}): {}", e.what(), out.substr(0, 300));
       }
