@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "plugin/selection.h"
 #include "plugin/timings.h"
 #include "report/retention_render.h"
 #include "walker/analysis/edge_labels.h"
@@ -85,6 +86,16 @@ RetainedRow row_of(const Retention& r, GraphNode node, bool with_path) {
   return row;
 }
 
+void print_graph_timings(const Retention& r, uint64_t anon_before) {
+  print_timings(*r.session, anon_before);
+  const walker::ProcessGraph& g = *r.graph;
+  fmt::print(stderr,
+             "heapwalk: heap graph: {} nodes, {} edges ({} typed, {} weak, {} conservative), "
+             "{:.1f} MiB\n",
+             g.graph.node_count(), g.graph.edge_count(), g.typed_edges, g.weak_edges,
+             g.conservative_edges, g.graph.memory_bytes() / 1048576.0);
+}
+
 void emit_retained(const RetainedReport& report, const std::string& format,
                    const ParsedOptions& options, lldb::SBCommandReturnObject& result,
                    void (*emit)(const std::string&, const ParsedOptions&,
@@ -142,7 +153,7 @@ void TopCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
       r.tree->preorder.size() - 1, report.total, edges_counted(filter));
   for (GraphNode node : walker::top_retained(*r.tree, count))
     report.rows.push_back(row_of(r, node, true));
-  if (options.has("timings")) print_timings(*r.session, anon_before);
+  if (options.has("timings")) print_graph_timings(r, anon_before);
   emit_retained(report, format, options, result, &HeapCommand::emit);
 }
 
@@ -161,24 +172,27 @@ std::vector<OptionSpec> ShpathsCommand::options() const {
 }
 
 std::string ShpathsCommand::syntax() const {
-  return "heap shpaths (--addr <ADDRESS> | --kind <REGEX>) [--count <N>] [--typed-only] [--timings] [--format text|json] [--out <FILE>]";
+  return "heap shpaths (<ROW> | --addr <ADDRESS> | --kind <REGEX>) [--count <N>] [--typed-only] [--timings] [--format text|json] [--out <FILE>]";
 }
 
 std::string ShpathsCommand::long_help() const {
   return "Shows how the program still reaches an object: shortest paths from the roots, "
          "written as C++ (sim->sheets[0]->weights; ~> marks a word that merely looks like a "
          "pointer). For --addr, the shortest path through each of the object's referrers, "
-         "shortest first; for --kind, the shortest path to each object of the kind. Paths "
-         "prefer typed edges and never use weak pointers.\n\n"
-         "Example:\n  (lldb) heap shpaths --kind 'float\\[\\]' --count 3\n\n";
+         "shortest first; for a ROW of the last table (heap partition, heap leaks, heap "
+         "referents, ...) or for --kind, the shortest path to each of its objects, shortest "
+         "first. Paths prefer typed edges and never use weak pointers.\n\n"
+         "Examples:\n  (lldb) heap partition --root sim\n  (lldb) heap shpaths 0\n"
+         "  (lldb) heap shpaths --kind 'float\\[\\]' --count 3\n\n";
 }
 
 void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                          lldb::SBCommandReturnObject& result) {
   std::string format = report_format(options);
   if (format == "csv") throw std::runtime_error("heap shpaths writes text or json");
-  if (options.has("addr") == options.has("kind"))
-    throw std::runtime_error("give one of --addr <ADDRESS> or --kind <REGEX>");
+  const bool by_row = !options.positional().empty();
+  if (options.positional().size() > 1 || by_row + options.has("addr") + options.has("kind") != 1)
+    throw std::runtime_error("give one of <ROW>, --addr <ADDRESS> or --kind <REGEX>");
   size_t count = options.number("count", 10);
   uint64_t anon_before = anonymous_memory_kib();
   walker::EdgeFilter filter = filter_of(options);
@@ -207,28 +221,43 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
       }
     }
   } else {
-    std::regex pattern;
-    try {
-      pattern = std::regex(options.get("kind"));
-    } catch (const std::regex_error& e) {
-      throw std::runtime_error(fmt::format("--kind: not a regular expression: {}", e.what()));
+    // The objects: a row of the last table, or every reached object of the kinds matching.
+    std::vector<walker::NodeId> objects;
+    std::string what;
+    if (by_row) {
+      Selection row = selected_row(debugger, *r.session, options.positional()[0]);
+      objects = std::move(row.nodes);
+      what = row.what;
+    } else {
+      std::regex pattern;
+      try {
+        pattern = std::regex(options.get("kind"));
+      } catch (const std::regex_error& e) {
+        throw std::runtime_error(fmt::format("--kind: not a regular expression: {}", e.what()));
+      }
+      std::vector<int8_t> kind_matches(r.session->kinds().size(), -1);
+      for (walker::NodeId n = 0; n < r.graph->kinds.size(); ++n) {
+        walker::KindId k = r.graph->kinds[n];
+        if (k == walker::kNoKind) continue;
+        if (kind_matches[k] < 0)
+          kind_matches[k] = std::regex_search(r.session->kinds().name(k), pattern) ? 1 : 0;
+        if (kind_matches[k]) objects.push_back(n);
+      }
+      what = fmt::format("kinds matching '{}'", options.get("kind"));
     }
-    uint64_t objects = 0;
     std::vector<std::pair<size_t, GraphNode>> matches;
-    std::vector<int8_t> kind_matches(r.session->kinds().size(), -1);
-    for (walker::NodeId n = 0; n < r.graph->kinds.size(); ++n) {
-      walker::KindId k = r.graph->kinds[n];
+    uint64_t unreached = 0;
+    for (walker::NodeId n : objects) {
       GraphNode node = walker::graph_node(n);
-      if (k == walker::kNoKind || !r.paths->reached(node)) continue;
-      if (kind_matches[k] < 0)
-        kind_matches[k] = std::regex_search(r.session->kinds().name(k), pattern) ? 1 : 0;
-      if (!kind_matches[k]) continue;
-      ++objects;
-      matches.emplace_back(r.paths->edges_to(node).size(), node);
+      if (r.paths->reached(node))
+        matches.emplace_back(r.paths->edges_to(node).size(), node);
+      else
+        ++unreached;
     }
     std::stable_sort(matches.begin(), matches.end());
-    report.title = fmt::format("Shortest paths to {} objects of kinds matching '{}':", objects,
-                               options.get("kind"));
+    report.title = fmt::format("Shortest paths to {} objects of {}:", objects.size(), what);
+    if (unreached)
+      report.title += fmt::format(" ({} reached by no root: leaks, see 'heap leaks')", unreached);
     for (size_t i = 0; i < matches.size() && i < count; ++i) {
       GraphNode node = matches[i].second;
       found.emplace_back(matches[i].first,
@@ -247,7 +276,7 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
     if (found.empty()) report.title += "\n(no path: nothing the roots reach points to it)";
   }
   for (size_t i = 0; i < found.size() && i < count; ++i) report.paths.push_back(found[i].second);
-  if (options.has("timings")) print_timings(*r.session, anon_before);
+  if (options.has("timings")) print_graph_timings(r, anon_before);
   if (format == "json") return emit(render_paths_json(report), options, result);
   emit(render_paths_text(report), options, result);
 }
@@ -330,7 +359,7 @@ void DominatorsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opt
     }
     for (auto it = kids.rbegin(); it != kids.rend(); ++it) todo.emplace_back(*it, level + 1);
   }
-  if (options.has("timings")) print_timings(*r.session, anon_before);
+  if (options.has("timings")) print_graph_timings(r, anon_before);
   emit_retained(report, format, options, result, &HeapCommand::emit);
 }
 

@@ -6,8 +6,7 @@
 namespace heapwalk::walker {
 
 std::optional<ProcessGraph> build_process_graph(Session& session,
-                                                const std::function<bool()>& interrupted,
-                                                ProcessGraphStats* stats) {
+                                                const std::function<bool()>& interrupted) {
   auto start = std::chrono::steady_clock::now();
   RootSet roots = all_roots(session.target(), session.memory(), session.glibc(), session.heap());
   const AllocationTable& table = session.heap().in_use;
@@ -19,11 +18,10 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   // Weak edges are recorded, and followed so that what only they reach is in the graph too
   // (analyses then ignore them): the census of the process, with the edges that make it.
   HeapReach reach(session.walk_context());
-  ProcessGraphStats counted;
   reach.record_edges([&](GraphNode from, uint32_t where, GraphNode to, EdgeProvenance p) {
     builder.add_edge(from, to, p, where);
-    ++(p == EdgeProvenance::kTyped ? counted.typed
-       : p == EdgeProvenance::kWeak ? counted.weak : counted.conservative);
+    ++(p == EdgeProvenance::kTyped ? result.typed_edges
+       : p == EdgeProvenance::kWeak ? result.weak_edges : result.conservative_edges);
   });
   auto label = [&](const std::string& name) {
     result.root_labels.push_back(name);
@@ -36,12 +34,8 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   if (!reached) return std::nullopt;
   result.kinds = std::move(reached->kinds);
   result.kind_layouts = reach.kind_layouts();
-  counted.edges = builder.edge_count();
   result.graph = std::move(builder).build();
   session.record("heap graph", start);
-  counted.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (stats) *stats = counted;
   return result;
 }
 

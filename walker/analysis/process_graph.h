@@ -13,19 +13,13 @@
 
 namespace heapwalk::walker {
 
-struct ProcessGraphStats {
-  uint64_t edges = 0, typed = 0, weak = 0, conservative = 0;
-  double seconds = 0;
-};
-
 // The session's graph, built on first use; nullptr when interrupted (nothing is kept then).
 std::shared_ptr<const ProcessGraph> process_graph(Session& session,
                                                   const std::function<bool()>& interrupted = {});
 
 // Builds it (process_graph() caches this). nullopt when interrupted.
 std::optional<ProcessGraph> build_process_graph(Session& session,
-                                                const std::function<bool()>& interrupted = {},
-                                                ProcessGraphStats* stats = nullptr);
+                                                const std::function<bool()>& interrupted = {});
 
 // Graph node of allocation n and back.
 inline GraphNode graph_node(NodeId allocation) { return allocation + 1; }

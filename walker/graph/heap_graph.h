@@ -124,8 +124,8 @@ struct ProcessGraph {
   std::vector<KindId> kinds;             // per allocation; kNoKind where nothing reaches it
   std::vector<KindLayout> kind_layouts;  // by KindId
   std::vector<std::string> root_labels;  // by the `where` of node 0's edges
-  bool conservative = true;              // built with the conservative scan
-
+  // What the walk found, for --timings.
+  uint64_t typed_edges = 0, weak_edges = 0, conservative_edges = 0;
 };
 
 }  // namespace heapwalk::walker

@@ -64,8 +64,14 @@ void TypedWalk::set_source(uint64_t at) {
     return;
   }
   if (!root_extents_sorted_) {
-    std::sort(root_extents_.begin(), root_extents_.end(),
-              [](const RootExtent& a, const RootExtent& b) { return a.begin < b.begin; });
+    // A global is also a frame's static: the first root added (the global) names it.
+    std::stable_sort(root_extents_.begin(), root_extents_.end(),
+                     [](const RootExtent& a, const RootExtent& b) { return a.begin < b.begin; });
+    root_extents_.erase(std::unique(root_extents_.begin(), root_extents_.end(),
+                                    [](const RootExtent& a, const RootExtent& b) {
+                                      return a.begin == b.begin;
+                                    }),
+                        root_extents_.end());
     root_extents_sorted_ = true;
   }
   auto it = std::upper_bound(root_extents_.begin(), root_extents_.end(), at,
