@@ -93,7 +93,7 @@ void ReferentsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
   }
   std::vector<walker::PartitionRow> rows;
   for (auto& [_, r] : by_kind) rows.push_back(std::move(r));
-  if (root_edges) rows.push_back({"<roots>", root_edges, 0, {}, 0});
+  if (root_edges) rows.emplace_back("<roots>", root_edges, 0);
   walker::Partition partition = walker::make_partition(std::move(rows));
   if (options.has("timings")) print_timings(*session, anon_before);
 

@@ -8,6 +8,10 @@
 namespace heapwalk::walker {
 
 struct PartitionRow {
+  PartitionRow() = default;
+  PartitionRow(std::string kind_, uint64_t count_, uint64_t size_)
+      : kind(std::move(kind_)), count(count_), size(size_) {}
+
   std::string kind;
   uint64_t count = 0;
   uint64_t size = 0;  // bytes (usable sizes)
