@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "typeinfo/member_lookup.h"
+#include "typeinfo/type_names.h"
 #include "typeinfo/recognizers/allocator_rules.h"
 #include "typeinfo/recognizers/declared.h"
 #include "typeinfo/recognizers/expression.h"
@@ -44,8 +45,9 @@ class AllocatorFinder {
     if (depth > kMaxDepth || !address) return;
     type = typeinfo::plain(type);
     if (const AllocatorRule* rule = match(type)) {
-      if (seen_.insert({address, name_of(type)}).second) found.push_back({address, type, rule});
-      return;
+      if (!seen_.insert({address, name_of(type)}).second) return;
+      found.push_back({address, type, rule});
+      // On into it: an allocator may hold others (a chain of arenas, a backing allocator).
     }
     if (!leads(type)) return;
     if (type.IsPointerType()) {
@@ -83,7 +85,7 @@ class AllocatorFinder {
     const AllocatorRule* rule = nullptr;
     bool aggregate = type.GetTypeClass() & (lldb::eTypeClassClass | lldb::eTypeClassStruct);
     if (aggregate) {
-      std::string readable = types_.layout(types_.intern(type)).name;
+      std::string readable = typeinfo::readable_type_name(dwarf);
       for (const AllocatorRule& r : rules_)
         for (const std::string& pattern : r.patterns)
           if (!rule && (typeinfo::name_matches(pattern, dwarf) || typeinfo::name_matches(pattern, readable)))
