@@ -357,7 +357,7 @@ class Carver {
       auto size = value(c.unit_size, h);
       auto in_use = value(c.in_use, h);
       if (!size || !in_use) return fmt::format("unit header at {:#x} is unreadable", h);
-      if (*size < c.payload || *size % 8 || *size > limit - h)
+      if (*size <= c.payload || *size % 8 || *size > limit - h)
         return fmt::format("unit at {:#x} has size {}: the units do not tile the block", h, *size);
       uint64_t next = h + *size;
       bool last = next + c.header_size > limit;
@@ -481,10 +481,10 @@ std::vector<HeapRange> carve_suballocators(lldb::SBTarget target, const MemoryIm
   }
   if (!carver.mismatches.empty())
     heap.warnings.push_back(fmt::format(
-        "{} block{} of the program's allocators did not read as their rules say, and count as one "
-        "allocation each: {}{}",
+        "the program's allocators did not read as their rules say ({} problem{}); the blocks "
+        "concerned count as one allocation each: {}{}",
         carver.mismatches.size(), carver.mismatches.size() == 1 ? "" : "s", carver.mismatches.front(),
-        carver.mismatches.size() > 1 ? " (and more)" : ""));
+        carver.mismatches.size() > 1 ? "; …" : ""));
   if (carver.out.empty()) return {};
 
   std::sort(carver.out.begin(), carver.out.end(),
