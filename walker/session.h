@@ -69,6 +69,7 @@ class Session {
 
  private:
   std::optional<uint64_t> read_word(uint64_t addr);
+  void carve_program_allocators();
 
   lldb::SBTarget target_;
   lldb::SBProcess process_;

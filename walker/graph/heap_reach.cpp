@@ -97,6 +97,12 @@ std::optional<Reachability> HeapReach::run(const std::function<bool()>& interrup
     result.kinds = states_.take_kinds();
     for (NodeId n = 0; n < result.flags.size(); ++n)
       if (!result.reached(n)) result.kinds[n] = kNoKind;
+    // A unit whose allocator rule names it (a bump region's used bytes).
+    if (!context_.allocations.unit_kinds.empty())
+      for (NodeId n = 0; n < result.flags.size(); ++n)
+        if (result.reached(n))
+          if (const std::string* kind = context_.allocations.declared_kind(n))
+            result.kinds[n] = context_.kinds.intern(*kind);
   }
   result.words_scanned = scan_.words_scanned();
   result.objects_walked = walk_.objects_walked();
