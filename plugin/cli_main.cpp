@@ -20,7 +20,7 @@ constexpr const char* kUsage =
     "       heapwalk [--recognizers FILE]... --pid PID COMMAND [OPTIONS]\n"
     "       heapwalk [--recognizers FILE]... --break FUNC -- EXE [ARGS...] COMMAND [OPTIONS]\n"
     "COMMAND is a heap subcommand (partition, leaks, summary, arenas, top, shpaths, dominators,\n"
-    "referents, referrers, more, recognizers);\n"
+    "referents, referrers, size, more, recognizers);\n"
     "'heapwalk help' lists them. With --break, the last argument that names a subcommand\n"
     "starts the command. --recognizers reads a recognizer file first (docs/recognizers.md).\n";
 
@@ -41,7 +41,7 @@ std::string quoted(const std::string& arg) {
 
 bool is_subcommand(const std::string& word) {
   for (const char* name : {"partition", "more", "leaks", "summary", "arenas", "top", "shpaths",
-                           "dominators", "referents", "referrers", "recognizers"})
+                           "dominators", "referents", "referrers", "size", "recognizers"})
     if (word == name) return true;
   return false;
 }

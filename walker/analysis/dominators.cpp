@@ -152,9 +152,10 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter) {
 
 namespace {
 
-// Marks what the root reaches without entering a node of `removed` (a bit per node).
+// Marks what the root reaches without entering a node of `removed` (a bit per node), nor
+// taking an edge `cut` says is gone.
 std::vector<bool> reach(const HeapGraph& graph, EdgeFilter filter,
-                        const std::vector<bool>& removed) {
+                        const std::vector<bool>& removed, const EdgeCut& cut = {}) {
   std::vector<bool> seen(graph.node_count(), false);
   std::vector<GraphNode> todo{kRootNode};
   seen[kRootNode] = true;
@@ -167,6 +168,7 @@ std::vector<bool> reach(const HeapGraph& graph, EdgeFilter filter,
       GraphNode to = targets[e];
       if (seen[to] || !follows(filter, provenance[e]) || (!removed.empty() && removed[to]))
         continue;
+      if (cut && cut(node, graph.first_edge(node) + static_cast<uint32_t>(e))) continue;
       seen[to] = true;
       todo.push_back(to);
     }
@@ -185,6 +187,20 @@ RetainedSet retained_by_set(const HeapGraph& graph, std::span<const GraphNode> s
     if (n != kRootNode && n < graph.node_count()) removed[n] = true;
   std::vector<bool> before = reach(graph, filter, {});
   std::vector<bool> after = reach(graph, filter, removed);
+  for (GraphNode n = 0; n < graph.node_count(); ++n) {
+    if (before[n] && !after[n]) {
+      ++result.count;
+      result.bytes += graph.size(n);
+    }
+  }
+  return result;
+}
+
+RetainedSet retained_by_cut(const HeapGraph& graph, const EdgeCut& cut, EdgeFilter filter) {
+  RetainedSet result;
+  if (graph.node_count() == 0) return result;
+  std::vector<bool> before = reach(graph, filter, {});
+  std::vector<bool> after = reach(graph, filter, {}, cut);
   for (GraphNode n = 0; n < graph.node_count(); ++n) {
     if (before[n] && !after[n]) {
       ++result.count;

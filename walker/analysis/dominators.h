@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -38,6 +39,12 @@ struct RetainedSet {
   uint64_t bytes = 0;
 };
 RetainedSet retained_by_set(const HeapGraph& graph, std::span<const GraphNode> set,
+                            EdgeFilter filter = EdgeFilter::kOwning);
+
+// What the root no longer reaches once the edges `cut(from, edge)` says are gone (a variable's
+// own pointers, for `heap size EXPR`).
+using EdgeCut = std::function<bool(GraphNode from, uint32_t edge)>;
+RetainedSet retained_by_cut(const HeapGraph& graph, const EdgeCut& cut,
                             EdgeFilter filter = EdgeFilter::kOwning);
 
 }  // namespace heapwalk::walker

@@ -1,0 +1,154 @@
+// heap size EXPR: what an expression's object graph weighs, three ways.
+#include "plugin/size_command.h"
+
+#include <fmt/format.h>
+#include <lldb/API/SBFrame.h>
+#include <lldb/API/SBThread.h>
+
+#include <nlohmann/json.hpp>
+
+#include "plugin/timings.h"
+#include "walker/analysis/dominators.h"
+#include "walker/analysis/process_graph.h"
+#include "walker/roots/roots.h"
+
+namespace heapwalk::plugin {
+
+std::vector<OptionSpec> SizeCommand::options() const {
+  std::vector<OptionSpec> specs = {
+      {"typed-only", 'y', "",
+       "Follow typed edges only, for the deep and the retained size. By default bytes no type "
+       "explains are scanned for pointers too."},
+      {"timings", 't', "", "Print the wall time of each phase on the error stream."},
+  };
+  for (OptionSpec& s : report_options()) specs.push_back(std::move(s));
+  return specs;
+}
+
+std::string SizeCommand::syntax() const {
+  return "heap size <EXPR> [--typed-only] [--timings] [--format text|json] [--out <FILE>]";
+}
+
+std::string SizeCommand::long_help() const {
+  return "Measures EXPR, a variable or a path from one (sim, sim->sheets, a local of the "
+         "selected frame), three ways. Shallow: the object itself (for a pointer, the heap "
+         "allocation it points to). Deep: every heap allocation reachable from it, each counted "
+         "once, container buffers included. Retained: what would be freed if EXPR were gone, "
+         "that is what the process's roots no longer reach once EXPR's own pointers are cut; "
+         "what other roots also reach is not retained. Weak pointers keep nothing.\n\n"
+         "Example:\n  (lldb) heap size sim\n\n";
+}
+
+void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
+                      lldb::SBCommandReturnObject& result) {
+  std::string format = report_format(options);
+  if (format == "csv") throw std::runtime_error("heap size writes text or json");
+  if (options.positional().size() != 1)
+    throw std::runtime_error("give one expression: heap size <EXPR>");
+  const std::string expr = options.positional()[0];
+  uint64_t anon_before = anonymous_memory_kib();
+  auto session = session_of(debugger, core_path_);
+  lldb::SBFrame frame = session->process().GetSelectedThread().GetSelectedFrame();
+  walker::Root root = walker::resolve_root(session->target(), frame, expr);
+  const bool typed_only = options.has("typed-only");
+  walker::EdgeFilter filter = typed_only ? walker::EdgeFilter::kTypedOnly : walker::EdgeFilter::kOwning;
+  const walker::AllocationTable& table = session->heap().in_use;
+
+  // Shallow: the object, or for a pointer the allocation it points at.
+  uint64_t size = root.type.GetByteSize(), shallow = size, object = root.address;
+  const std::string type_name =
+      session->types().layout(session->types().intern(root.type)).name;  // as partitions write it
+  std::string shallow_what = fmt::format("the {} at 0x{:x}", type_name, root.address);
+  if (root.type.GetCanonicalType().IsPointerType()) {
+    uint64_t target = session->memory().word(root.address);
+    if (auto node = table.find(target)) {
+      object = table.address(*node);
+      shallow = table.usable_size(*node);
+      shallow_what = fmt::format("the allocation at 0x{:x} it points to", object);
+    }
+  }
+
+  // Retained: cut the edges that start in EXPR's own bytes.
+  auto graph = walker::process_graph(*session, interruption(debugger));
+  if (!graph) throw std::runtime_error("interrupted");
+  const uint64_t begin = root.address, end = root.address + std::max<uint64_t>(size, 1);
+  auto holder = table.find(root.address);
+  walker::EdgeCut cut;
+  if (holder) {  // inside an allocation: its out-edges from those bytes
+    walker::GraphNode from_node = walker::graph_node(*holder);
+    uint64_t start = table.address(*holder);
+    cut = [&, from_node, start](walker::GraphNode from, uint32_t edge) {
+      if (from != from_node) return false;
+      uint64_t at = start + graph->graph.where_of(edge);
+      return at >= begin && at < end;
+    };
+  } else {  // static storage or a stack: the root edges that carry its label
+    std::vector<bool> labelled(graph->root_labels.size(), false);
+    std::string name = root.label;
+    for (size_t i = 0; i < graph->root_labels.size(); ++i) {
+      const std::string& l = graph->root_labels[i];
+      // A global's label is its name; a local's ends in ": NAME".
+      labelled[i] = l == name || (l.size() > name.size() + 2 &&
+                                  l.compare(l.size() - name.size() - 2, std::string::npos,
+                                            ": " + name) == 0);
+    }
+    cut = [&, labelled = std::move(labelled)](walker::GraphNode from, uint32_t edge) {
+      if (from != walker::kRootNode) return false;
+      uint32_t where = graph->graph.where_of(edge);
+      return where < labelled.size() && labelled[where];
+    };
+  }
+  auto start = std::chrono::steady_clock::now();
+  // Deep: what the graph reaches from EXPR's own edges (the ones the cut removes), so that deep
+  // and retained are read from the same graph.
+  const walker::HeapGraph& g = graph->graph;
+  std::vector<bool> seen(g.node_count(), false);
+  std::vector<walker::GraphNode> todo;
+  for (walker::GraphNode from : {walker::kRootNode, holder ? walker::graph_node(*holder) : 0})
+    for (uint32_t e = g.first_edge(from); e < g.first_edge(from + 1); ++e)
+      if (walker::follows(filter, g.provenance_of(e)) && cut(from, e) && !seen[g.target_of(e)]) {
+        seen[g.target_of(e)] = true;
+        todo.push_back(g.target_of(e));
+      }
+  walker::RetainedSet deep;
+  while (!todo.empty()) {
+    walker::GraphNode v = todo.back();
+    todo.pop_back();
+    ++deep.count;
+    deep.bytes += g.size(v);
+    for (uint32_t e = g.first_edge(v); e < g.first_edge(v + 1); ++e) {
+      walker::GraphNode t = g.target_of(e);
+      if (seen[t] || !walker::follows(filter, g.provenance_of(e))) continue;
+      seen[t] = true;
+      todo.push_back(t);
+    }
+  }
+  walker::RetainedSet retained = walker::retained_by_cut(g, cut, filter);
+  session->record("retained size", start);
+  if (options.has("timings")) print_timings(*session, anon_before);
+
+  std::string out;
+  if (format == "json") {
+    nlohmann::ordered_json j = {
+        {"expr", expr},
+        {"type", type_name},
+        {"address", fmt::format("0x{:x}", root.address)},
+        {"shallow", shallow},
+        {"deep", {{"count", deep.count}, {"bytes", deep.bytes}}},
+        {"retained", {{"count", retained.count}, {"bytes", retained.bytes}}},
+        {"typed_only", typed_only}};
+    out = j.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  } else {
+    out = fmt::format(
+        "{} ({}):\n"
+        "  shallow  {:>12} bytes  {}\n"
+        "  deep     {:>12} bytes  in {} allocations reachable from it\n"
+        "  retained {:>12} bytes  in {} allocations freed with it ({})\n",
+        expr, type_name, shallow, shallow_what, deep.bytes,
+        deep.count, retained.bytes, retained.count,
+        typed_only ? "typed edges only" : "typed and conservative edges");
+  }
+  emit(out, options, result);
+}
+
+}  // namespace heapwalk::plugin
