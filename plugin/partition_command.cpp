@@ -6,9 +6,11 @@
 #include <lldb/API/SBThread.h>
 
 #include "plugin/paging.h"
+#include "plugin/selection.h"
 #include "report/report_render.h"
 #include "plugin/timings.h"
 #include "walker/analysis/dominators.h"
+#include "walker/analysis/partition_by.h"
 #include "walker/analysis/process_graph.h"
 #include "walker/analysis/reachable.h"
 #include "walker/roots/roots.h"
@@ -33,6 +35,12 @@ std::vector<OptionSpec> PartitionCommand::options() const {
        "Add each row's retained size: what would be freed if every object of the row were "
        "freed (Heapy's definition: what the roots no longer reach without the row, counted "
        "once), over the graph of the whole process."},
+      {"by", 'b', "kind|owner|via|size",
+       "Group by kind (the default), by the kinds of each object's referrers (owner: who holds "
+       "it), by the edge labels it is referenced through (via), or by its size."},
+      {"of", 'o', "ROW",
+       "Partition the objects of ROW of the last table instead of walking from roots "
+       "(heap partition --of 0 --by owner)."},
       {"limit", 'l', "N", "Show the first N rows (default 10); 'heap more' shows the next N."},
       {"timings", 't', "", "Print the wall time of each phase on the error stream."},
   };
@@ -41,7 +49,7 @@ std::vector<OptionSpec> PartitionCommand::options() const {
 }
 
 std::string PartitionCommand::syntax() const {
-  return "heap partition [--root <EXPR>] [--typed-only] [--retained] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
+  return "heap partition [--root <EXPR> | --of <ROW>] [--by kind|owner|via|size] [--typed-only] [--retained] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
 }
 
 std::string PartitionCommand::long_help() const {
@@ -63,25 +71,46 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
   uint64_t anon_before = anonymous_memory_kib();
   auto session = session_of(debugger, core_path_);
 
-  std::vector<walker::Root> roots;
-  if (options.has("root")) {
-    lldb::SBFrame frame = session->process().GetSelectedThread().GetSelectedFrame();
-    roots.push_back(walker::resolve_root(session->target(), frame, options.get("root")));
-  } else {
-    roots = walker::static_roots(session->target(), session->memory(), session->glibc().version);
-  }
+  walker::PartitionBy by = walker::partition_by_name(options.get("by", "kind"));
+  if (options.has("of") && options.has("root"))
+    throw std::runtime_error("give --root <EXPR> or --of <ROW>, not both");
   walker::PartitionOptions partition_options;
   partition_options.typed_only = options.has("typed-only");
-  auto partition =
-      walker::partition_reachable(*session, roots, partition_options, interruption(debugger));
-  if (!partition) throw std::runtime_error("interrupted");
+  const auto filter = partition_options.typed_only ? walker::EdgeFilter::kTypedOnly
+                                                   : walker::EdgeFilter::kOwning;
+  std::optional<walker::Partition> partition;
+  std::string of;  // what a partition of a selection is of
+  if (options.has("of")) {
+    Selection row = selected_row(debugger, *session, options.get("of"));
+    of = row.what;
+    auto graph = walker::process_graph(*session, interruption(debugger));
+    if (!graph) throw std::runtime_error("interrupted");
+    partition = walker::partition_by(*session, *graph, row.nodes, by, filter);
+  } else {
+    std::vector<walker::Root> roots;
+    if (options.has("root")) {
+      lldb::SBFrame frame = session->process().GetSelectedThread().GetSelectedFrame();
+      roots.push_back(walker::resolve_root(session->target(), frame, options.get("root")));
+    } else {
+      roots = walker::static_roots(session->target(), session->memory(), session->glibc().version);
+    }
+    partition =
+        walker::partition_reachable(*session, roots, partition_options, interruption(debugger));
+    if (!partition) throw std::runtime_error("interrupted");
+    if (by != walker::PartitionBy::kKind) {  // regroup the walk's set over the process graph
+      std::vector<uint32_t> set;
+      for (const walker::PartitionRow& row : partition->rows)
+        set.insert(set.end(), row.nodes.begin(), row.nodes.end());
+      auto graph = walker::process_graph(*session, interruption(debugger));
+      if (!graph) throw std::runtime_error("interrupted");
+      partition = walker::partition_by(*session, *graph, set, by, filter);
+    }
+  }
 
   for (const std::string& warning : session->heap().warnings)
     result.AppendWarning(warning.c_str());
 
   if (options.has("retained")) {
-    auto filter = partition_options.typed_only ? walker::EdgeFilter::kTypedOnly
-                                               : walker::EdgeFilter::kOwning;
     auto graph = walker::process_graph(*session, interruption(debugger));
     if (!graph) throw std::runtime_error("interrupted");
     auto start = std::chrono::steady_clock::now();
@@ -100,6 +129,7 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
   std::string out = format == "json"  ? render_partition_json(*partition)
                     : format == "csv" ? render_partition_csv(*partition)
                                       : render_partition_text(*partition, 0, limit);
+  if (!of.empty() && format == "text") out = "Partition of " + of + ":\n" + out;
   remember_page(debugger.GetID(), Page{std::move(*partition), next, limit, session});
   emit(out, options, result);
 }

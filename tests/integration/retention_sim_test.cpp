@@ -67,6 +67,19 @@ void check_retention(Debugger& dbg, const ptree& truth) {
   REQUIRE(fields >= 0);
   for (const auto& [_, row] : partition.get_child("rows"))
     CHECK(row.get<uint64_t>("retained") >= row.get<uint64_t>("size"));
+  // Grouped by owner (Heapy's byrcs), the same row is one set of holders.
+  ptree owners = json_of(dbg, "heap partition --of " + std::to_string(fields) +
+                                  " --by owner --format json");
+  REQUIRE(owners.get_child("rows").size() == 1);
+  CHECK(owners.get_child("rows").front().second.get<std::string>("kind") ==
+        "<std::unique_ptr<ConnectionField>[]>");
+  CHECK(owners.get<uint64_t>("count") == truth.get<uint64_t>("classes.ConnectionField"));
+  // By size, the walk's set is the same set.
+  ptree sizes = json_of(dbg, "heap partition --root sim --by size --format json");
+  CHECK(sizes.get<uint64_t>("count") == count);
+  CHECK(sizes.get<uint64_t>("size") == bytes);
+  partition = json_of(dbg, "heap partition --root sim --format json");
+  fields = row_of(partition, "ConnectionField");
   ptree referrers = json_of(dbg, "heap referrers " + std::to_string(fields) + " --format json");
   REQUIRE(referrers.get_child("rows").size() == 1);
   const ptree& holders = referrers.get_child("rows").front().second;

@@ -94,7 +94,7 @@ std::string node_kind(Session& session, const ProcessGraph& graph, GraphNode nod
 }
 
 std::string edge_label(Session& session, const ProcessGraph& graph, GraphNode from,
-                       uint32_t edge) {
+                       uint32_t edge, bool with_keys) {
   const uint32_t where = graph.graph.where_of(edge);
   const bool conservative = graph.graph.provenance_of(edge) == EdgeProvenance::kConservative;
   if (from == kRootNode) {
@@ -118,7 +118,8 @@ std::string edge_label(Session& session, const ProcessGraph& graph, GraphNode fr
     if (kl.keyed && type.GetNumberOfFields() == 2) {
       uint64_t value = table.address(n) + kl.value_offset;
       lldb::SBTypeMember first = type.GetFieldAtIndex(0), second = type.GetFieldAtIndex(1);
-      element = "[" + key_text(session, first.GetType(), value + first.GetOffsetInBytes()) + "]";
+      if (with_keys)
+        element = "[" + key_text(session, first.GetType(), value + first.GetOffsetInBytes()) + "]";
       uint64_t in_value = where - kl.value_offset;
       member = in_value >= second.GetOffsetInBytes()
                    ? member_at(second.GetType(), in_value - second.GetOffsetInBytes())

@@ -11,9 +11,10 @@
 
 namespace heapwalk::walker {
 
-// The label of `edge`, an out-edge of `from`.
+// The label of `edge`, an out-edge of `from`. Without keys, a map's element reads "[…]" (the
+// same for every element: what partitions by edge label want).
 std::string edge_label(Session& session, const ProcessGraph& graph, GraphNode from,
-                       uint32_t edge);
+                       uint32_t edge, bool with_keys = true);
 
 // The path along `edges` from the root: "sim->sheets->+0x28[3]->weights".
 std::string path_text(Session& session, const ProcessGraph& graph,

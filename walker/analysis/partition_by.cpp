@@ -1,0 +1,89 @@
+#include "walker/analysis/partition_by.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "walker/analysis/edge_labels.h"
+
+namespace heapwalk::walker {
+
+PartitionBy partition_by_name(const std::string& name) {
+  if (name == "kind") return PartitionBy::kKind;
+  if (name == "owner") return PartitionBy::kOwner;
+  if (name == "via") return PartitionBy::kVia;
+  if (name == "size") return PartitionBy::kSize;
+  throw std::runtime_error(fmt::format("--by is kind, owner, via or size, not '{}'", name));
+}
+
+namespace {
+
+// "<a>" for one name, "{a, b}" for several (sorted), as Heapy writes sets of kinds.
+std::string set_name(const std::set<std::string>& names) {
+  if (names.size() == 1) return "<" + *names.begin() + ">";
+  std::string out = "{";
+  for (const std::string& n : names) out += (out.size() > 1 ? ", " : "") + n;
+  return out + "}";
+}
+
+}  // namespace
+
+Partition partition_by(Session& session, const ProcessGraph& graph, std::span<const uint32_t> set,
+                       PartitionBy by, EdgeFilter filter) {
+  const AllocationTable& table = session.heap().in_use;
+  const HeapGraph& g = graph.graph;
+  std::vector<std::string> label(table.size());
+  if (by == PartitionBy::kKind || by == PartitionBy::kSize) {
+    for (uint32_t n : set)
+      label[n] = by == PartitionBy::kSize ? fmt::format("{} bytes", table.usable_size(n))
+                                          : node_kind(session, graph, graph_node(n));
+  } else {
+    // One pass over every edge: the referrers (or edge labels) of the set's members.
+    std::vector<bool> member(g.node_count(), false);
+    for (uint32_t n : set) member[graph_node(n)] = true;
+    std::vector<std::set<std::string>> names(table.size());
+    std::map<std::pair<KindId, uint32_t>, std::string> via_cache;  // labels by (kind, offset)
+    for (GraphNode from = 0; from < g.node_count(); ++from) {
+      for (uint32_t e = g.first_edge(from); e < g.first_edge(from + 1); ++e) {
+        GraphNode to = g.target_of(e);
+        if (!member[to] || !follows(filter, g.provenance_of(e))) continue;
+        std::string name;
+        if (by == PartitionBy::kOwner) {
+          name = from == kRootNode ? "roots" : node_kind(session, graph, from);
+        } else if (from == kRootNode) {
+          name = edge_label(session, graph, from, e, false);
+        } else {
+          KindId k = graph.kinds[allocation_of(from)];
+          auto [it, fresh] = via_cache.try_emplace({k, g.where_of(e)});
+          if (fresh) it->second = edge_label(session, graph, from, e, false);
+          name = it->second;
+        }
+        names[allocation_of(to)].insert(std::move(name));
+      }
+    }
+    for (uint32_t n : set) {
+      if (names[n].empty()) {
+        label[n] = "<no referrer>";
+      } else if (by == PartitionBy::kOwner) {
+        label[n] = set_name(names[n]);
+      } else {
+        for (const std::string& via : names[n]) label[n] += (label[n].empty() ? "" : ", ") + via;
+      }
+    }
+  }
+  std::map<std::string, PartitionRow> rows;
+  for (uint32_t n : set) {
+    PartitionRow& row = rows[label[n]];
+    row.kind = label[n];
+    row.count += 1;
+    row.size += table.usable_size(n);
+    row.nodes.push_back(n);
+  }
+  std::vector<PartitionRow> out;
+  for (auto& [_, row] : rows) out.push_back(std::move(row));
+  return make_partition(std::move(out));
+}
+
+}  // namespace heapwalk::walker
