@@ -1,4 +1,7 @@
 #include "plugin/command_base.h"
+#include "walker/progress.h"
+
+#include <chrono>
 
 #include <fstream>
 
@@ -31,7 +34,19 @@ std::shared_ptr<walker::Session> HeapCommand::session_of(lldb::SBDebugger& debug
 }
 
 std::function<bool()> HeapCommand::interruption(lldb::SBDebugger& debugger) {
-  return [interpreter = debugger.GetCommandInterpreter()] { return interpreter.WasInterrupted(); };
+  // Also the progress line: past the first second, once a second, what the work is doing.
+  using Clock = std::chrono::steady_clock;
+  return [interpreter = debugger.GetCommandInterpreter(), start = Clock::now(),
+          last = Clock::now()]() mutable {
+    auto now = Clock::now();
+    const walker::Progress& p = walker::progress();
+    if (p.phase && now - start >= std::chrono::seconds(1) && now - last >= std::chrono::seconds(1)) {
+      last = now;
+      fmt::print(stderr, "heapwalk: {} {}% ({} of {} allocations reached), Ctrl-C stops\n",
+                 p.phase, p.percent(), p.done, p.total);
+    }
+    return interpreter.WasInterrupted();
+  };
 }
 
 void HeapCommand::emit(const std::string& report, const ParsedOptions& options,

@@ -1,5 +1,7 @@
 #include "walker/graph/heap_reach.h"
 
+#include "walker/progress.h"
+
 namespace heapwalk::walker {
 
 HeapReach::HeapReach(const WalkContext& context, ReachOptions options)
@@ -75,8 +77,13 @@ bool HeapReach::scan_gaps(const std::function<bool()>& interrupted) {
   return ok;
 }
 
-std::optional<Reachability> HeapReach::run(const std::function<bool()>& interrupted,
+std::optional<Reachability> HeapReach::run(const std::function<bool()>& stop,
                                            bool with_kinds) {
+  // Where the walk asks whether to stop, it also says how far it is.
+  std::function<bool()> interrupted = [&] {
+    progress().update("walk", states_.reached_count(), states_.size());
+    return stop && stop();
+  };
   // Typed first: what a typed edge reaches gets its name and its exact extent before any
   // stray word can claim it.
   while (true) {
@@ -86,6 +93,7 @@ std::optional<Reachability> HeapReach::run(const std::function<bool()>& interrup
     if (!fresh_) break;
     if (!scan_gaps(interrupted)) return std::nullopt;
   }
+  progress() = {};
   Reachability result;
   result.flags.resize(states_.size());
   for (NodeId n = 0; n < result.flags.size(); ++n) {

@@ -17,6 +17,7 @@ NodeStates::NodeStates(size_t nodes)
 
 bool NodeStates::reach(NodeId n, KindId kind, KindPriority priority, Flag how) {
   bool first = !reached(n);
+  reached_count_ += first;
   uint8_t meta = meta_[n];
   if (how == kTyped) meta = static_cast<uint8_t>((meta & ~kConservative) | kTyped);
   else if (!(meta & kTyped)) meta |= kConservative;

@@ -38,6 +38,7 @@ class NodeStates {
   KindId kind(NodeId n) const { return kind_[n]; }
   KindPriority priority(NodeId n) const { return static_cast<KindPriority>(meta_[n] >> 4); }
   size_t size() const { return kind_.size(); }
+  size_t reached_count() const { return reached_count_; }
 
   // True the first time this interpretation (offset within the node, layout, object or array)
   // is asked for: each is walked once.
@@ -84,6 +85,7 @@ class NodeStates {
   static constexpr uint16_t kNoOffset = 0xffffu;
 
   std::vector<KindId> kind_;
+  size_t reached_count_ = 0;
   std::vector<uint8_t> meta_;  // bits 0-2: flags; bits 4-6: the name's priority
   // The first interpretation walked, inline: most nodes are walked once, near their start.
   std::vector<typeinfo::LayoutId> first_layout_;
