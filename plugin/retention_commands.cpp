@@ -215,6 +215,13 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
       for (uint32_t e = graph.first_edge(from); e < graph.first_edge(from + 1); ++e) {
         if (graph.target_of(e) != target || !walker::follows(filter, graph.provenance_of(e)))
           continue;
+        // One path per pointer: a shared_ptr's two words (object and control block) into one
+        // make_shared block are one referrer.
+        bool repeated = false;
+        for (uint32_t d = graph.first_edge(from); d < e && !repeated; ++d)
+          repeated = graph.target_of(d) == target && graph.where_of(d) == graph.where_of(e) &&
+                     walker::follows(filter, graph.provenance_of(d));
+        if (repeated) continue;
         std::vector<uint32_t> edges = r.paths->edges_to(from);
         edges.push_back(e);
         found.emplace_back(edges.size(), walker::path_text(*r.session, *r.graph, edges));
@@ -316,7 +323,10 @@ void DominatorsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opt
   Retention r = retention(session_of(debugger, core_path_), filter, interruption(debugger));
   GraphNode top = node_at(*r.session, options);
   if (!r.tree->reached(top))
-    throw std::runtime_error("no root reaches this object: see 'heap leaks'");
+    throw std::runtime_error(filter == walker::EdgeFilter::kTypedOnly
+                                 ? "no typed path from the roots reaches this object (without "
+                                   "--typed-only, words that look like pointers may)"
+                                 : "no root reaches this object: see 'heap leaks'");
 
   // Children lists of the dominator tree, as CSR over the nodes.
   const size_t n = r.tree->idom.size();

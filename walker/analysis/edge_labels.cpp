@@ -146,12 +146,30 @@ std::string edge_label(Session& session, const ProcessGraph& graph, GraphNode fr
 
 std::string path_text(Session& session, const ProcessGraph& graph,
                       const std::vector<uint32_t>& edges) {
-  std::string text;
+  std::string text, run;  // run: the label repeated `repeats` times at the end of the path
+  size_t repeats = 0;
+  auto flush = [&] {
+    // A list's `->next->next->…` reads as the count: `g_list(->next ×50000)`.
+    if (repeats > 3) {
+      text += fmt::format("({} ×{})", run, repeats);
+    } else {
+      for (size_t i = 0; i < repeats; ++i) text += run;
+    }
+    repeats = 0;
+  };
   GraphNode from = kRootNode;
   for (uint32_t edge : edges) {
-    text += edge_label(session, graph, from, edge);
+    std::string label = edge_label(session, graph, from, edge);
     from = graph.graph.target_of(edge);
+    if (repeats && label == run) {
+      ++repeats;
+      continue;
+    }
+    flush();
+    run = std::move(label);
+    repeats = 1;
   }
+  flush();
   return text;
 }
 

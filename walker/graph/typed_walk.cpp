@@ -124,7 +124,16 @@ void TypedWalk::push(uint64_t at, LayoutId layout, uint64_t count, bool trusted)
   if (layout == kNoLayout || count == 0) return;
   const Layout& l = types_.layout(layout);
   if (!l.has_edges()) return;
-  if (l.all_untyped() && count != kToAllocationEnd) return untyped(at, at + l.size * count);
+  if (l.all_untyped() && count != kToAllocationEnd) {
+    if (!edge_sink_) return untyped(at, at + l.size * count);
+    // The bytes are the object's own: the edges they hold start there, not at its referrer
+    // (whose walk goes on with its own source afterwards).
+    const EdgeSource referrer = source_;
+    set_source(at);
+    untyped(at, at + l.size * count);
+    source_ = referrer;
+    return;
+  }
   stack_.push_back({at, count, layout, trusted});
 }
 
