@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "typeinfo/boost_unordered.h"
 #include "typeinfo/member_lookup.h"
 #include "typeinfo/type_names.h"
 #include "typeinfo/type_registry.h"
@@ -305,6 +306,7 @@ std::optional<Container> recognize_container(lldb::SBType type, TypeRegistry& re
       registry.add_problem(fmt::format("a recognizer does not apply to {}: {}", readable, e.what()));
     }
   }
+  if (auto boost = recognize_boost_unordered(type, registry)) return boost;
   return Recognizer(type, registry).run();
 }
 

@@ -42,6 +42,7 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
       n.in_place = kinds_.intern(fmt::format("{} (make_shared)", c.element_name));
       break;
     case ContainerKind::kHashtable:
+    case ContainerKind::kBoostUnordered:
       n.buffer = kinds_.intern(c.name + " node");
       n.secondary = kinds_.intern(c.name + " buckets");
       break;
@@ -140,6 +141,8 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit,
       return monotonic_resource(c, n, object, emit, untyped);
     case ContainerKind::kDeclared:
       return declared(types_.declared(c.declared), object, emit);
+    case ContainerKind::kBoostUnordered:
+      return boost_unordered(c, n, object, emit);
   }
 }
 
@@ -155,7 +158,10 @@ void ContainerWalk::declared(const typeinfo::Declared& d, uint64_t object, const
     if (!address || !*address || !count) continue;
     auto capacity = a.capacity.empty() ? count : a.capacity.evaluate(object, read);
     uint64_t held = capacity && *capacity >= *count ? *capacity : *count;
-    emit(owned_block(*address, a.element, kinds_.intern(a.kind), *count, held * a.element_size));
+    KindId kind = kinds_.intern(a.kind);
+    if (a.element != typeinfo::kNoLayout && types_.layout(a.element).scalar)
+      kinds_.mark_scalar_array(kind);  // double[]: the ledger's scalar arrays
+    emit(owned_block(*address, a.element, kind, *count, held * a.element_size));
   }
   for (const typeinfo::DeclaredUnion& u : d.unions) {
     auto selector = u.selector.evaluate(object, read);
@@ -235,6 +241,22 @@ void ContainerWalk::hashtable(const Container& c, const Names& n, uint64_t objec
     emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, bucket_count * 8));
   uint64_t count = memory_.word(object + c.field[3]);
   uint64_t next = memory_.word(object + c.field[2]);
+  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit; ++seen) {
+    emit(node(c, n.buffer, next));
+    next = memory_.word(next);
+  }
+}
+
+// Boost.Unordered 1.74 (typeinfo/boost_unordered.h): bucket_count + 1 buckets, the last one's
+// next_ the first node of the one chain through every node.
+void ContainerWalk::boost_unordered(const Container& c, const Names& n, uint64_t object,
+                                    const Emit& emit) {
+  uint64_t buckets = memory_.word(object + c.field[0]);
+  uint64_t bucket_count = memory_.word(object + c.field[1]);
+  if (buckets == 0 || bucket_count == 0 || bucket_count > (uint64_t{1} << 40)) return;
+  emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, (bucket_count + 1) * 8));
+  uint64_t count = memory_.word(object + c.field[2]);
+  uint64_t next = memory_.word(buckets + bucket_count * 8);
   for (uint64_t seen = 0, limit = bounded(count); next && seen < limit; ++seen) {
     emit(node(c, n.buffer, next));
     next = memory_.word(next);

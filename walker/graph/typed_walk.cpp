@@ -277,6 +277,7 @@ void TypedWalk::walk_object(uint64_t at, LayoutId id, bool trusted) {
     if (uint64_t p = memory_.word(at + slot.offset)) {
       Reach r = typed_pointer(p, slot.pointee);
       r.weak = slot.weak;
+      if (slot.owner) r.priority = KindPriority::kOwner;
       follow(r, trusted);
     }
   for (const typeinfo::ArraySlot& slot : layout.arrays) {
