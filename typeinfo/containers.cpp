@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "typeinfo/boost_intrusive.h"
+#include "typeinfo/boost_pool.h"
 #include "typeinfo/boost_unordered.h"
 #include "typeinfo/member_lookup.h"
 #include "typeinfo/type_names.h"
@@ -307,6 +309,8 @@ std::optional<Container> recognize_container(lldb::SBType type, TypeRegistry& re
     }
   }
   if (auto boost = recognize_boost_unordered(type, registry)) return boost;
+  if (auto boost = recognize_boost_intrusive(type, registry)) return boost;
+  if (auto boost = recognize_boost_pool(type, registry)) return boost;
   return Recognizer(type, registry).run();
 }
 

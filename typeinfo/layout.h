@@ -58,6 +58,9 @@ enum class ContainerKind : uint8_t {
   kMonotonicResource,  // std::pmr::monotonic_buffer_resource: its upstream chunks
   kDeclared,     // a recognizer rule (recognizers/rules.h), compiled for this type
   kBoostUnordered,  // boost::unordered_map / _set (Boost 1.74): boost_unordered.h
+  kBoostIntrusiveList,  // boost::intrusive::list: boost_intrusive.h
+  kBoostIntrusiveTree,  // boost::intrusive::set, multiset, rbtree: boost_intrusive.h
+  kBoostObjectPool,     // boost::object_pool: boost_pool.h
 };
 
 // A recognized libstdc++ container type: where its own fields are, and what it holds.

@@ -45,6 +45,8 @@ std::optional<std::string> boost_default(std::string_view name, const Args& a, s
     if (pos == 1) return fmt::format("boost::hash<{}>", a[0]);
     if (pos == 2) return fmt::format("std::equal_to<{}>", a[0]);
     if (pos == 3) return fmt::format("std::allocator<{}>", a[0]);
+  } else if (name == "boost::object_pool") {
+    if (pos == 1) return "boost::default_user_allocator_new_delete";
   } else if (name == "boost::adjacency_list") {  // OutEdgeList, VertexList, Directed, properties
     static constexpr std::string_view kDefaults[] = {
         "boost::vecS",        "boost::vecS",        "boost::directedS", "boost::no_property",
