@@ -15,28 +15,21 @@ bool one_of(std::string_view name, std::initializer_list<std::string_view> names
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-std::string boost_alloc(std::string_view type) {
-  return fmt::format("boost::container::new_allocator<{}>", type);
-}
-
 }  // namespace
 
 std::optional<std::string> boost_default(std::string_view name, const Args& a, size_t pos) {
   if (one_of(name, {"boost::container::vector", "boost::container::deque",
                     "boost::container::stable_vector", "boost::container::list",
                     "boost::container::slist"})) {
-    if (pos == 1) return boost_alloc(a[0]);
-    if (pos == 2) return "void";
+    if (pos == 1 || pos == 2) return "void";  // Allocator and Options (1.74: void, new_allocator)
   } else if (name == "boost::container::small_vector") {  // T, N, Allocator, Options
     if (pos == 2 || pos == 3) return "void";
   } else if (one_of(name, {"boost::container::flat_map", "boost::container::flat_multimap"})) {
     if (pos == 2) return fmt::format("std::less<{}>", a[0]);
-    if (pos == 3) return boost_alloc(fmt::format("std::pair<{}, {}>", a[0], a[1]));
+    if (pos == 3) return "void";
   } else if (one_of(name, {"boost::container::flat_set", "boost::container::flat_multiset"})) {
     if (pos == 1) return fmt::format("std::less<{}>", a[0]);
-    if (pos == 2) return boost_alloc(a[0]);
-  } else if (one_of(name, {"boost::container::dtl::flat_tree"})) {
-    if (pos == 3) return "void";
+    if (pos == 2) return "void";
   } else if (one_of(name, {"boost::unordered::unordered_map", "boost::unordered::unordered_multimap"})) {
     if (pos == 2) return fmt::format("boost::hash<{}>", a[0]);
     if (pos == 3) return fmt::format("std::equal_to<{}>", a[0]);
