@@ -324,7 +324,11 @@ void ContainerWalk::boost_object_pool(const Container& c, const Names& n, uint64
       return;
     emit(owned_block(block, typeinfo::kNoLayout, n.buffer, 0, 0));
     for (uint64_t at = block; at + stride <= block + size - 16; at += stride)
-      if (!free_chunks.count(at)) emit(in_place_at(at, c.element));
+      if (!free_chunks.count(at)) {
+        Reach r = in_place_at(at, c.element);
+        r.untrusted = true;  // object_pool::malloc() hands out chunks nobody constructed
+        emit(r);
+      }
     uint64_t end = block + size;
     block = memory_.word(end - 16);
     size = memory_.word(end - 8);

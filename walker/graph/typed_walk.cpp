@@ -237,6 +237,7 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
 
 void TypedWalk::follow(const Reach& reach, bool trusted) {
   if (reach.weak && !follow_weak_) return;
+  trusted = trusted && !reach.untrusted;
   if (reach.in_place) return push(reach.walk_at, reach.layout, reach.count, trusted);
 
   auto node = allocations_.find(reach.target);
