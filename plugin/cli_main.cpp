@@ -19,7 +19,8 @@ constexpr const char* kUsage =
     "usage: heapwalk [--recognizers FILE]... --core CORE EXE COMMAND [OPTIONS]\n"
     "       heapwalk [--recognizers FILE]... --pid PID COMMAND [OPTIONS]\n"
     "       heapwalk [--recognizers FILE]... --break FUNC -- EXE [ARGS...] COMMAND [OPTIONS]\n"
-    "COMMAND is a heap subcommand (partition, leaks, summary, arenas, more, recognizers);\n"
+    "COMMAND is a heap subcommand (partition, leaks, summary, arenas, top, shpaths, dominators,\n"
+    "referents, referrers, more, recognizers);\n"
     "'heapwalk help' lists them. With --break, the last argument that names a subcommand\n"
     "starts the command. --recognizers reads a recognizer file first (docs/recognizers.md).\n";
 
@@ -39,7 +40,8 @@ std::string quoted(const std::string& arg) {
 }
 
 bool is_subcommand(const std::string& word) {
-  for (const char* name : {"partition", "more", "leaks", "summary", "arenas", "recognizers"})
+  for (const char* name : {"partition", "more", "leaks", "summary", "arenas", "top", "shpaths",
+                           "dominators", "referents", "referrers", "recognizers"})
     if (word == name) return true;
   return false;
 }

@@ -10,6 +10,8 @@
 #include "plugin/more_command.h"
 #include "plugin/partition_command.h"
 #include "plugin/recognizers_command.h"
+#include "plugin/referents_command.h"
+#include "plugin/retention_commands.h"
 #include "plugin/summary_command.h"
 
 namespace heapwalk::plugin {
@@ -47,6 +49,11 @@ bool register_heap_commands(lldb::SBDebugger debugger, const std::string& core_p
   add(heap, std::make_unique<LeaksCommand>(core_path));
   add(heap, std::make_unique<SummaryCommand>(core_path));
   add(heap, std::make_unique<ArenasCommand>(core_path));
+  add(heap, std::make_unique<TopCommand>(core_path));
+  add(heap, std::make_unique<ShpathsCommand>(core_path));
+  add(heap, std::make_unique<DominatorsCommand>(core_path));
+  add(heap, std::make_unique<ReferentsCommand>(core_path, false));
+  add(heap, std::make_unique<ReferentsCommand>(core_path, true));
   lldb::SBCommand recognizers = heap.AddMultiwordCommand(
       "recognizers", "Teach heapwalk the program's own containers and allocators (rule files).");
   add(recognizers, std::make_unique<RecognizersLoadCommand>());

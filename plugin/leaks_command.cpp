@@ -79,6 +79,10 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
       if (list.size() < show) list.push_back(table.address(leak.node));
     }
 
+  size_t shown_rows = partition_page_end(partition, 0, limit);
+  // The rows are selections whatever the format (heap shpaths 0, heap referrers 1).
+  Page page{partition, shown_rows, limit, session};
+  remember_page(debugger.GetID(), std::move(page));
   if (format == "json") {
     JsonMembers extra = {{"direct", std::to_string(leaks->direct)},
                          {"indirect", std::to_string(leaks->indirect)}};
@@ -98,7 +102,6 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   std::string text = render_partition_text(partition, 0, limit);
   text += fmt::format("{} leaks: {} direct, {} indirect.\n", leaks->leaks.size(), leaks->direct,
                       leaks->indirect);
-  size_t shown_rows = partition_page_end(partition, 0, limit);
   for (size_t row = 0; show && row < shown_rows; ++row) {
     const std::string& kind = partition.rows[row].kind;
     text += fmt::format("{:>6} {}:\n", row, kind);
@@ -112,7 +115,6 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
     }
   }
   emit(text, options, result);
-  remember_page(debugger.GetID(), Page{std::move(partition), shown_rows, limit});
 }
 
 }  // namespace heapwalk::plugin

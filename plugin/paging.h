@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 #include "walker/analysis/partition.h"
+#include "walker/session.h"
 
 namespace heapwalk::plugin {
 
@@ -12,6 +14,8 @@ struct Page {
   walker::Partition partition;
   size_t next_row = 0;
   size_t rows_per_page = 10;
+  // The stop the rows' allocations belong to: a row is a selection only at that stop.
+  std::weak_ptr<walker::Session> session;
 };
 
 void remember_page(uint64_t debugger_id, Page page);

@@ -8,6 +8,8 @@
 #include "plugin/paging.h"
 #include "report/report_render.h"
 #include "plugin/timings.h"
+#include "walker/analysis/dominators.h"
+#include "walker/analysis/process_graph.h"
 #include "walker/analysis/reachable.h"
 #include "walker/roots/roots.h"
 #include "walker/session.h"
@@ -27,6 +29,10 @@ std::vector<OptionSpec> PartitionCommand::options() const {
        "Only what typed edges reach. By default, bytes no type explains (void* members, unions, "
        "slack) are also scanned for pointers, and what only they reach is counted as "
        "<conservative> (or by its vtable's type)."},
+      {"retained", 'R', "",
+       "Add each row's retained size: what would be freed if every object of the row were "
+       "freed (Heapy's definition: what the roots no longer reach without the row, counted "
+       "once), over the graph of the whole process."},
       {"limit", 'l', "N", "Show the first N rows (default 10); 'heap more' shows the next N."},
       {"timings", 't', "", "Print the wall time of each phase on the error stream."},
   };
@@ -35,7 +41,7 @@ std::vector<OptionSpec> PartitionCommand::options() const {
 }
 
 std::string PartitionCommand::syntax() const {
-  return "heap partition [--root <EXPR>] [--typed-only] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
+  return "heap partition [--root <EXPR>] [--typed-only] [--retained] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
 }
 
 std::string PartitionCommand::long_help() const {
@@ -72,13 +78,30 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
 
   for (const std::string& warning : session->heap().warnings)
     result.AppendWarning(warning.c_str());
+
+  if (options.has("retained")) {
+    auto filter = partition_options.typed_only ? walker::EdgeFilter::kTypedOnly
+                                               : walker::EdgeFilter::kOwning;
+    auto graph = walker::process_graph(*session, interruption(debugger));
+    if (!graph) throw std::runtime_error("interrupted");
+    auto start = std::chrono::steady_clock::now();
+    for (walker::PartitionRow& row : partition->rows) {
+      std::vector<walker::GraphNode> set;
+      set.reserve(row.nodes.size());
+      for (uint32_t n : row.nodes) set.push_back(walker::graph_node(n));
+      row.retained = walker::retained_by_set(graph->graph, set, filter).bytes;
+    }
+    partition->has_retained = true;
+    session->record("retained sizes", start);
+  }
   if (options.has("timings")) print_timings(*session, anon_before);
 
-  if (format == "json") return emit(render_partition_json(*partition), options, result);
-  if (format == "csv") return emit(render_partition_csv(*partition), options, result);
-  emit(render_partition_text(*partition, 0, limit), options, result);
   size_t next = partition_page_end(*partition, 0, limit);
-  remember_page(debugger.GetID(), Page{std::move(*partition), next, limit});
+  std::string out = format == "json"  ? render_partition_json(*partition)
+                    : format == "csv" ? render_partition_csv(*partition)
+                                      : render_partition_text(*partition, 0, limit);
+  remember_page(debugger.GetID(), Page{std::move(*partition), next, limit, session});
+  emit(out, options, result);
 }
 
 }  // namespace heapwalk::plugin

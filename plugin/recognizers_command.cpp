@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "report/report_render.h"
+#include "typeinfo/recognizers/allocator_rules.h"
 #include "walker/recognizer_catalog.h"
 
 namespace heapwalk::plugin {
@@ -69,9 +70,14 @@ void RecognizersListCommand::run(lldb::SBDebugger& debugger, const ParsedOptions
       for (const typeinfo::TypeRule& r : rules->rules())
         if (r.source.file == sources[i].file)
           for (const std::string& p : r.patterns) types += (types.empty() ? "" : ", ") + report::json_string(p);
-      out += fmt::format("{}\n  {{\"file\": {}, \"origin\": {}, \"rules\": {}, \"types\": [{}]}}",
+      std::string allocators;
+      for (const typeinfo::AllocatorRule& a : rules->allocators())
+        if (a.source.file == sources[i].file)
+          for (const std::string& p : a.patterns)
+            allocators += (allocators.empty() ? "" : ", ") + report::json_string(p);
+      out += fmt::format("{}\n  {{\"file\": {}, \"origin\": {}, \"rules\": {}, \"types\": [{}], \"allocators\": [{}]}}",
                          i ? "," : "", report::json_string(sources[i].file),
-                         report::json_string(sources[i].origin), sources[i].rules, types);
+                         report::json_string(sources[i].origin), sources[i].rules, types, allocators);
     }
     out += "]}\n";
   } else {
@@ -82,6 +88,15 @@ void RecognizersListCommand::run(lldb::SBDebugger& debugger, const ParsedOptions
         std::string types;
         for (const std::string& p : r.patterns) types += (types.empty() ? "" : ", ") + p;
         out += fmt::format("  line {:>4}  {}\n", r.source.line, types);
+      }
+      for (const typeinfo::AllocatorRule& a : rules->allocators()) {
+        if (a.source.file != s.file) continue;
+        std::string types;
+        for (const std::string& p : a.patterns) types += (types.empty() ? "" : ", ") + p;
+        const char* form = a.form == typeinfo::AllocatorRule::Form::kHeap   ? "heap"
+                           : a.form == typeinfo::AllocatorRule::Form::kPool ? "pool"
+                                                                            : "bump";
+        out += fmt::format("  line {:>4}  {} (allocator: {})\n", a.source.line, types, form);
       }
     }
   }

@@ -10,6 +10,9 @@ namespace {
 
 // Heapy's column header; the rows below use the same widths (%6d %6d %3d %8d %3d %9d %3d).
 constexpr std::string_view kTextHeader = " Index  Count   %     Size   % Cumulative  % Kind\n";
+// With retained sizes (heap partition --retained): %9d %3d before the kind.
+constexpr std::string_view kTextHeaderRetained =
+    " Index  Count   %     Size   % Cumulative  %  Retained   % Kind\n";
 
 constexpr std::string_view kCsvHeader =
     "index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind\n";
@@ -76,17 +79,20 @@ std::string render_partition_text(const walker::Partition& partition, size_t fir
     fmt::format_to(sink, "Partition of a set of {} object{}. Total size = {} bytes.\n",
                    partition.count, partition.count == 1 ? "" : "s", partition.size);
   }
-  out += kTextHeader;
+  out += partition.has_retained ? kTextHeaderRetained : kTextHeader;
 
   const size_t end = partition_page_end(partition, first_row, max_rows);
   uint64_t cumulative = size_of_rows_before(partition, first_row);
   for (size_t i = first_row; i < end; ++i) {
     const walker::PartitionRow& row = partition.rows[i];
     cumulative += row.size;
-    fmt::format_to(sink, "{:>6} {:>6} {:>3} {:>8} {:>3} {:>9} {:>3} {}\n", i, row.count,
+    fmt::format_to(sink, "{:>6} {:>6} {:>3} {:>8} {:>3} {:>9} {:>3} ", i, row.count,
                    heapy_percent(row.count, partition.count), row.size,
                    heapy_percent(row.size, partition.size), cumulative,
-                   heapy_percent(cumulative, partition.size), row.kind);
+                   heapy_percent(cumulative, partition.size));
+    if (partition.has_retained)
+      fmt::format_to(sink, "{:>9} {:>3} ", row.retained, heapy_percent(row.retained, partition.size));
+    fmt::format_to(sink, "{}\n", row.kind);
   }
   if (end < partition.rows.size()) {
     fmt::format_to(sink, "<{} more rows. Type '{}' to view.>\n", partition.rows.size() - end,
@@ -144,8 +150,10 @@ std::string render_partition_json(const walker::Partition& partition, const Json
   out += ", \"rows\": [";
   for (size_t i = 0; i < partition.rows.size(); ++i) {
     const walker::PartitionRow& row = partition.rows[i];
-    fmt::format_to(sink, "{}\n  {{\"index\": {}, \"kind\": {}, \"count\": {}, \"size\": {}}}",
+    fmt::format_to(sink, "{}\n  {{\"index\": {}, \"kind\": {}, \"count\": {}, \"size\": {}",
                    i == 0 ? "" : ",", i, json_string(row.kind), row.count, row.size);
+    if (partition.has_retained) fmt::format_to(sink, ", \"retained\": {}", row.retained);
+    out += "}";
   }
   out += partition.rows.empty() ? "]}\n" : "\n]}\n";
   return out;

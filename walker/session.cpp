@@ -9,6 +9,7 @@
 
 #include "walker/memory/target_memory.h"
 #include "walker/recognizer_catalog.h"
+#include "walker/suballocators.h"
 
 namespace heapwalk::walker {
 
@@ -40,6 +41,26 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
   std::sort(malloc_memory_.begin(), malloc_memory_.end(),
             [](const HeapRange& a, const HeapRange& b) { return a.start < b.start; });
   record("enumerate heap", start);
+  carve_program_allocators();
+}
+
+// The program's own allocators' blocks become their units; outside a unit, a block is no place
+// to walk a typed object (as malloc's own memory outside a chunk is not).
+void Session::carve_program_allocators() {
+  if (types_.rules().allocators().empty()) return;
+  auto start = Clock::now();
+  std::vector<HeapRange> blocks = carve_suballocators(target_, *memory_, layout_, heap_, types_);
+  if (blocks.empty()) return;
+  malloc_memory_.insert(malloc_memory_.end(), blocks.begin(), blocks.end());
+  std::sort(malloc_memory_.begin(), malloc_memory_.end(),
+            [](const HeapRange& a, const HeapRange& b) { return a.start < b.start; });
+  std::vector<HeapRange> merged;
+  for (const HeapRange& r : malloc_memory_) {
+    if (!merged.empty() && r.start <= merged.back().end) merged.back().end = std::max(merged.back().end, r.end);
+    else merged.push_back(r);
+  }
+  malloc_memory_ = std::move(merged);
+  record("carve the program's allocators", start);
 }
 
 // Vtables may live only in the executable's file (a core leaves unmodified pages out), so

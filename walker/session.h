@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "typeinfo/dynamic_types.h"
 #include "typeinfo/type_erasure.h"
 #include "typeinfo/type_registry.h"
+#include "walker/graph/heap_graph.h"
 #include "walker/graph/kinds.h"
 #include "walker/graph/typed_walk.h"
 #include "walker/malloc/malloc_heap.h"
@@ -48,12 +50,26 @@ class Session {
     return WalkContext{*memory_, heap_.in_use, types_, dynamic_, erasure_, kinds_, &malloc_memory_};
   }
 
+  // The whole process's heap graph of this stop, once built (walker/analysis/process_graph.h).
+  std::shared_ptr<const ProcessGraph> cached_graph() const { return graph_; }
+  void cache_graph(std::shared_ptr<const ProcessGraph> graph) { graph_ = std::move(graph); }
+
+  // Results of analyses at this stop (a dominator tree per edge filter, ...), by key.
+  std::shared_ptr<const void> memo(const std::string& key) const {
+    auto it = memo_.find(key);
+    return it == memo_.end() ? nullptr : it->second;
+  }
+  void memoize(const std::string& key, std::shared_ptr<const void> value) {
+    memo_[key] = std::move(value);
+  }
+
   // Wall time of each phase so far (open, enumerate, then what commands add).
   const std::vector<PhaseTiming>& timings() const { return timings_; }
   void record(std::string phase, std::chrono::steady_clock::time_point since);
 
  private:
   std::optional<uint64_t> read_word(uint64_t addr);
+  void carve_program_allocators();
 
   lldb::SBTarget target_;
   lldb::SBProcess process_;
@@ -66,6 +82,8 @@ class Session {
   typeinfo::TypeErasure erasure_;
   KindTable kinds_;
   std::vector<PhaseTiming> timings_;
+  std::shared_ptr<const ProcessGraph> graph_;
+  std::map<std::string, std::shared_ptr<const void>> memo_;
 };
 
 }  // namespace heapwalk::walker

@@ -10,9 +10,14 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "typeinfo/recognizers/allocator_rules.h"
 #include "typeinfo/recognizers/expression.h"
 
 namespace heapwalk::typeinfo {
+
+// allocator_rules.cpp
+AllocatorRule read_allocator_rule(const toml::table& table, const std::string& file);
+
 namespace {
 
 [[noreturn]] void fail(const std::string& file, const toml::node& at, const std::string& why) {
@@ -23,10 +28,17 @@ class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
-  std::vector<TypeRule> read(const toml::table& root) {
+  std::vector<TypeRule> read(const toml::table& root, std::vector<AllocatorRule>* allocators = nullptr) {
     std::vector<TypeRule> rules;
     for (auto&& [key, value] : root) {
-      if (key.str() != "recognizer") fail(file_, value, fmt::format("unknown table '{}' (expected [[recognizer]])", key.str()));
+      if (key.str() == "allocator" && allocators) {
+        const toml::array* list = value.as_array();
+        if (!list) fail(file_, value, "'allocator' must be an array of tables: [[allocator]]");
+        for (const toml::node& item : *list)
+          allocators->push_back(read_allocator_rule(table_of(item, "allocator"), file_));
+        continue;
+      }
+      if (key.str() != "recognizer") fail(file_, value, fmt::format("unknown table '{}' (expected [[recognizer]] or [[allocator]])", key.str()));
       const toml::array* list = value.as_array();
       if (!list) fail(file_, value, "'recognizer' must be an array of tables: [[recognizer]]");
       for (const toml::node& item : *list) rules.push_back(type_rule(table_of(item, "recognizer")));
@@ -199,9 +211,12 @@ void RuleSet::add(std::string_view text, const std::string& file) {
   } catch (const toml::parse_error& e) {
     throw RecognizerError(fmt::format("{}:{}: {}", file, e.source().begin.line, e.description()));
   }
-  std::vector<TypeRule> rules = Reader(file).read(root);
-  files_.push_back({file, rules.size()});
+  std::vector<AllocatorRule> allocators;
+  std::vector<TypeRule> rules = Reader(file).read(root, &allocators);
+  files_.push_back({file, rules.size() + allocators.size()});
   for (TypeRule& r : rules) rules_.push_back(std::move(r));
+  if (!allocators_) allocators_ = std::make_shared<std::vector<AllocatorRule>>();
+  for (AllocatorRule& a : allocators) allocators_->push_back(std::move(a));
 }
 
 void RuleSet::add_file(const std::string& path) {
@@ -210,6 +225,11 @@ void RuleSet::add_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   add(text.str(), path);
+}
+
+const std::vector<AllocatorRule>& RuleSet::allocators() const {
+  static const std::vector<AllocatorRule> none;
+  return allocators_ ? *allocators_ : none;
 }
 
 const TypeRule* RuleSet::match(std::initializer_list<std::string_view> names) const {

@@ -57,6 +57,8 @@ struct InsideRule {
   RuleSource source;
 };
 
+struct AllocatorRule;  // allocator_rules.h: [[allocator]], a program's own allocator
+
 struct TypeRule {
   // Type names; * matches within one template argument, ** anything.
   std::vector<std::string> patterns;
@@ -85,9 +87,12 @@ class RuleSet {
   };
   const std::vector<Loaded>& files() const { return files_; }
   const std::vector<TypeRule>& rules() const { return rules_; }
+  // The [[allocator]] rules, in the order added (allocator_rules.h).
+  const std::vector<AllocatorRule>& allocators() const;
 
  private:
   std::vector<TypeRule> rules_;
+  std::shared_ptr<std::vector<AllocatorRule>> allocators_;
   std::vector<Loaded> files_;
 };
 

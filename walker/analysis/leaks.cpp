@@ -70,6 +70,7 @@ Partition LeakReport::partition(const KindTable& kinds, const AllocationTable& t
   for (const Leak& leak : leaks) {
     rows[leak.kind].count += 1;
     rows[leak.kind].size += table.usable_size(leak.node);
+    rows[leak.kind].nodes.push_back(leak.node);
   }
   std::vector<PartitionRow> used;
   for (KindId k = 0; k < rows.size(); ++k)

@@ -25,9 +25,18 @@ Ledger build_ledger(Session& session, const Reachability& reachability, const Le
   std::vector<uint8_t> leaked(table.size(), 0);
   for (const Leak& leak : leaks.leaks) leaked[leak.node] = 1;
   uint64_t objects = 0, arrays = 0, conservative = 0, leaked_bytes = 0, mmapped_usable = 0;
+  // The program's own allocators: their free units, and their blocks' headers (the head
+  // allocations and the headers between units) as overhead.
+  uint64_t program_free = 0, program_headers = 0;
+  for (const SubBlock& b : table.sub_blocks) {
+    program_free += b.free_bytes;
+    program_headers += b.header_bytes();
+    if (b.mmapped) mmapped_usable += b.usable - b.head;  // the head is counted below
+  }
   for (NodeId n = 0; n < table.size(); ++n) {
     uint64_t size = table.usable_size(n);
     if (table.mmapped(n)) mmapped_usable += size;
+    if (table.block_head(n)) continue;  // in program_headers
     if (leaked[n]) leaked_bytes += size;
     else if (reachability.typed(n)) (reachability.scalar_array(n) ? arrays : objects) += size;
     else conservative += size;
@@ -69,8 +78,9 @@ Ledger build_ledger(Session& session, const Reachability& reachability, const Le
     ledger.problems.push_back(fmt::format(
         "mappings ({} bytes, from {}) hold less than code, stacks and malloc ({} bytes)",
         ledger.mapped, mappings.source, accounted));
+  overhead += program_headers;
   uint64_t malloc_rows = objects + arrays + conservative + leaked_bytes + free_bytes + top +
-                         overhead + mmapped_overhead;
+                         overhead + mmapped_overhead + program_free;
   if (malloc_rows != malloc_total)
     ledger.problems.push_back(fmt::format(
         "malloc's buckets sum to {} bytes, but its arenas and mmapped chunks hold {}", malloc_rows,
@@ -84,8 +94,10 @@ Ledger build_ledger(Session& session, const Reachability& reachability, const Le
       {"conservative", "reachable only conservatively", conservative, true},
       {"leaked", "leaked", leaked_bytes, true},
       {"free", "free inside arenas (bins, fastbins, tcache)", free_bytes, true},
+      {"program_free", "free inside the program's allocators (pools, heaps, bump regions)",
+       program_free, true},
       {"top", "top chunks (kept, not returned to the OS)", top, true},
-      {"overhead", "malloc overhead (chunk headers, arena headers, padding)", overhead, true},
+      {"overhead", "malloc overhead (chunk headers, arena headers, padding; the program's allocators' block and unit headers)", overhead, true},
       {"mmapped", "mmapped chunks' headers and page rounding", mmapped_overhead, true},
       {"other", "other anonymous memory (incl. reserved arena space)", other, false},
   };

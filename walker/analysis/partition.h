@@ -8,15 +8,24 @@
 namespace heapwalk::walker {
 
 struct PartitionRow {
+  PartitionRow() = default;
+  PartitionRow(std::string kind_, uint64_t count_, uint64_t size_)
+      : kind(std::move(kind_)), count(count_), size(size_) {}
+
   std::string kind;
   uint64_t count = 0;
   uint64_t size = 0;  // bytes (usable sizes)
+  // The row's allocations (AllocationTable node ids, by address): a row is a selection that
+  // later commands take (heap shpaths 0, heap referrers 2). Empty where a report has none.
+  std::vector<uint32_t> nodes;
+  uint64_t retained = 0;  // with Partition::has_retained: what would be freed with the row
 };
 
 struct Partition {
   uint64_t count = 0;  // objects in the set
   uint64_t size = 0;   // bytes in the set
   std::vector<PartitionRow> rows;  // largest size first; ties by count, then kind
+  bool has_retained = false;       // rows carry retained sizes (heap partition --retained)
 };
 
 // Sorts rows as Heapy does and fills the totals.

@@ -28,6 +28,7 @@ std::optional<Partition> partition_reachable(Session& session, const std::vector
     if (kind >= rows.size()) rows.resize(session.kinds().size());
     rows[kind].count += 1;
     rows[kind].size += table.usable_size(n);
+    rows[kind].nodes.push_back(n);
   }
   std::vector<PartitionRow> used;
   for (KindId k = 0; k < rows.size(); ++k) {

@@ -15,26 +15,32 @@ ConservativeScan::ConservativeScan(const MemoryImage& memory, const AllocationTa
   }
 }
 
-void ConservativeScan::queue(uint64_t begin, uint64_t end) {
+void ConservativeScan::queue(uint64_t begin, uint64_t end, uint32_t root_label) {
   if (end <= begin) return;
-  // Consecutive small ranges (untyped members of array elements) become one.
-  if (!pending_.empty() && pending_.back().second == begin) {
-    pending_.back().second = end;
+  // Consecutive small ranges of one root become one.
+  if (!pending_.empty() && pending_.back().end == begin &&
+      pending_.back().root_label == root_label) {
+    pending_.back().end = end;
     return;
   }
-  pending_.push_back({begin, end});
+  pending_.push_back({begin, end, root_label});
 }
 
-void ConservativeScan::word(uint64_t value) {
+void ConservativeScan::word_at(uint64_t value, uint64_t address) {
   if (value < low_ || value >= high_) return;  // most words are not heap addresses
-  if (auto node = table_.find(value)) hit_(*node);
+  auto node = table_.find(value);
+  if (!node) return;
+  if (edge_sink_)
+    edge_sink_(source_.node, source_.where(address), *node + 1, EdgeProvenance::kConservative);
+  hit_(*node);
 }
 
 bool ConservativeScan::drain(const std::function<bool()>& interrupted) {
   while (!pending_.empty()) {
-    auto [begin, end] = pending_.back();
+    Pending range = pending_.back();
     pending_.pop_back();
-    if (!scan(begin, end, interrupted)) return false;
+    source_ = EdgeSource{kRootNode, 0, range.root_label};
+    if (!scan(range.begin, range.end, interrupted)) return false;
   }
   return true;
 }
@@ -54,12 +60,12 @@ bool ConservativeScan::scan(uint64_t begin, uint64_t end, const std::function<bo
       for (uint64_t i = 0; i < len; i += 8) {
         uint64_t value;
         std::memcpy(&value, bytes.data() + i, 8);
-        word(value);
+        word_at(value, at + i);
       }
     } else {
       for (uint64_t i = 0; i < len; i += 8) {
         uint64_t value;
-        if (memory_.read(at + i, &value, 8)) word(value);
+        if (memory_.read(at + i, &value, 8)) word_at(value, at + i);
       }
     }
     words_ += len / 8;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "walker/graph/heap_graph.h"
 #include "walker/malloc/allocation_table.h"
 #include "walker/memory/memory_image.h"
 
@@ -18,9 +19,14 @@ class ConservativeScan {
 
   ConservativeScan(const MemoryImage& memory, const AllocationTable& allocations, Hit hit);
 
-  void queue(uint64_t begin, uint64_t end);
-  // One value that may be a pointer (a register).
-  void word(uint64_t value);
+  // A root's range, labelled (the root label index of its edges).
+  void queue(uint64_t begin, uint64_t end, uint32_t root_label = 0);
+  // One value that may be a pointer (a register): its edge starts at the current source.
+  void word(uint64_t value) { word_at(value, source_.start); }
+  // Every word that points into an allocation becomes a conservative edge (a graph's builder),
+  // from the current source: set it before scan() (drain() sets the queued roots' own).
+  void set_edge_sink(EdgeSink sink) { edge_sink_ = std::move(sink); }
+  void set_source(const EdgeSource& source) { source_ = source; }
   bool empty() const { return pending_.empty(); }
   // Scans everything queued, including what the hits queue meanwhile; false when interrupted.
   bool drain(const std::function<bool()>& interrupted);
@@ -29,10 +35,18 @@ class ConservativeScan {
   uint64_t words_scanned() const { return words_; }
 
  private:
+  struct Pending {
+    uint64_t begin, end;
+    uint32_t root_label;
+  };
+  void word_at(uint64_t value, uint64_t address);
+
   const MemoryImage& memory_;
   const AllocationTable& table_;
   Hit hit_;
-  std::vector<std::pair<uint64_t, uint64_t>> pending_;
+  EdgeSink edge_sink_;
+  EdgeSource source_;
+  std::vector<Pending> pending_;
   uint64_t low_ = 0, high_ = 0, words_ = 0, words_at_check_ = 0;
 };
 

@@ -71,6 +71,37 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
   return names_[index];
 }
 
+void ContainerWalk::kind_layouts(std::vector<KindLayout>& out) {
+  for (uint32_t index = 0; index < names_ready_.size(); ++index) {
+    if (!names_ready_[index] || names_[index].buffer == kNoKind) continue;
+    const Container& c = types_.container(index);
+    if (c.element == typeinfo::kNoLayout) continue;
+    KindLayout kl;
+    kl.layout = c.element;
+    switch (c.kind) {
+      case ContainerKind::kVector:
+      case ContainerKind::kUniqueArray:
+        kl.array = true;
+        break;
+      case ContainerKind::kRbTree:
+      case ContainerKind::kHashtable:
+        kl.value_offset = c.value_offset;
+        // A map's value is std::pair<const K, V>: its elements read by key.
+        kl.keyed = types_.layout(c.element).name.rfind("std::pair<const ", 0) == 0;
+        break;
+      case ContainerKind::kList:
+      case ContainerKind::kForwardList:
+        kl.value_offset = c.value_offset;
+        break;
+      default:
+        continue;
+    }
+    KindId k = names_[index].buffer;
+    if (k >= out.size()) out.resize(k + 1);
+    out[k] = kl;
+  }
+}
+
 // A recorded element count, bounded by the allocations that exist: a garbage count (a wrong
 // type read as a container) must not make a walk or its stack grow without end.
 uint64_t ContainerWalk::bounded(uint64_t count) const {

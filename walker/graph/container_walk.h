@@ -8,6 +8,7 @@
 #include "typeinfo/type_erasure.h"
 #include "typeinfo/type_registry.h"
 #include "walker/malloc/allocation_table.h"
+#include "walker/graph/heap_graph.h"
 #include "walker/graph/kinds.h"
 #include "walker/memory/memory_image.h"
 #include "walker/graph/reach.h"
@@ -26,6 +27,8 @@ class ContainerWalk {
 
   // Everything the container at `object` (registry container `index`) points to.
   void expand(uint32_t index, uint64_t object, const Emit& emit, const Untyped& untyped);
+  // The element types of the buffers and nodes named so far, into `out` (by KindId).
+  void kind_layouts(std::vector<KindLayout>& out);
 
  private:
   struct Names {

@@ -13,27 +13,38 @@ HeapReach::HeapReach(const WalkContext& context, ReachOptions options)
     // Untyped members are scanned at once rather than queued (a queue could hold a range per
     // object): a hit only marks its allocation; what would follow from it (scanning all of it)
     // waits until the typed walk is done, so typed edges still name and bound what they reach.
-    walk_.set_untyped_sink([this](uint64_t begin, uint64_t end) { scan_.scan(begin, end, {}); });
+    walk_.set_untyped_sink([this](uint64_t begin, uint64_t end) {
+      scan_.set_source(walk_.source());
+      scan_.scan(begin, end, {});
+    });
     walk_.set_first_reach([this](NodeId) { fresh_ = true; });
     walk_.set_track_coverage(true);
   }
 }
 
-void HeapReach::add_typed_root(uint64_t address, typeinfo::LayoutId layout) {
+void HeapReach::record_edges(EdgeSink sink) {
+  walk_.set_edge_sink(sink);
+  scan_.set_edge_sink(std::move(sink));
+}
+
+void HeapReach::add_typed_root(uint64_t address, typeinfo::LayoutId layout, uint32_t root_label) {
+  walk_.set_root_label(root_label);
   walk_.add_root(address, layout);
 }
 
-void HeapReach::add_root(const Root& root) {
-  add_typed_root(root.address, context_.types.intern(root.type));
-  if (root.opaque_bytes) add_range(root.address, root.address + root.opaque_bytes);
+void HeapReach::add_root(const Root& root, uint32_t root_label) {
+  add_typed_root(root.address, context_.types.intern(root.type), root_label);
+  if (root.opaque_bytes) add_range(root.address, root.address + root.opaque_bytes, root_label);
 }
 
-void HeapReach::add_range(uint64_t begin, uint64_t end) {
-  if (options_.conservative) scan_.queue(begin, end);
+void HeapReach::add_range(uint64_t begin, uint64_t end, uint32_t root_label) {
+  if (options_.conservative) scan_.queue(begin, end, root_label);
 }
 
-void HeapReach::add_word(uint64_t value) {
-  if (options_.conservative) scan_.word(value);
+void HeapReach::add_word(uint64_t value, uint32_t root_label) {
+  if (!options_.conservative) return;
+  scan_.set_source(EdgeSource{kRootNode, 0, root_label});
+  scan_.word(value);
 }
 
 void HeapReach::hit(NodeId node) {
@@ -54,6 +65,7 @@ bool HeapReach::scan_gaps(const std::function<bool()>& interrupted) {
   for (NodeId n = 0; n < states_.size() && ok; ++n) {
     if (!states_.reached(n) || states_.gaps_scanned(n)) continue;
     uint64_t start = table.address(n);
+    scan_.set_source(EdgeSource{n + 1, start, 0});
     states_.take_gaps(n, table.usable_size(n), [&](uint64_t begin, uint64_t end) {
       // Most gaps are a few bytes of malloc slack that hold no aligned word.
       if (((start + begin + 7) & ~uint64_t{7}) + 8 <= start + end)
@@ -85,6 +97,12 @@ std::optional<Reachability> HeapReach::run(const std::function<bool()>& interrup
     result.kinds = states_.take_kinds();
     for (NodeId n = 0; n < result.flags.size(); ++n)
       if (!result.reached(n)) result.kinds[n] = kNoKind;
+    // A unit whose allocator rule names it (a bump region's used bytes).
+    if (!context_.allocations.unit_kinds.empty())
+      for (NodeId n = 0; n < result.flags.size(); ++n)
+        if (result.reached(n))
+          if (const std::string* kind = context_.allocations.declared_kind(n))
+            result.kinds[n] = context_.kinds.intern(*kind);
   }
   result.words_scanned = scan_.words_scanned();
   result.objects_walked = walk_.objects_walked();

@@ -36,16 +36,23 @@ class HeapReach {
  public:
   HeapReach(const WalkContext& context, ReachOptions options = {});
 
-  void add_typed_root(uint64_t address, typeinfo::LayoutId layout);
+  // Every edge found (typed, weak, conservative), reached before or not, goes to `sink`: what
+  // builds a HeapGraph. Call before adding roots. Root labels are the indexes given below.
+  void record_edges(EdgeSink sink);
+
+  void add_typed_root(uint64_t address, typeinfo::LayoutId layout, uint32_t root_label = 0);
   // A root variable: typed, and its bytes scanned when its type has no definition.
-  void add_root(const Root& root);
-  void add_range(uint64_t begin, uint64_t end);  // scanned conservatively
-  void add_word(uint64_t value);                 // a register
+  void add_root(const Root& root, uint32_t root_label = 0);
+  void add_range(uint64_t begin, uint64_t end, uint32_t root_label = 0);  // scanned conservatively
+  void add_word(uint64_t value, uint32_t root_label = 0);                 // a register
   // Walks the allocation typed by the vtable at its start, at once (a leaked object, to name
   // what it holds: walking each before the next keeps the walk's stack short).
   bool walk_vtable_object(NodeId node, const std::function<bool()>& interrupted = {}) {
     return walk_.follow_vtable(node) && walk_.run(interrupted);
   }
+
+  // After run(): the type behind each kind (to label edges).
+  std::vector<KindLayout> kind_layouts() { return walk_.kind_layouts(); }
 
   // nullopt when interrupted. Once only: the result takes the walk's tables. Without
   // `with_kinds`, the result holds flags only (a byte per allocation).

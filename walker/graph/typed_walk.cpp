@@ -22,6 +22,13 @@ TypedWalk::TypedWalk(const WalkContext& context, NodeStates& states, bool follow
       conservative_kind_(context.kinds.intern("<conservative>")) {}
 
 void TypedWalk::add_root(uint64_t address, LayoutId layout) {
+  if (edge_sink_) {
+    source_ = EdgeSource{kRootNode, 0, root_label_};
+    where_ = root_label_;
+    uint64_t size = layout != kNoLayout ? types_.layout(layout).size : 0;
+    root_extents_.push_back({address, address + std::max<uint64_t>(size, 1), root_label_});
+    root_extents_sorted_ = false;
+  }
   // A root that is a whole heap object (`--root *sim`) is part of the set; one inside an
   // allocation (`--root sim->grid`, `--root layers[0]`) contributes only what it reaches.
   if (auto node = allocations_.find(address); node && layout != kNoLayout) {
@@ -37,7 +44,41 @@ void TypedWalk::add_root(uint64_t address, LayoutId layout) {
 }
 
 void TypedWalk::follow_pointer(uint64_t address, LayoutId layout) {
+  source_ = EdgeSource{kRootNode, 0, root_label_};
+  where_ = root_label_;
   follow(typed_pointer(address, layout), true);
+}
+
+// An edge to the allocation the reach lands in (none outside the heap).
+void TypedWalk::record_edge(const Reach& reach) {
+  auto node = allocations_.find(reach.target);
+  if (!node) return;
+  edge_sink_(source_.node, where_, *node + 1,
+             reach.weak ? EdgeProvenance::kWeak : EdgeProvenance::kTyped);
+}
+
+// The object at `at` is an allocation's, or lies in static storage: in the root that holds it.
+void TypedWalk::set_source(uint64_t at) {
+  if (auto node = allocations_.find(at)) {
+    source_ = EdgeSource{*node + 1, allocations_.address(*node), 0};
+    return;
+  }
+  if (!root_extents_sorted_) {
+    // A global is also a frame's static: the first root added (the global) names it.
+    std::stable_sort(root_extents_.begin(), root_extents_.end(),
+                     [](const RootExtent& a, const RootExtent& b) { return a.begin < b.begin; });
+    root_extents_.erase(std::unique(root_extents_.begin(), root_extents_.end(),
+                                    [](const RootExtent& a, const RootExtent& b) {
+                                      return a.begin == b.begin;
+                                    }),
+                        root_extents_.end());
+    root_extents_sorted_ = true;
+  }
+  auto it = std::upper_bound(root_extents_.begin(), root_extents_.end(), at,
+                             [](uint64_t a, const RootExtent& r) { return a < r.begin; });
+  uint32_t label = root_label_;
+  if (it != root_extents_.begin() && at < std::prev(it)->end) label = std::prev(it)->label;
+  source_ = EdgeSource{kRootNode, 0, label};
 }
 
 KindId TypedWalk::kind_of_layout(LayoutId id) {
@@ -55,6 +96,16 @@ KindId TypedWalk::kind_of_array(LayoutId id) {
     if (types_.layout(id).scalar) context_.kinds.mark_scalar_array(array_kind_[id]);
   }
   return array_kind_[id];
+}
+
+std::vector<KindLayout> TypedWalk::kind_layouts() {
+  std::vector<KindLayout> out(context_.kinds.size());
+  containers_.kind_layouts(out);
+  for (LayoutId id = 0; id < array_kind_.size(); ++id)
+    if (array_kind_[id] != kNoKind) out[array_kind_[id]] = {id, true};
+  for (LayoutId id = 0; id < layout_kind_.size(); ++id)
+    if (layout_kind_[id] != kNoKind) out[layout_kind_[id]] = {id, false};
+  return out;
 }
 
 bool TypedWalk::in_malloc_memory(uint64_t address) const {
@@ -101,7 +152,9 @@ bool TypedWalk::follow_vtable(NodeId node) {
   uint64_t start = allocations_.address(node);
   Reach r = reach_to(start, reading.layout, reading.kind);
   r.priority = KindPriority::kPointer;
+  recording_ = false;  // the word that found it is the edge (the conservative scan's)
   follow(r, true);
+  recording_ = true;
   return true;
 }
 
@@ -236,6 +289,7 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
 }
 
 void TypedWalk::follow(const Reach& reach, bool trusted) {
+  if (edge_sink_ && recording_ && !reach.in_place) record_edge(reach);
   if (reach.weak && !follow_weak_) return;
   trusted = trusted && !reach.untrusted;
   if (reach.in_place) return push(reach.walk_at, reach.layout, reach.count, trusted);
@@ -272,10 +326,12 @@ void TypedWalk::follow(const Reach& reach, bool trusted) {
 void TypedWalk::walk_object(uint64_t at, LayoutId id, bool trusted) {
   const Layout& layout = types_.layout(id);
   ++objects_walked_;
+  if (edge_sink_) set_source(at);
   for (const typeinfo::ByteRange& range : layout.untyped)
     untyped(at + range.offset, at + range.offset + range.length);
   for (const typeinfo::PointerSlot& slot : layout.pointers)
     if (uint64_t p = memory_.word(at + slot.offset)) {
+      if (edge_sink_) where_ = source_.where(at + slot.offset);
       Reach r = typed_pointer(p, slot.pointee);
       r.weak = slot.weak;
       if (slot.owner) r.priority = KindPriority::kOwner;
@@ -292,11 +348,13 @@ void TypedWalk::walk_object(uint64_t at, LayoutId id, bool trusted) {
     }
     push(at + slot.offset, slot.element, count, trusted);
   }
-  for (const typeinfo::ContainerSlot& slot : layout.containers)
+  for (const typeinfo::ContainerSlot& slot : layout.containers) {
+    if (edge_sink_) where_ = source_.where(at + slot.offset);
     containers_.expand(slot.container, at + slot.offset,
                        [&](const Reach& r) { follow(r, trusted); }, [&](uint64_t b, uint64_t e) {
                          untyped(b, e);
                        });
+  }
 }
 
 bool TypedWalk::run(const std::function<bool()>& interrupted) {

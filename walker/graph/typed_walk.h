@@ -13,6 +13,7 @@
 #include "typeinfo/type_erasure.h"
 #include "typeinfo/type_registry.h"
 #include "walker/graph/container_walk.h"
+#include "walker/graph/heap_graph.h"
 #include "walker/graph/kinds.h"
 #include "walker/graph/node_states.h"
 #include "walker/graph/reach.h"
@@ -46,6 +47,12 @@ class TypedWalk {
   void set_first_reach(FirstReach hook) { first_reach_ = std::move(hook); }
   // Record what trusted types explain (only the conservative scan needs it).
   void set_track_coverage(bool track) { track_coverage_ = track; }
+  // Every typed or weak edge the walk meets, reached before or not (a heap graph's builder).
+  void set_edge_sink(EdgeSink sink) { edge_sink_ = std::move(sink); }
+  // The root label of the roots added from now on (an index into the graph's root labels).
+  void set_root_label(uint32_t label) { root_label_ = label; }
+  // Where the object being walked lies: its untyped bytes' edges start there.
+  const EdgeSource& source() const { return source_; }
 
   // An object in place of type `layout`: a global, a local, what a root expression names.
   void add_root(uint64_t address, typeinfo::LayoutId layout);
@@ -58,6 +65,8 @@ class TypedWalk {
   // Walks everything queued. Returns false when interrupted.
   bool run(const std::function<bool()>& interrupted = {});
   bool idle() const { return stack_.empty(); }
+  // Which type each kind the walk named is (by KindId).
+  std::vector<KindLayout> kind_layouts();
   uint64_t objects_walked() const { return objects_walked_; }
 
  private:
@@ -91,6 +100,8 @@ class TypedWalk {
   bool in_malloc_memory(uint64_t address) const;
   KindId kind_of_layout(typeinfo::LayoutId id);
   KindId kind_of_array(typeinfo::LayoutId id);
+  void record_edge(const Reach& reach);
+  void set_source(uint64_t at);
 
   WalkContext context_;
   const MemoryImage& memory_;
@@ -103,6 +114,20 @@ class TypedWalk {
   KindId conservative_kind_;
   UntypedSink untyped_sink_;
   FirstReach first_reach_;
+
+  // Edges (only with a sink): the object being walked, the offset of the slot being read, the
+  // roots' extents (a static object is labelled by the root it lies in).
+  struct RootExtent {
+    uint64_t begin, end;
+    uint32_t label;
+  };
+  EdgeSink edge_sink_;
+  EdgeSource source_;
+  uint32_t where_ = 0;
+  uint32_t root_label_ = 0;
+  bool recording_ = true;  // off while following a vptr the conservative scan found
+  std::vector<RootExtent> root_extents_;
+  bool root_extents_sorted_ = true;
 
   std::vector<Work> stack_;
   std::vector<KindId> layout_kind_, array_kind_;

@@ -9,6 +9,10 @@
 namespace heapwalk::walker {
 
 void AllocationTable::add(uint64_t user_address, uint64_t usable_size, bool mmapped) {
+  add_flagged(user_address, usable_size, mmapped ? kMmapped : 0);
+}
+
+void AllocationTable::add_flagged(uint64_t user_address, uint64_t usable_size, uint8_t flags) {
   address_.push_back(user_address);
   if (usable_size >= kHuge) {
     std::pair<uint64_t, uint64_t> entry{user_address, usable_size};
@@ -17,11 +21,32 @@ void AllocationTable::add(uint64_t user_address, uint64_t usable_size, bool mmap
   } else {
     usable_.push_back(static_cast<uint32_t>(usable_size));
   }
-  mmapped_.push_back(mmapped ? 1 : 0);
+  flags_.push_back(flags);
 }
 
 bool AllocationTable::holds_exactly(NodeId n, uint64_t bytes) const {
-  return bytes && usable_size(n) == glibc::usable_for_request(bytes, mmapped_[n] != 0);
+  if (!bytes) return false;
+  // A block's head starts with the allocator's descriptor of it; the first header follows.
+  if (flags_[n] & kBlockHead) return bytes <= usable_size(n);
+  // A unit is the smallest that fits its object: less than twice its size.
+  if (flags_[n] & kUnit) return bytes <= usable_size(n) && usable_size(n) < 2 * bytes;
+  return usable_size(n) == glibc::usable_for_request(bytes, mmapped(n));
+}
+
+const SubBlock* AllocationTable::parent(NodeId n) const {
+  if (!(flags_[n] & (kUnit | kBlockHead))) return nullptr;
+  auto it = std::upper_bound(sub_blocks.begin(), sub_blocks.end(), address_[n],
+                             [](uint64_t a, const SubBlock& b) { return a < b.address; });
+  if (it == sub_blocks.begin()) return nullptr;
+  --it;
+  return address_[n] < it->address + it->usable ? &*it : nullptr;
+}
+
+const std::string* AllocationTable::declared_kind(NodeId n) const {
+  if (unit_kinds.empty() || !(flags_[n] & kUnit)) return nullptr;
+  auto it = std::lower_bound(unit_kinds.begin(), unit_kinds.end(), address_[n],
+                             [](const auto& k, uint64_t a) { return k.first < a; });
+  return it != unit_kinds.end() && it->first == address_[n] ? &it->second : nullptr;
 }
 
 uint64_t AllocationTable::huge_size(uint64_t address) const {
@@ -45,12 +70,12 @@ void AllocationTable::remove(const std::vector<uint64_t>& user_addresses) {
     if (std::binary_search(sorted.begin(), sorted.end(), address_[i])) continue;
     address_[kept] = address_[i];
     usable_[kept] = usable_[i];
-    mmapped_[kept] = mmapped_[i];
+    flags_[kept] = flags_[i];
     ++kept;
   }
   address_.resize(kept);
   usable_.resize(kept);
-  mmapped_.resize(kept);
+  flags_.resize(kept);
 }
 
 void AllocationTable::finish() {
@@ -70,7 +95,7 @@ void AllocationTable::sort_by_address() {
   };
   permute(address_);
   permute(usable_);
-  permute(mmapped_);
+  permute(flags_);
 }
 
 void AllocationTable::build_index() {

@@ -1,0 +1,69 @@
+#include "report/retention_render.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "report/report_render.h"
+
+namespace heapwalk::report {
+
+using Json = nlohmann::ordered_json;
+
+std::string render_retained_text(const RetainedReport& report) {
+  std::string out = report.title + "\n";
+  out += " Index   Retained   %    Shallow Kind\n";
+  for (size_t i = 0; i < report.rows.size(); ++i) {
+    const RetainedRow& row = report.rows[i];
+    std::string kind = std::string(2 * row.depth, ' ') + row.kind;
+    out += fmt::format("{:>6} {:>10} {:>3} {:>10} {} 0x{:x}", i, row.retained,
+                       heapy_percent(row.retained, report.total), row.shallow, kind, row.address);
+    if (!row.path.empty()) out += "  " + row.path;
+    out += "\n";
+  }
+  for (const std::string& note : report.notes) out += note + "\n";
+  return out;
+}
+
+std::string render_retained_json(const RetainedReport& report) {
+  Json rows = Json::array();
+  for (size_t i = 0; i < report.rows.size(); ++i) {
+    const RetainedRow& row = report.rows[i];
+    rows.push_back({{"index", i},
+                    {"address", fmt::format("0x{:x}", row.address)},
+                    {"retained", row.retained},
+                    {"shallow", row.shallow},
+                    {"kind", row.kind},
+                    {"path", row.path},
+                    {"depth", row.depth}});
+  }
+  Json out = {{"title", report.title}, {"total", report.total}, {"rows", rows},
+              {"notes", report.notes}};
+  return out.dump(1, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string render_retained_csv(const RetainedReport& report) {
+  std::string out = "index,address,retained,retained_percent,shallow,depth,kind,path\n";
+  for (size_t i = 0; i < report.rows.size(); ++i) {
+    const RetainedRow& row = report.rows[i];
+    out += fmt::format("{},0x{:x},{},{},{},{},{},{}\n", i, row.address, row.retained,
+                       heapy_percent(row.retained, report.total), row.shallow, row.depth,
+                       csv_field(row.kind), csv_field(row.path));
+  }
+  return out;
+}
+
+std::string render_paths_text(const PathsReport& report) {
+  std::string out = report.title + "\n";
+  for (size_t i = 0; i < report.paths.size(); ++i)
+    out += fmt::format("{:>2}: {}\n", i, report.paths[i]);
+  if (report.more) out += fmt::format("<... {} more paths ...>\n", report.more);
+  return out;
+}
+
+std::string render_paths_json(const PathsReport& report) {
+  Json out = {{"title", report.title}, {"paths", report.paths}, {"more", report.more}};
+  return out.dump(1, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace heapwalk::report

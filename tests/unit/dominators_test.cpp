@@ -1,0 +1,168 @@
+// Dominators and retained sizes on synthetic graphs, against Boost.Graph's Lengauer-Tarjan.
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/dominator_tree.hpp>
+#include <catch2/catch.hpp>
+#include <limits>
+#include <random>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "walker/analysis/dominators.h"
+
+using heapwalk::walker::dominator_tree;
+using heapwalk::walker::DominatorTree;
+using heapwalk::walker::EdgeFilter;
+using heapwalk::walker::EdgeProvenance;
+using heapwalk::walker::follows;
+using heapwalk::walker::GraphNode;
+using heapwalk::walker::HeapGraph;
+using heapwalk::walker::HeapGraphBuilder;
+using heapwalk::walker::retained_by_set;
+
+namespace {
+
+using Edge = std::tuple<GraphNode, GraphNode, EdgeProvenance>;
+
+HeapGraph make_graph(const std::vector<uint64_t>& sizes, const std::vector<Edge>& edges) {
+  HeapGraphBuilder builder(sizes);
+  for (auto [from, to, p] : edges) builder.add_edge(from, to, p);
+  return std::move(builder).build();
+}
+
+// Boost's idoms over the edges `filter` follows: kUnreached where unreached, the root's own.
+std::vector<GraphNode> boost_idoms(size_t n, const std::vector<Edge>& edges, EdgeFilter filter) {
+  using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
+  using Vertex = boost::graph_traits<G>::vertex_descriptor;
+  G g(n);
+  for (auto [from, to, p] : edges)
+    if (follows(filter, p) && from != to && !boost::edge(from, to, g).second)
+      boost::add_edge(from, to, g);
+  std::vector<Vertex> dom(n, boost::graph_traits<G>::null_vertex());
+  auto index = boost::get(boost::vertex_index, g);
+  // Boost 1.74's three-argument overload numbers unreached vertices 0, like the entry, and then
+  // takes an unreached predecessor for a semidominator: give them the "unvisited" number.
+  std::vector<size_t> number(n, std::numeric_limits<size_t>::max());
+  std::vector<Vertex> parent(n, boost::graph_traits<G>::null_vertex()), by_number(parent);
+  // An lvalue: Boost's visitor keeps a reference to the entry.
+  const Vertex entry = boost::vertex(0, g);
+  boost::lengauer_tarjan_dominator_tree(
+      g, entry, index, boost::make_iterator_property_map(number.begin(), index),
+      boost::make_iterator_property_map(parent.begin(), index), by_number,
+      boost::make_iterator_property_map(dom.begin(), index));
+  std::vector<GraphNode> idom(n, DominatorTree::kUnreached);
+  idom[0] = 0;
+  for (size_t v = 1; v < n; ++v)
+    if (dom[v] != boost::graph_traits<G>::null_vertex()) idom[v] = static_cast<GraphNode>(dom[v]);
+  return idom;
+}
+
+}  // namespace
+
+TEST_CASE("dominators of a small graph with a diamond and a cycle", "[dominators]") {
+  // 0 -> 1 -> {2, 3} -> 4 -> 5 -> 4 (cycle); 0 -> 6 -> 3; 7 unreached; 1 -> 8 weak only.
+  using P = EdgeProvenance;
+  std::vector<Edge> edges = {{0, 1, P::kTyped}, {1, 2, P::kTyped},  {1, 3, P::kTyped},
+                             {2, 4, P::kTyped}, {3, 4, P::kTyped},  {4, 5, P::kTyped},
+                             {5, 4, P::kTyped}, {0, 6, P::kTyped},  {6, 3, P::kConservative},
+                             {7, 1, P::kTyped}, {1, 8, P::kWeak}};
+  std::vector<uint64_t> sizes = {0, 10, 20, 30, 40, 50, 60, 70, 80};
+  HeapGraph graph = make_graph(sizes, edges);
+  DominatorTree tree = dominator_tree(graph);
+  CHECK(tree.idom == std::vector<GraphNode>{0, 0, 1, 0, 0, 4, 0, DominatorTree::kUnreached,
+                                            DominatorTree::kUnreached});
+  CHECK(tree.retained[1] == 10 + 20);
+  CHECK(tree.retained[4] == 40 + 50);
+  CHECK(tree.retained[0] == 10 + 20 + 30 + 40 + 50 + 60);
+  CHECK(tree.retained[8] == 0);  // reached only through a weak edge: retained by nothing
+
+  // Without the conservative edge, 6 no longer shares 3 with 1, so 1 dominates 3 and 4.
+  DominatorTree typed = dominator_tree(graph, EdgeFilter::kTypedOnly);
+  CHECK(typed.idom[3] == 1);
+  CHECK(typed.idom[4] == 1);
+  CHECK(typed.retained[1] == 10 + 20 + 30 + 40 + 50);
+
+  // A set retains what neither member retains alone: 2 and 3 together hold 4 and 5.
+  std::vector<GraphNode> pair = {2, 3};
+  auto held = retained_by_set(graph, pair);
+  CHECK(held.count == 4);
+  CHECK(held.bytes == 20 + 30 + 40 + 50);
+}
+
+TEST_CASE("dominators equal Boost's on random graphs", "[dominators]") {
+  std::mt19937 random(20261201);
+  for (int round = 0; round < 400; ++round) {
+    const size_t n = 1 + random() % 120;
+    const size_t m = random() % (4 * n + 1);
+    std::vector<Edge> edges;
+    for (size_t e = 0; e < m; ++e) {
+      uint32_t r = random() % 10;
+      auto p = r < 6 ? EdgeProvenance::kTyped
+                     : r < 8 ? EdgeProvenance::kConservative : EdgeProvenance::kWeak;
+      // Skewed towards low sources so that much of the graph is reached from the root.
+      GraphNode from = static_cast<GraphNode>(random() % (random() % 2 ? n : (n + 3) / 4));
+      edges.emplace_back(from, static_cast<GraphNode>(random() % n), p);
+    }
+    std::vector<uint64_t> sizes(n, 0);
+    for (size_t v = 1; v < n; ++v) sizes[v] = 16 + random() % 1000;
+    HeapGraph graph = make_graph(sizes, edges);
+    for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
+      INFO("round " << round << ", " << n << " nodes, " << m << " edges");
+      DominatorTree tree = dominator_tree(graph, filter);
+      std::vector<GraphNode> expected = boost_idoms(n, edges, filter);
+      std::string differ;
+      for (size_t v = 0; v < n; ++v)
+        if (tree.idom[v] != expected[v])
+          differ += " node " + std::to_string(v) + ": " + std::to_string(tree.idom[v]) +
+                    " (Boost " + std::to_string(expected[v]) + ")";
+      REQUIRE(differ == "");
+      // Retained size of one node = what the root loses without it (Heapy's definition).
+      uint64_t reached_bytes = 0;
+      for (GraphNode v : tree.preorder) {
+        reached_bytes += sizes[v];
+        if (v == 0) continue;
+        std::vector<GraphNode> one = {v};
+        auto held = retained_by_set(graph, one, filter);
+        REQUIRE(held.bytes == tree.retained[v]);
+      }
+      REQUIRE(tree.retained[0] == reached_bytes);
+      // Preorder puts every node after its dominator.
+      std::vector<size_t> position(n, 0);
+      for (size_t i = 0; i < tree.preorder.size(); ++i) position[tree.preorder[i]] = i;
+      for (GraphNode v : tree.preorder)
+        if (v != 0) REQUIRE(position[tree.idom[v]] < position[v]);
+    }
+  }
+}
+
+TEST_CASE("a million-deep chain needs no recursion", "[dominators]") {
+  const GraphNode n = 1'000'001;
+  HeapGraphBuilder builder(std::vector<uint64_t>(n, 8));
+  for (GraphNode v = 0; v + 1 < n; ++v) builder.add_edge(v, v + 1, EdgeProvenance::kTyped);
+  builder.add_edge(n - 1, 1, EdgeProvenance::kTyped);  // the tail points back at the head
+  HeapGraph graph = std::move(builder).build();
+  DominatorTree tree = dominator_tree(graph);
+  REQUIRE(tree.preorder.size() == n);
+  CHECK(tree.idom[n - 1] == n - 2);
+  CHECK(tree.idom[1] == 0);
+  CHECK(tree.retained[1] == 8ull * (n - 1));
+  CHECK(tree.retained[n - 1] == 8);
+}
+
+TEST_CASE("weak-only referents are not retained, and a root of nothing is fine", "[dominators]") {
+  // 0 -> 1 (typed), 1 -> 2 (weak), 0 -> 3 (typed), 3 -> 2 (weak).
+  using P = EdgeProvenance;
+  HeapGraph graph = make_graph({0, 100, 200, 300}, {{0, 1, P::kTyped}, {1, 2, P::kWeak},
+                                                    {0, 3, P::kTyped}, {3, 2, P::kWeak}});
+  DominatorTree tree = dominator_tree(graph);
+  CHECK_FALSE(tree.reached(2));
+  CHECK(tree.retained[1] == 100);
+  CHECK(tree.retained[3] == 300);
+  std::vector<GraphNode> both = {1, 3};
+  CHECK(retained_by_set(graph, both).bytes == 400);
+
+  HeapGraph alone = make_graph({0}, {});
+  DominatorTree single = dominator_tree(alone);
+  CHECK(single.idom == std::vector<GraphNode>{0});
+  CHECK(single.retained == std::vector<uint64_t>{0});
+}

@@ -1,0 +1,28 @@
+// The heap graph of the whole process at one stop: every edge from every root (typed globals,
+// statics, TLS, every thread's locals, registers and stack, untyped module data), typed, weak
+// and conservative, in one compact graph that retention (dominators, paths, referrers) reads.
+// Built once per stop and kept in the Session.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "walker/graph/heap_graph.h"
+#include "walker/session.h"
+
+namespace heapwalk::walker {
+
+// The session's graph, built on first use; nullptr when interrupted (nothing is kept then).
+std::shared_ptr<const ProcessGraph> process_graph(Session& session,
+                                                  const std::function<bool()>& interrupted = {});
+
+// Builds it (process_graph() caches this). nullopt when interrupted.
+std::optional<ProcessGraph> build_process_graph(Session& session,
+                                                const std::function<bool()>& interrupted = {});
+
+// Graph node of allocation n and back.
+inline GraphNode graph_node(NodeId allocation) { return allocation + 1; }
+inline NodeId allocation_of(GraphNode node) { return node - 1; }
+
+}  // namespace heapwalk::walker

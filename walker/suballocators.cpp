@@ -1,0 +1,532 @@
+#include "walker/suballocators.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "typeinfo/member_lookup.h"
+#include "typeinfo/type_names.h"
+#include "typeinfo/recognizers/allocator_rules.h"
+#include "typeinfo/recognizers/declared.h"
+#include "typeinfo/recognizers/expression.h"
+#include "walker/roots/roots.h"
+
+namespace heapwalk::walker {
+namespace {
+
+using typeinfo::AllocatorRule;
+using typeinfo::Expression;
+
+constexpr uint64_t kMaxBlocks = 1u << 16;      // per allocator
+constexpr uint64_t kMaxUnits = 1u << 24;       // per block
+constexpr int kMaxDepth = 12;                  // pointers and members followed to an allocator
+
+std::string name_of(lldb::SBType t) { return t.GetName() ? t.GetName() : ""; }
+
+struct FoundAllocator {
+  uint64_t address = 0;
+  lldb::SBType type;
+  const AllocatorRule* rule = nullptr;
+};
+
+// Finds the objects of the allocator types from the static roots, through what can lead to one.
+class AllocatorFinder {
+ public:
+  AllocatorFinder(const MemoryImage& memory, typeinfo::TypeRegistry& types,
+                  const std::vector<AllocatorRule>& rules)
+      : memory_(memory), types_(types), rules_(rules) {}
+
+  void search(uint64_t address, lldb::SBType type, int depth) {
+    if (depth > kMaxDepth || !address) return;
+    type = typeinfo::plain(type);
+    if (const AllocatorRule* rule = match(type)) {
+      if (!seen_.insert({address, name_of(type)}).second) return;
+      found.push_back({address, type, rule});
+      // On into it: an allocator may hold others (a chain of arenas, a backing allocator).
+    }
+    if (!leads(type)) return;
+    if (type.IsPointerType()) {
+      auto p = memory_.load<uint64_t>(address);
+      if (p && *p && visited_.insert({*p, name_of(type)}).second)
+        search(*p, type.GetPointeeType(), depth + 1);
+      return;
+    }
+    if (type.IsArrayType()) {
+      lldb::SBType element = typeinfo::plain(type.GetArrayElementType());
+      uint64_t size = element.GetByteSize();
+      uint64_t n = size ? std::min<uint64_t>(type.GetByteSize() / size, 4096) : 0;
+      for (uint64_t i = 0; i < n; ++i) search(address + i * size, element, depth);
+      return;
+    }
+    lldb::SBType full = types_.complete(type);
+    for (uint32_t i = 0; i < full.GetNumberOfDirectBaseClasses(); ++i) {
+      lldb::SBTypeMember base = full.GetDirectBaseClassAtIndex(i);
+      search(address + base.GetOffsetInBytes(), base.GetType(), depth);
+    }
+    for (uint32_t i = 0; i < full.GetNumberOfFields(); ++i) {
+      lldb::SBTypeMember field = full.GetFieldAtIndex(i);
+      if (field.IsBitfield()) continue;
+      search(address + field.GetOffsetInBytes(), field.GetType(), depth);
+    }
+  }
+
+  std::vector<FoundAllocator> found;
+
+ private:
+  const AllocatorRule* match(lldb::SBType type) {
+    std::string dwarf = name_of(type);
+    auto it = match_.find(dwarf);
+    if (it != match_.end()) return it->second;
+    const AllocatorRule* rule = nullptr;
+    bool aggregate = type.GetTypeClass() & (lldb::eTypeClassClass | lldb::eTypeClassStruct);
+    if (aggregate) {
+      std::string readable = typeinfo::readable_type_name(dwarf);
+      for (const AllocatorRule& r : rules_)
+        for (const std::string& pattern : r.patterns)
+          if (!rule && (typeinfo::name_matches(pattern, dwarf) || typeinfo::name_matches(pattern, readable)))
+            rule = &r;
+    }
+    match_[dwarf] = rule;
+    return rule;
+  }
+
+  // Whether an object of `type` holds (or points to) an allocator object.
+  bool leads(lldb::SBType type) {
+    std::string key = name_of(type);
+    if (auto it = leads_.find(key); it != leads_.end()) return it->second;
+    leads_[key] = false;  // while deciding: a type that holds itself does not lead through itself
+    bool result = false;
+    if (match(type)) {
+      result = true;
+    } else if (type.IsPointerType()) {
+      result = leads(typeinfo::plain(type.GetPointeeType()));
+    } else if (type.IsArrayType()) {
+      result = leads(typeinfo::plain(type.GetArrayElementType()));
+    } else if (type.GetTypeClass() & (lldb::eTypeClassClass | lldb::eTypeClassStruct)) {
+      lldb::SBType full = types_.complete(type);
+      for (uint32_t i = 0; i < full.GetNumberOfDirectBaseClasses() && !result; ++i)
+        result = leads(typeinfo::plain(full.GetDirectBaseClassAtIndex(i).GetType()));
+      for (uint32_t i = 0; i < full.GetNumberOfFields() && !result; ++i)
+        result = leads(typeinfo::plain(full.GetFieldAtIndex(i).GetType()));
+    }
+    leads_[key] = result;
+    return result;
+  }
+
+  const MemoryImage& memory_;
+  typeinfo::TypeRegistry& types_;
+  const std::vector<AllocatorRule>& rules_;
+  std::unordered_map<std::string, const AllocatorRule*> match_;
+  std::unordered_map<std::string, bool> leads_;
+  std::set<std::pair<uint64_t, std::string>> seen_, visited_;
+};
+
+// An expression read from the descriptor when it names the descriptor's fields, else from the
+// allocator.
+struct Scoped {
+  Expression e;
+  bool on_descriptor = false;
+  bool empty() const { return e.empty(); }
+};
+
+// A rule bound to one allocator type.
+struct CompiledAllocator {
+  const AllocatorRule* rule = nullptr;
+  std::string name;  // the allocator's readable name
+  Expression blocks, next, count, memory;
+  Scoped first, size;
+  lldb::SBType descriptor;
+  uint64_t descriptor_size = 0;
+  bool descriptor_struct = false;
+  // heap
+  Expression unit_size, in_use, unit_next, unit_prev;
+  uint64_t header_size = 0, payload = 0;
+  // pool
+  Scoped pool_size, pool_units;
+  struct FreeHeads {
+    uint32_t offset = 0, count = 0;
+    bool on_descriptor = false;
+  };
+  std::optional<FreeHeads> free;
+  // bump
+  Scoped used;
+};
+
+[[noreturn]] void fail(const AllocatorRule& rule, const std::string& why) {
+  throw typeinfo::RecognizerError(fmt::format("{}: {}", rule.source.text(), why));
+}
+
+Expression compile_on(const AllocatorRule& rule, std::string_view text, lldb::SBType type) {
+  if (text.empty()) return {};
+  try {
+    return Expression(text, type, name_of(type));
+  } catch (const typeinfo::RecognizerError& e) {
+    fail(rule, e.what());
+  }
+}
+
+Scoped compile_scoped(const AllocatorRule& rule, std::string_view text, lldb::SBType descriptor,
+                      bool descriptor_struct, lldb::SBType allocator) {
+  Scoped s;
+  if (text.empty()) return s;
+  if (descriptor_struct) {
+    try {
+      s.e = Expression(text, descriptor, name_of(descriptor));
+      s.on_descriptor = true;
+      return s;
+    } catch (const typeinfo::RecognizerError&) {
+    }
+  }
+  s.e = compile_on(rule, text, allocator);
+  return s;
+}
+
+CompiledAllocator compile(const AllocatorRule& rule, lldb::SBType type,
+                          typeinfo::TypeRegistry& types) {
+  CompiledAllocator c;
+  c.rule = &rule;
+  c.name = types.layout(types.intern(type)).name;
+  c.blocks = compile_on(rule, rule.blocks, type);
+  c.descriptor = typeinfo::plain(c.blocks.pointee());
+  if (!c.descriptor.IsValid())
+    fail(rule, fmt::format("'blocks' ({}) is no pointer field of {}", rule.blocks, c.name));
+  c.descriptor = types.complete(c.descriptor);
+  c.descriptor_size = c.descriptor.GetByteSize();
+  c.descriptor_struct = c.descriptor.GetTypeClass() & (lldb::eTypeClassClass | lldb::eTypeClassStruct);
+  if (!rule.next.empty()) c.next = compile_on(rule, rule.next, c.descriptor);
+  if (!rule.count.empty()) c.count = compile_on(rule, rule.count, type);
+  c.memory = compile_on(rule, rule.memory, c.descriptor);
+  c.size = compile_scoped(rule, rule.size, c.descriptor, c.descriptor_struct, type);
+  c.first = compile_scoped(rule, rule.first, c.descriptor, c.descriptor_struct, type);
+  switch (rule.form) {
+    case AllocatorRule::Form::kHeap: {
+      lldb::SBType header = typeinfo::rule_type(rule.header, type, types);
+      if (!header.IsValid() || header.GetByteSize() == 0)
+        fail(rule, fmt::format("no header type '{}'", rule.header));
+      header = types.complete(header);
+      c.header_size = header.GetByteSize();
+      c.unit_size = compile_on(rule, rule.unit_size, header);
+      c.in_use = compile_on(rule, rule.in_use, header);
+      c.unit_next = compile_on(rule, rule.unit_next, header);
+      c.unit_prev = compile_on(rule, rule.unit_prev, header);
+      c.payload = rule.payload.empty() ? c.header_size : std::stoull(rule.payload, nullptr, 0);
+      break;
+    }
+    case AllocatorRule::Form::kPool: {
+      c.pool_size = compile_scoped(rule, rule.unit_size, c.descriptor, c.descriptor_struct, type);
+      c.pool_units = compile_scoped(rule, rule.units, c.descriptor, c.descriptor_struct, type);
+      if (!rule.free.empty()) {
+        std::optional<typeinfo::Member> m;
+        bool on_descriptor = false;
+        if (c.descriptor_struct) m = typeinfo::find_member(c.descriptor, rule.free), on_descriptor = bool(m);
+        if (!m) m = typeinfo::find_member(typeinfo::plain(type), rule.free);
+        if (!m) fail(rule, fmt::format("no member '{}' (the free lists) in {}", rule.free, c.name));
+        CompiledAllocator::FreeHeads heads{m->offset, 1, on_descriptor};
+        if (m->type.IsArrayType()) {
+          lldb::SBType element = typeinfo::plain(m->type.GetArrayElementType());
+          if (!element.IsPointerType()) fail(rule, fmt::format("'{}' holds no pointers", rule.free));
+          heads.count = static_cast<uint32_t>(m->type.GetByteSize() / 8);
+        } else if (!m->type.IsPointerType()) {
+          fail(rule, fmt::format("'{}' is no pointer nor array of pointers", rule.free));
+        }
+        c.free = heads;
+      }
+      break;
+    }
+    case AllocatorRule::Form::kBump:
+      c.used = compile_scoped(rule, rule.used, c.descriptor, c.descriptor_struct, type);
+      break;
+  }
+  return c;
+}
+
+struct Unit {
+  uint64_t address = 0, size = 0;
+  bool live = true;
+};
+
+struct CarvedBlock {
+  uint64_t chunk = 0, usable = 0;
+  std::vector<Unit> units;  // by address
+  std::string allocator, kind;
+};
+
+// One block that does not read as the rule says.
+struct Mismatch {
+  std::string what;
+};
+
+class Carver {
+ public:
+  Carver(const MemoryImage& memory, const AllocationTable& table) : memory_(memory), table_(table) {
+    read_ = [this](uint64_t address, void* out, size_t size) { return memory_.read(address, out, size); };
+  }
+
+  // Every block of the allocator at `a`; blocks that do not validate are left out (mismatches).
+  void carve(const CompiledAllocator& c, uint64_t a) {
+    std::vector<uint64_t> descriptors;
+    uint64_t base = value(c.blocks, a).value_or(0);
+    if (!c.count.empty()) {
+      uint64_t n = value(c.count, a).value_or(0);
+      if (n > kMaxBlocks) return mismatch(c, fmt::format("{} blocks at {:#x}: too many", n, a));
+      for (uint64_t i = 0; base && i < n; ++i) descriptors.push_back(base + i * c.descriptor_size);
+    } else {
+      std::set<uint64_t> seen;
+      for (uint64_t d = base; d;) {
+        if (!seen.insert(d).second || seen.size() > kMaxBlocks)
+          return mismatch(c, fmt::format("the block list at {:#x} loops", a));
+        descriptors.push_back(d);
+        d = value(c.next, d).value_or(0);
+      }
+    }
+    std::vector<CarvedBlock> blocks;
+    std::vector<uint64_t> starts, strides;  // pools: where units start, their size
+    for (uint64_t d : descriptors) {
+      CarvedBlock b;
+      b.allocator = c.name;
+      b.kind = c.rule->kind;
+      uint64_t mem = c.memory.empty() ? d : value(c.memory, d).value_or(0);
+      auto node = table_.find(mem);
+      if (!node || table_.address(*node) != mem) {
+        mismatch(c, fmt::format("block {:#x} is no malloc chunk", mem));
+        continue;
+      }
+      b.chunk = mem;
+      b.usable = table_.usable_size(*node);
+      uint64_t limit = mem + b.usable;
+      if (!c.size.empty()) {
+        uint64_t size = scoped(c.size, d, a).value_or(~uint64_t{0});
+        if (size > b.usable) {
+          mismatch(c, fmt::format("block {:#x} says {} bytes, its chunk holds {}", mem, size, b.usable));
+          continue;
+        }
+        limit = mem + size;
+      }
+      uint64_t first = !c.first.empty() ? scoped(c.first, d, a).value_or(~uint64_t{0})
+                       : (c.memory.empty() && c.descriptor_struct ? c.descriptor_size : 0);
+      if (first > limit - mem) {
+        mismatch(c, fmt::format("block {:#x}: its first unit is past its end", mem));
+        continue;
+      }
+      std::string why;
+      uint64_t start = mem + first, stride = 0;
+      switch (c.rule->form) {
+        case AllocatorRule::Form::kHeap: why = heap_units(c, start, limit, b); break;
+        case AllocatorRule::Form::kPool: why = pool_units(c, d, a, start, limit, b, stride); break;
+        case AllocatorRule::Form::kBump: why = bump_units(c, d, a, start, limit, b); break;
+      }
+      if (!why.empty()) {
+        mismatch(c, fmt::format("block {:#x}: {}", mem, why));
+        continue;
+      }
+      starts.push_back(start);
+      strides.push_back(stride);
+      blocks.push_back(std::move(b));
+    }
+    if (c.free && c.rule->form == AllocatorRule::Form::kPool) {
+      std::string why = mark_free(c, descriptors, a, blocks, starts, strides);
+      if (!why.empty()) return mismatch(c, fmt::format("the free lists of {} at {:#x}: {}", c.name, a, why));
+    }
+    for (CarvedBlock& b : blocks)
+      if (carved_.insert(b.chunk).second) out.push_back(std::move(b));
+  }
+
+  std::vector<CarvedBlock> out;
+  std::vector<std::string> mismatches;
+
+ private:
+  std::optional<uint64_t> value(const Expression& e, uint64_t object) const {
+    return e.evaluate(object, read_);
+  }
+  std::optional<uint64_t> scoped(const Scoped& s, uint64_t descriptor, uint64_t allocator) const {
+    return s.e.evaluate(s.on_descriptor ? descriptor : allocator, read_);
+  }
+  void mismatch(const CompiledAllocator& c, std::string what) {
+    mismatches.push_back(fmt::format("{} ({})", what, c.name));
+  }
+
+  std::string heap_units(const CompiledAllocator& c, uint64_t h, uint64_t limit, CarvedBlock& b) {
+    uint64_t prev = 0;
+    while (h + c.header_size <= limit) {
+      if (b.units.size() >= kMaxUnits) return "too many units";
+      auto size = value(c.unit_size, h);
+      auto in_use = value(c.in_use, h);
+      if (!size || !in_use) return fmt::format("unit header at {:#x} is unreadable", h);
+      if (*size <= c.payload || *size % 8 || *size > limit - h)
+        return fmt::format("unit at {:#x} has size {}: the units do not tile the block", h, *size);
+      uint64_t next = h + *size;
+      bool last = next + c.header_size > limit;
+      if (!c.unit_next.empty()) {
+        uint64_t link = value(c.unit_next, h).value_or(1);
+        if (link != (last ? 0 : next) && !(last && link == next))
+          return fmt::format("unit at {:#x} links to {:#x}, the next unit is at {:#x}", h, link,
+                             last ? 0 : next);
+      }
+      if (!c.unit_prev.empty()) {
+        uint64_t link = value(c.unit_prev, h).value_or(1);
+        if (link != prev)
+          return fmt::format("unit at {:#x} links back to {:#x}, the previous unit is at {:#x}", h,
+                             link, prev);
+      }
+      b.units.push_back({h + c.payload, *size - c.payload, *in_use != 0});
+      prev = h;
+      h = next;
+    }
+    if (b.units.empty()) return "no unit fits";
+    return {};
+  }
+
+  std::string pool_units(const CompiledAllocator& c, uint64_t d, uint64_t a, uint64_t start,
+                         uint64_t limit, CarvedBlock& b, uint64_t& stride) {
+    stride = scoped(c.pool_size, d, a).value_or(0);
+    if (stride < 8 || stride > limit - start) return fmt::format("unit size {} does not fit", stride);
+    uint64_t n = (limit - start) / stride;
+    if (!c.pool_units.empty()) {
+      uint64_t declared = scoped(c.pool_units, d, a).value_or(~uint64_t{0});
+      if (declared > n) return fmt::format("{} units of {} bytes do not fit", declared, stride);
+      n = declared;
+    }
+    if (n > kMaxUnits) return "too many units";
+    for (uint64_t i = 0; i < n; ++i) b.units.push_back({start + i * stride, stride, true});
+    return {};
+  }
+
+  std::string bump_units(const CompiledAllocator& c, uint64_t d, uint64_t a, uint64_t start,
+                         uint64_t limit, CarvedBlock& b) {
+    uint64_t used = scoped(c.used, d, a).value_or(~uint64_t{0});
+    if (used > limit - start) return fmt::format("{} bytes used of {}", used, limit - start);
+    if (used) b.units.push_back({start, used, true});
+    if (start + used < limit) b.units.push_back({start + used, limit - start - used, false});
+    return {};
+  }
+
+  std::string mark_free(const CompiledAllocator& c, const std::vector<uint64_t>& descriptors,
+                        uint64_t a, std::vector<CarvedBlock>& blocks,
+                        const std::vector<uint64_t>& starts, const std::vector<uint64_t>& strides) {
+    std::vector<uint64_t> heads;
+    auto read_heads = [&](uint64_t object) {
+      for (uint32_t i = 0; i < c.free->count; ++i)
+        if (uint64_t p = memory_.load<uint64_t>(object + c.free->offset + 8 * i).value_or(0)) heads.push_back(p);
+    };
+    if (c.free->on_descriptor) {
+      for (uint64_t d : descriptors) read_heads(d);
+    } else {
+      read_heads(a);
+    }
+    uint64_t total = 0;
+    for (const CarvedBlock& b : blocks) total += b.units.size();
+    uint64_t steps = 0;
+    for (uint64_t p : heads) {
+      while (p) {
+        if (++steps > total) return "a free list loops";
+        size_t i = 0;
+        while (i < blocks.size() && !(p >= starts[i] && p < starts[i] + blocks[i].units.size() * strides[i])) ++i;
+        if (i == blocks.size()) return fmt::format("free unit {:#x} is in no block", p);
+        if ((p - starts[i]) % strides[i]) return fmt::format("free unit {:#x} is no unit's start", p);
+        Unit& u = blocks[i].units[(p - starts[i]) / strides[i]];
+        if (!u.live) return fmt::format("free unit {:#x} is on the free lists twice", p);
+        u.live = false;
+        auto next = memory_.load<uint64_t>(p);
+        if (!next) return fmt::format("free unit {:#x} is unreadable", p);
+        p = *next;
+      }
+    }
+    return {};
+  }
+
+  const MemoryImage& memory_;
+  const AllocationTable& table_;
+  Expression::Read read_;
+  std::set<uint64_t> carved_;
+};
+
+// Whether any allocator type could be in the program (a rule with a wildcard always could).
+bool any_allocator_type(lldb::SBTarget& target, const std::vector<AllocatorRule>& rules) {
+  for (const AllocatorRule& rule : rules)
+    for (const std::string& pattern : rule.patterns)
+      if (pattern.find('*') != std::string::npos || target.FindFirstType(pattern.c_str()).IsValid())
+        return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<HeapRange> carve_suballocators(lldb::SBTarget target, const MemoryImage& memory,
+                                           const GlibcLayout& glibc, MallocHeap& heap,
+                                           typeinfo::TypeRegistry& types) {
+  const std::vector<AllocatorRule>& rules = types.rules().allocators();
+  if (rules.empty() || !any_allocator_type(target, rules)) return {};
+  AllocatorFinder finder(memory, types, rules);
+  for (const Root& root : static_roots(target, memory, glibc.version))
+    if (root.type.IsValid()) finder.search(root.address, root.type, 0);
+  if (finder.found.empty()) return {};
+
+  Carver carver(memory, heap.in_use);
+  std::map<std::pair<const AllocatorRule*, std::string>, CompiledAllocator> compiled;
+  for (const FoundAllocator& f : finder.found) {
+    auto key = std::make_pair(f.rule, name_of(f.type));
+    auto it = compiled.find(key);
+    try {
+      if (it == compiled.end()) it = compiled.emplace(key, compile(*f.rule, f.type, types)).first;
+    } catch (const typeinfo::RecognizerError& e) {
+      types.add_problem(e.what());
+      continue;
+    }
+    carver.carve(it->second, f.address);
+  }
+  if (!carver.mismatches.empty())
+    heap.warnings.push_back(fmt::format(
+        "the program's allocators did not read as their rules say ({} problem{}); the blocks "
+        "concerned count as one allocation each: {}{}",
+        carver.mismatches.size(), carver.mismatches.size() == 1 ? "" : "s", carver.mismatches.front(),
+        carver.mismatches.size() > 1 ? "; …" : ""));
+  if (carver.out.empty()) return {};
+
+  std::sort(carver.out.begin(), carver.out.end(),
+            [](const CarvedBlock& x, const CarvedBlock& y) { return x.chunk < y.chunk; });
+  const AllocationTable& old = heap.in_use;
+  AllocationTable table;
+  std::vector<HeapRange> ranges;
+  size_t next = 0;
+  for (NodeId n = 0; n < old.size(); ++n) {
+    uint64_t address = old.address(n);
+    if (next == carver.out.size() || carver.out[next].chunk != address) {
+      table.add_flagged(address, old.usable_size(n), old.flags(n));
+      continue;
+    }
+    const CarvedBlock& b = carver.out[next++];
+    SubBlock sub;
+    sub.address = b.chunk;
+    sub.usable = b.usable;
+    sub.allocator = b.allocator;
+    sub.mmapped = old.mmapped(n);
+    sub.head = b.units.front().address - b.chunk;
+    if (sub.head)
+      table.add_flagged(b.chunk, sub.head,
+                        AllocationTable::kBlockHead | (old.mmapped(n) ? AllocationTable::kMmapped : 0));
+    for (const Unit& u : b.units) {
+      if (u.live) {
+        table.add_flagged(u.address, u.size, AllocationTable::kUnit);
+        sub.live_units += 1;
+        sub.live_bytes += u.size;
+        if (!b.kind.empty()) table.unit_kinds.push_back({u.address, b.kind});
+      } else {
+        table.free_units.push_back({u.address, u.size});
+        sub.free_units += 1;
+        sub.free_bytes += u.size;
+      }
+    }
+    table.sub_blocks.push_back(std::move(sub));
+    ranges.push_back({b.chunk, b.chunk + b.usable});
+  }
+  table.finish();
+  heap.in_use = std::move(table);
+  return ranges;
+}
+
+}  // namespace heapwalk::walker
