@@ -1,8 +1,8 @@
 // Boost.Pool 1.74's object_pool<T>: blocks from the user allocator (new char[]), chained
 // through a (pointer, size) pair at each block's end, carved into chunks of T at a stride, the
 // free ones on a list through their first word. Recognized in C++ (the chain and the free list
-// are links no rule can follow). Until sub-allocators exist (issue 7, item 3) the blocks stay
-// the allocations: a block is "boost::object_pool<T> block", scanned conservatively whole, and
+// are links no rule can follow; an [[allocator]] rule cannot read this chain either, whose
+// links sit at each block's end). The blocks stay the allocations: a block is "boost::object_pool<T> block", scanned conservatively whole, and
 // each chunk that is not on the free list is walked as a T, so that what the objects own is
 // typed.
 #pragma once
