@@ -5,6 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include "typeinfo/boost_intrusive.h"
+#include "typeinfo/boost_pool.h"
+#include "typeinfo/boost_unordered.h"
 #include "typeinfo/member_lookup.h"
 #include "typeinfo/type_names.h"
 #include "typeinfo/type_registry.h"
@@ -305,6 +308,9 @@ std::optional<Container> recognize_container(lldb::SBType type, TypeRegistry& re
       registry.add_problem(fmt::format("a recognizer does not apply to {}: {}", readable, e.what()));
     }
   }
+  if (auto boost = recognize_boost_unordered(type, registry)) return boost;
+  if (auto boost = recognize_boost_intrusive(type, registry)) return boost;
+  if (auto boost = recognize_boost_pool(type, registry)) return boost;
   return Recognizer(type, registry).run();
 }
 

@@ -18,6 +18,7 @@ struct PointerSlot {
   uint32_t offset = 0;
   LayoutId pointee = kNoLayout;
   bool weak = false;  // a shared_ptr control block's pointer to the object it manages
+  bool owner = false;  // a container's element that owns its target (a recognizer's `elements`)
 };
 
 // An embedded array of a type that has edges of its own (T[N], std::array<T, N>).
@@ -56,6 +57,10 @@ enum class ContainerKind : uint8_t {
   kAny,          // std::any: likewise
   kMonotonicResource,  // std::pmr::monotonic_buffer_resource: its upstream chunks
   kDeclared,     // a recognizer rule (recognizers/rules.h), compiled for this type
+  kBoostUnordered,  // boost::unordered_map / _set (Boost 1.74): boost_unordered.h
+  kBoostIntrusiveList,  // boost::intrusive::list: boost_intrusive.h
+  kBoostIntrusiveTree,  // boost::intrusive::set, multiset, rbtree: boost_intrusive.h
+  kBoostObjectPool,     // boost::object_pool: boost_pool.h
 };
 
 // A recognized libstdc++ container type: where its own fields are, and what it holds.

@@ -187,6 +187,7 @@ void simplify(Type& type) {
   for (size_t i = 0; i < type.size(); ++i) {
     if (type[i].kind == Piece::Kind::Arguments) i = apply_template_rules(type, i);
   }
+  name_graph_vertices(type);
 }
 
 }  // namespace type_name

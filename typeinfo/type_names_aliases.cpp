@@ -149,6 +149,7 @@ Alias alias_for(std::string_view name, const Args& args) {
     if (args.size() == 1 && args[0] == "nlohmann::ordered_map") return "nlohmann::ordered_json";
   }
   if (name == "Eigen::Matrix" || name == "Eigen::Array") return eigen_alias(name, args);
+  if (name.starts_with("boost::")) return boost_alias(name, args);
   return std::nullopt;
 }
 

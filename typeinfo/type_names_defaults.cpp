@@ -145,6 +145,9 @@ Default eigen_default(std::string_view name, const Args& a, size_t pos) {
     if (pos == 2) return "Eigen::Stride<0, 0>";
   } else if (name == "Eigen::Block") {
     return pos == 0 ? Default() : from_list({"", "-1", "-1", "false"}, pos);
+  } else if (name == "Eigen::SparseMatrix") {  // Scalar, Options (ColMajor), StorageIndex
+    if (pos == 1) return "0";
+    if (pos == 2) return "int";
   } else if (one_of(name, {"Eigen::InnerStride", "Eigen::OuterStride"})) {
     if (pos == 0) return "-1";
   }
@@ -163,6 +166,8 @@ bool is_default_argument(std::string_view name, const Args& args, size_t positio
     fallback = nlohmann_default(name, args, position);
   } else if (name.starts_with("Eigen::")) {
     fallback = eigen_default(name, args, position);
+  } else if (name.starts_with("boost::")) {
+    fallback = boost_default(name, args, position);
   }
   return fallback && *fallback == args[position];
 }

@@ -42,4 +42,10 @@ bool is_default_argument(std::string_view name, const Args& args, size_t positio
 // "nlohmann::json", "Eigen::MatrixXd"; nullopt when there is none.
 std::optional<std::string> alias_for(std::string_view name, const Args& args);
 
+// Boost's (type_names_boost.cpp): defaults, aliases, and Boost.Graph's stored vertices ("G
+// vertex"), a pass over a whole simplified type.
+std::optional<std::string> boost_default(std::string_view name, const Args& args, size_t position);
+std::optional<std::string> boost_alias(std::string_view name, const Args& args);
+void name_graph_vertices(Type& type);
+
 }  // namespace heapwalk::typeinfo::type_name

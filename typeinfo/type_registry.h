@@ -50,6 +50,11 @@ class TypeRegistry {
     declared_.push_back(std::move(d));
     return static_cast<uint32_t>(declared_.size() - 1);
   }
+  // A container description made by a rule (a container member with retyped elements).
+  uint32_t add_container(Container c) {
+    containers_.push_back(std::move(c));
+    return static_cast<uint32_t>(containers_.size() - 1);
+  }
   // A layout with no DWARF type of its own (a recognized type's remaining members).
   LayoutId add_synthetic(Layout layout);
   // Rules that could not apply to a type, a line each (for the commands' warnings).

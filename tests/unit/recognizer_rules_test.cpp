@@ -7,6 +7,7 @@
 
 #include <lldb/API/LLDB.h>
 
+#include "typeinfo/recognizers/builtin.h"
 #include "typeinfo/recognizers/expression.h"
 #include "typeinfo/recognizers/rules.h"
 
@@ -156,4 +157,62 @@ TEST_CASE("expressions: fields, arithmetic, masks, pointer differences", "[recog
   CHECK_THROWS_WITH(Expression("size +", counted, "Counted"), Catch::Contains("is missing"));
   CHECK_THROWS_WITH(Expression("{1}", counted, "Counted"), Catch::Contains("no template argument 1"));
   CHECK(Expression("{1} * 2", counted, "Box<int, 4>").evaluate(object, read) == 8);
+}
+
+TEST_CASE("recognizer files: a pointer rule's 'elements' and the built-in library files",
+          "[recognizers]") {
+  RuleSet rules;
+  rules.add(R"(
+[[recognizer]]
+type = "Graph<*>"
+  [[recognizer.pointer]]
+  elements = "vertices"
+  to = "{0}::vertex"
+)", "graph.toml");
+  const TypeRule* graph = rules.match({"Graph<Config>"});
+  REQUIRE(graph);
+  REQUIRE(graph->pointers.size() == 1);
+  CHECK(graph->pointers[0].elements == "vertices");
+  CHECK(graph->pointers[0].field.empty());
+  CHECK(graph->pointers[0].to == "{0}::vertex");
+
+  auto error_of = [](const char* text) {
+    try {
+      RuleSet bad;
+      bad.add(text, "bad.toml");
+    } catch (const RecognizerError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  CHECK(error_of("[[recognizer]]\ntype = \"A\"\n  [[recognizer.pointer]]\n  field = \"p\"\n"
+                 "  elements = \"v\"\n  to = \"B\"\n")
+            .starts_with("bad.toml:3: [[recognizer.pointer]] needs one of 'field' and 'elements'"));
+  CHECK(error_of("[[recognizer]]\ntype = \"A\"\n  [[recognizer.pointer]]\n  to = \"B\"\n")
+            .starts_with("bad.toml:3: [[recognizer.pointer]] needs one of 'field' and 'elements'"));
+  CHECK(error_of("[[recognizer]]\ntype = \"A\"\n  [[recognizer.pointer]]\n  elements = \"v\"\n"
+                 "  to = \"B\"\n  kind = \"B (mine)\"\n")
+            .starts_with("bad.toml:3: [[recognizer.pointer]] with 'elements' takes no 'kind'"));
+
+  // Every built-in file reads, and its rules are for the types they say.
+  RuleSet builtin;
+  for (const BuiltinRules& file : builtin_rules()) builtin.add(file.text, std::string(file.file));
+  auto arrays = [&](std::string_view name) {
+    const TypeRule* rule = builtin.match({name});
+    return rule ? rule->arrays.size() : 0;
+  };
+  CHECK(arrays("Eigen::DenseStorage<double, -1, -1, -1, 0>") == 1);
+  CHECK(builtin.match({"Eigen::DenseStorage<double, -1, -1, -1, 0>"})->arrays[0].count ==
+        "m_rows * m_cols");
+  CHECK(builtin.match({"Eigen::DenseStorage<double, -1, -1, 1, 0>"})->arrays[0].count ==
+        "m_rows * {3}");
+  CHECK(builtin.match({"Eigen::DenseStorage<float, -1, 1, -1, 1>"})->arrays[0].count ==
+        "{2} * m_cols");
+  CHECK(builtin.match({"Eigen::DenseStorage<double, 16, 4, 4, 0>"}) == nullptr);  // in place
+  CHECK(arrays("Eigen::SparseMatrix<double, 0, int>") == 2);
+  CHECK(arrays("Eigen::internal::CompressedStorage<double, int>") == 2);
+  CHECK(arrays("boost::container::vector<int, void, void>") == 1);
+  const TypeRule* adjacency = builtin.match({"boost::adj_list_impl<G, C, B>"});
+  REQUIRE(adjacency);
+  CHECK(adjacency->pointers.at(0).elements == "m_vertices");
 }

@@ -78,6 +78,31 @@ Expression expression(const RuleSource& at, std::string_view text, lldb::SBType 
   }
 }
 
+// A pointer rule's `elements`: a copy of the container member's description whose elements
+// (8-byte words: void*, intptr_t) are each a typed pointer to `to`. Returns the member's offset
+// and the new container's index.
+std::pair<uint32_t, uint32_t> elements_pointing_to(const PointerRule& p, lldb::SBType type,
+                                                   TypeRegistry& registry) {
+  auto member = member_at(type, p.elements);
+  if (!member) fail(p.source, fmt::format("no member '{}' in {}", p.elements, raw_name(type)));
+  auto index = registry.container_index(member->type);
+  if (!index) fail(p.source, fmt::format("'{}' is not a container heapwalk knows", p.elements));
+  Container c = registry.container(*index);
+  if (c.element == kNoLayout || c.element_size != 8)
+    fail(p.source, fmt::format("the elements of '{}' are not 8-byte words", p.elements));
+  lldb::SBType to = rule_type(p.to, type, registry);
+  if (!to.IsValid()) fail(p.source, fmt::format("no type '{}'", p.to));
+  Layout word;
+  word.name = registry.layout(c.element).name;
+  word.size = 8;
+  word.align = 8;
+  word.complete = true;
+  word.compiled = true;
+  word.pointers.push_back({0, registry.intern(to), false, true});
+  c.element = registry.add_synthetic(std::move(word));
+  return {member->offset, registry.add_container(std::move(c))};
+}
+
 }  // namespace
 
 lldb::SBType rule_type(std::string_view name, lldb::SBType owner, TypeRegistry& registry) {
@@ -86,7 +111,14 @@ lldb::SBType rule_type(std::string_view name, lldb::SBType owner, TypeRegistry& 
     if (n < owner.GetNumberOfTemplateArguments()) return plain(owner.GetTemplateArgumentType(n));
     return {};
   }
-  lldb::SBTypeList found = registry.target().FindTypes(std::string(name).c_str());
+  std::string full(name);
+  // "{1}::stored_vertex": a type nested in a template argument, spelled as DWARF spells it.
+  if (size_t close = name.find("}::"); name.front() == '{' && close != std::string_view::npos) {
+    lldb::SBType outer = rule_type(name.substr(0, close + 1), owner, registry);
+    if (!outer.IsValid() || !outer.GetName()) return {};
+    full = std::string(outer.GetName()) + std::string(name.substr(close + 1));
+  }
+  lldb::SBTypeList found = registry.target().FindTypes(full.c_str());
   for (uint32_t i = 0; i < found.GetSize(); ++i) {
     lldb::SBType t = plain(found.GetTypeAtIndex(i));
     if (t.IsTypeComplete()) return t;
@@ -128,7 +160,12 @@ Declared compile_rule(const TypeRule& rule, lldb::SBType type, TypeRegistry& reg
     explained.push_back({member->offset, member->offset + member->type.GetByteSize()});
     d.unions.push_back(std::move(out));
   }
+  std::vector<std::pair<uint32_t, uint32_t>> retyped;  // container member offset -> new container
   for (const PointerRule& p : rule.pointers) {
+    if (!p.elements.empty()) {
+      retyped.push_back(elements_pointing_to(p, type, registry));
+      continue;
+    }
     DeclaredPointer out;
     out.address = expression(p.source, p.field, type);
     lldb::SBType to = rule_type(p.to, type, registry);
@@ -152,6 +189,9 @@ Declared compile_rule(const TypeRule& rule, lldb::SBType type, TypeRegistry& reg
     builder.add_complete_object(type);
     builder.finish();
   }
+  for (auto [offset, container] : retyped)
+    for (ContainerSlot& slot : rest.containers)
+      if (slot.offset == offset) slot.container = container;
   for (auto [begin, end] : explained) {
     std::erase_if(rest.pointers, [&](const PointerSlot& s) { return s.offset >= begin && s.offset < end; });
     cut(rest.untyped, begin, end);

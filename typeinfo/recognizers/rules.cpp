@@ -136,10 +136,14 @@ class Reader {
       rule.unions.push_back(std::move(r));
     });
     each(t, "pointer", [&](const toml::table& p) {
-      only(p, {"field", "to", "kind"}, "[[recognizer.pointer]]");
-      rule.pointers.push_back({text(p, "field", true, "[[recognizer.pointer]]"),
-                               text(p, "to", true, "[[recognizer.pointer]]"),
-                               text(p, "kind", false, ""), source(p)});
+      only(p, {"field", "elements", "to", "kind"}, "[[recognizer.pointer]]");
+      PointerRule r{text(p, "field", false, ""), text(p, "to", true, "[[recognizer.pointer]]"),
+                    text(p, "kind", false, ""), source(p), text(p, "elements", false, "")};
+      if (r.field.empty() == r.elements.empty())
+        fail(file_, p, "[[recognizer.pointer]] needs one of 'field' and 'elements'");
+      if (!r.elements.empty() && !r.kind.empty())
+        fail(file_, p, "[[recognizer.pointer]] with 'elements' takes no 'kind' (the type names them)");
+      rule.pointers.push_back(std::move(r));
     });
     each(t, "inside", [&](const toml::table& i) {
       only(i, {"object", "member"}, "[recognizer.inside]");

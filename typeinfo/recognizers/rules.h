@@ -45,6 +45,9 @@ struct PointerRule {
   std::string to;     // type; {N}: template argument
   std::string kind;   // the target's kind (optional): default its type
   RuleSource source;
+  // Instead of `field`: a container member (a std::list<void*>, a std::vector<intptr_t>) each of
+  // whose elements is a pointer to a `to` (named by its type).
+  std::string elements;
 };
 
 // "an object of this type sits inside an `object`, at its member `member`" (intrusive hooks).

@@ -1,5 +1,7 @@
 #include "walker/graph/container_walk.h"
 
+#include <unordered_set>
+
 #include <fmt/format.h>
 
 namespace heapwalk::walker {
@@ -42,6 +44,7 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
       n.in_place = kinds_.intern(fmt::format("{} (make_shared)", c.element_name));
       break;
     case ContainerKind::kHashtable:
+    case ContainerKind::kBoostUnordered:
       n.buffer = kinds_.intern(c.name + " node");
       n.secondary = kinds_.intern(c.name + " buckets");
       break;
@@ -56,6 +59,9 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
       break;
     case ContainerKind::kMonotonicResource:
       n.buffer = kinds_.intern(c.name + " chunk");
+      break;
+    case ContainerKind::kBoostObjectPool:
+      n.buffer = kinds_.intern(c.name + " block");
       break;
     default:
       break;
@@ -171,6 +177,13 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit,
       return monotonic_resource(c, n, object, emit, untyped);
     case ContainerKind::kDeclared:
       return declared(types_.declared(c.declared), object, emit);
+    case ContainerKind::kBoostUnordered:
+      return boost_unordered(c, n, object, emit);
+    case ContainerKind::kBoostIntrusiveList:
+    case ContainerKind::kBoostIntrusiveTree:
+      return boost_intrusive(c, object, emit);
+    case ContainerKind::kBoostObjectPool:
+      return boost_object_pool(c, n, object, emit);
   }
 }
 
@@ -186,7 +199,10 @@ void ContainerWalk::declared(const typeinfo::Declared& d, uint64_t object, const
     if (!address || !*address || !count) continue;
     auto capacity = a.capacity.empty() ? count : a.capacity.evaluate(object, read);
     uint64_t held = capacity && *capacity >= *count ? *capacity : *count;
-    emit(owned_block(*address, a.element, kinds_.intern(a.kind), *count, held * a.element_size));
+    KindId kind = kinds_.intern(a.kind);
+    if (a.element != typeinfo::kNoLayout && types_.layout(a.element).scalar)
+      kinds_.mark_scalar_array(kind);  // double[]: the ledger's scalar arrays
+    emit(owned_block(*address, a.element, kind, *count, held * a.element_size));
   }
   for (const typeinfo::DeclaredUnion& u : d.unions) {
     auto selector = u.selector.evaluate(object, read);
@@ -269,6 +285,84 @@ void ContainerWalk::hashtable(const Container& c, const Names& n, uint64_t objec
   for (uint64_t seen = 0, limit = bounded(count); next && seen < limit; ++seen) {
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
+  }
+}
+
+// Boost.Unordered 1.74 (typeinfo/boost_unordered.h): bucket_count + 1 buckets, the last one's
+// next_ the first node of the one chain through every node.
+void ContainerWalk::boost_unordered(const Container& c, const Names& n, uint64_t object,
+                                    const Emit& emit) {
+  uint64_t buckets = memory_.word(object + c.field[0]);
+  uint64_t bucket_count = memory_.word(object + c.field[1]);
+  if (buckets == 0 || bucket_count == 0 || bucket_count > (uint64_t{1} << 40)) return;
+  emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, (bucket_count + 1) * 8));
+  uint64_t count = memory_.word(object + c.field[2]);
+  uint64_t next = memory_.word(buckets + bucket_count * 8);
+  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit; ++seen) {
+    emit(node(c, n.buffer, next));
+    next = memory_.word(next);
+  }
+}
+
+// Boost.Intrusive (typeinfo/boost_intrusive.h): each node is a hook inside an object, which is
+// what the container holds and names (it beats a typed pointer to the hook's node).
+void ContainerWalk::boost_intrusive(const Container& c, uint64_t object, const Emit& emit) {
+  const uint64_t header = object + c.field[0];
+  auto held = [&](uint64_t node) {
+    if (node < c.value_offset) return;
+    Reach r = typed_pointer(node - c.value_offset, c.element);
+    r.priority = KindPriority::kOwner;
+    emit(r);
+  };
+  const uint64_t limit = allocations_.size() + kSlack;
+  if (c.kind == ContainerKind::kBoostIntrusiveList) {
+    uint64_t next = memory_.word(header + c.field[1]);
+    for (uint64_t seen = 0; next && next != header && seen < limit; ++seen) {
+      held(next);
+      next = memory_.word(next + c.field[1]);
+    }
+    return;
+  }
+  uint64_t root = memory_.word(header + c.field[1]) & ~uint64_t{1};  // compact nodes: colour bit
+  if (root == 0 || root == header) return;
+  std::vector<uint64_t> stack{root};
+  for (uint64_t seen = 0; !stack.empty() && seen < limit && stack.size() <= limit; ++seen) {
+    uint64_t node = stack.back();
+    stack.pop_back();
+    held(node);
+    for (uint32_t child : {c.field[2], c.field[3]})
+      if (uint64_t next = memory_.word(node + child); next && next != header) stack.push_back(next);
+  }
+}
+
+// boost::object_pool (typeinfo/boost_pool.h): each block named, scanned whole (nothing covered:
+// its free chunks keep what they kept); each chunk not on the free list walked as a T in place.
+void ContainerWalk::boost_object_pool(const Container& c, const Names& n, uint64_t object,
+                                      const Emit& emit) {
+  const uint64_t limit = allocations_.size() + kSlack;
+  const uint64_t requested = memory_.word(object + c.field[3]);
+  const uint64_t stride = (std::max<uint64_t>(requested, 8) + 7) & ~uint64_t{7};  // alloc_size()
+  if (requested != c.element_size) return;
+  std::unordered_set<uint64_t> free_chunks;
+  uint64_t next = memory_.word(object + c.field[2]);
+  for (uint64_t seen = 0; next && seen < 16 * limit && free_chunks.insert(next).second; ++seen)
+    next = memory_.word(next);
+  uint64_t block = memory_.word(object + c.field[0]), size = memory_.word(object + c.field[1]);
+  for (uint64_t seen = 0; block && seen < limit; ++seen) {
+    auto node = allocations_.find(block);
+    if (!node || allocations_.address(*node) != block || size < 16 + stride ||
+        size > allocations_.usable_size(*node))
+      return;
+    emit(owned_block(block, typeinfo::kNoLayout, n.buffer, 0, 0));
+    for (uint64_t at = block; at + stride <= block + size - 16; at += stride)
+      if (!free_chunks.count(at)) {
+        Reach r = in_place_at(at, c.element);
+        r.untrusted = true;  // object_pool::malloc() hands out chunks nobody constructed
+        emit(r);
+      }
+    uint64_t end = block + size;
+    block = memory_.word(end - 16);
+    size = memory_.word(end - 8);
   }
 }
 

@@ -49,6 +49,11 @@ class ContainerWalk {
   void function(const typeinfo::Container& c, uint64_t object, const Emit& emit,
                 const Untyped& untyped);
   void any(const typeinfo::Container& c, uint64_t object, const Emit& emit, const Untyped& untyped);
+  void boost_unordered(const typeinfo::Container& c, const Names& n, uint64_t object,
+                       const Emit& emit);
+  void boost_intrusive(const typeinfo::Container& c, uint64_t object, const Emit& emit);
+  void boost_object_pool(const typeinfo::Container& c, const Names& n, uint64_t object,
+                         const Emit& emit);
   void declared(const typeinfo::Declared& d, uint64_t object, const Emit& emit);
   void monotonic_resource(const typeinfo::Container& c, const Names& n, uint64_t object,
                           const Emit& emit, const Untyped& untyped);

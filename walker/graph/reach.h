@@ -40,6 +40,9 @@ struct Reach {
   bool weak = false;      // weak_ptr: keeps nothing alive in partitions
   bool dynamic = false;   // a T* that may point at a subclass object, or into one
   bool in_place = false;  // inside the current object (optional, variant)
+  // What is walked there is probably, not surely, of this type (a pool's chunk that is not on
+  // its free list): what it reaches is named, never covered, so no byte goes unscanned.
+  bool untrusted = false;
 };
 
 // A reach that walks `count` elements of `layout` from its target (kNoLayout: walks nothing).

@@ -300,6 +300,7 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
 void TypedWalk::follow(const Reach& reach, bool trusted) {
   if (edge_sink_ && recording_ && !reach.in_place) record_edge(reach);
   if (reach.weak && !follow_weak_) return;
+  trusted = trusted && !reach.untrusted;
   if (reach.in_place) return push(reach.walk_at, reach.layout, reach.count, trusted);
 
   auto node = allocations_.find(reach.target);
@@ -342,6 +343,7 @@ void TypedWalk::walk_object(uint64_t at, LayoutId id, bool trusted) {
       if (edge_sink_) where_ = source_.where(at + slot.offset);
       Reach r = typed_pointer(p, slot.pointee);
       r.weak = slot.weak;
+      if (slot.owner) r.priority = KindPriority::kOwner;
       follow(r, trusted);
     }
   for (const typeinfo::ArraySlot& slot : layout.arrays) {
