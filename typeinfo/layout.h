@@ -56,6 +56,8 @@ enum class ContainerKind : uint8_t {
   kAny,          // std::any: likewise
   kMonotonicResource,  // std::pmr::monotonic_buffer_resource: its upstream chunks
   kDeclared,     // a recognizer rule (recognizers/rules.h), compiled for this type
+  kAbslBtree,    // absl::btree_map/set (typeinfo/abseil_btree.h)
+  kProtobufMap,  // google::protobuf::Map (typeinfo/protobuf_map.h)
 };
 
 // A recognized libstdc++ container type: where its own fields are, and what it holds.

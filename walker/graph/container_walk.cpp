@@ -57,6 +57,14 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
     case ContainerKind::kMonotonicResource:
       n.buffer = kinds_.intern(c.name + " chunk");
       break;
+    case ContainerKind::kAbslBtree:
+      n.buffer = kinds_.intern(c.name + " node");
+      break;
+    case ContainerKind::kProtobufMap:
+      n.buffer = kinds_.intern(c.name + " node");
+      n.secondary = kinds_.intern(c.name + " buckets");
+      n.in_place = kinds_.intern(c.name + " tree");
+      break;
     default:
       break;
   }
@@ -140,6 +148,10 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit,
       return monotonic_resource(c, n, object, emit, untyped);
     case ContainerKind::kDeclared:
       return declared(types_.declared(c.declared), object, emit);
+    case ContainerKind::kAbslBtree:
+      return absl_btree(c, n, object, emit);
+    case ContainerKind::kProtobufMap:
+      return protobuf_map(c, n, object, emit);
   }
 }
 
@@ -149,14 +161,7 @@ void ContainerWalk::declared(const typeinfo::Declared& d, uint64_t object, const
   const typeinfo::Expression::Read read = [this](uint64_t address, void* out, size_t size) {
     return memory_.read(address, out, size);
   };
-  for (const typeinfo::DeclaredArray& a : d.arrays) {
-    auto address = a.pointer.evaluate(object, read);
-    auto count = a.count.evaluate(object, read);
-    if (!address || !*address || !count) continue;
-    auto capacity = a.capacity.empty() ? count : a.capacity.evaluate(object, read);
-    uint64_t held = capacity && *capacity >= *count ? *capacity : *count;
-    emit(owned_block(*address, a.element, kinds_.intern(a.kind), *count, held * a.element_size));
-  }
+  for (const typeinfo::DeclaredArray& a : d.arrays) declared_array(a, object, read, emit);
   for (const typeinfo::DeclaredUnion& u : d.unions) {
     auto selector = u.selector.evaluate(object, read);
     if (!selector) continue;
