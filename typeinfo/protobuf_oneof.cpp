@@ -52,7 +52,8 @@ std::optional<TypeRule> protobuf_oneof_rule(lldb::SBType type, TypeRegistry& reg
       lldb::SBTypeMember f = t.GetFieldAtIndex(i);
       const uint32_t offset = static_cast<uint32_t>(f.GetOffsetInBytes());
       if (f.GetName() && *f.GetName() && name == f.GetName()) return Member{offset, plain(f.GetType())};
-      if ((!f.GetName() || !*f.GetName()) && plain(f.GetType()).GetTypeClass() == lldb::eTypeClassUnion)
+      if ((!f.GetName() || !*f.GetName()) && plain(f.GetType()).GetTypeClass() == lldb::eTypeClassUnion &&
+          plain(f.GetType()).GetNumberOfFields() == 1)  // the member is then the live one
         if (auto inner = direct(plain(f.GetType()), name)) return Member{offset + inner->offset, inner->type};
     }
     return std::nullopt;
