@@ -8,7 +8,10 @@
 #include "typeinfo/boost_intrusive.h"
 #include "typeinfo/boost_pool.h"
 #include "typeinfo/boost_unordered.h"
+#include "typeinfo/abseil_btree.h"
 #include "typeinfo/member_lookup.h"
+#include "typeinfo/protobuf_map.h"
+#include "typeinfo/protobuf_oneof.h"
 #include "typeinfo/type_names.h"
 #include "typeinfo/type_registry.h"
 #include "typeinfo/recognizers/declared.h"
@@ -297,7 +300,10 @@ std::optional<Container> recognize_container(lldb::SBType type, TypeRegistry& re
   // the C++ recognizers know.
   std::string raw = type.GetName() ? type.GetName() : "";
   std::string readable = readable_type_name(raw);
-  if (const TypeRule* rule = registry.rules().match({readable, raw})) {
+  const TypeRule* rule = registry.rules().match({readable, raw});
+  std::optional<TypeRule> oneofs;  // a generated protobuf message's oneofs, as a union rule
+  if (!rule && (oneofs = protobuf_oneof_rule(type, registry))) rule = &*oneofs;
+  if (rule) {
     try {
       Container c;
       c.kind = ContainerKind::kDeclared;
@@ -311,6 +317,8 @@ std::optional<Container> recognize_container(lldb::SBType type, TypeRegistry& re
   if (auto boost = recognize_boost_unordered(type, registry)) return boost;
   if (auto boost = recognize_boost_intrusive(type, registry)) return boost;
   if (auto boost = recognize_boost_pool(type, registry)) return boost;
+  if (auto btree = recognize_absl_btree(type, readable, registry)) return btree;
+  if (auto map = recognize_protobuf_map(type, readable, registry)) return map;
   return Recognizer(type, registry).run();
 }
 

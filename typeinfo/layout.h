@@ -61,6 +61,8 @@ enum class ContainerKind : uint8_t {
   kBoostIntrusiveList,  // boost::intrusive::list: boost_intrusive.h
   kBoostIntrusiveTree,  // boost::intrusive::set, multiset, rbtree: boost_intrusive.h
   kBoostObjectPool,     // boost::object_pool: boost_pool.h
+  kAbslBtree,    // absl::btree_map/set (typeinfo/abseil_btree.h)
+  kProtobufMap,  // google::protobuf::Map (typeinfo/protobuf_map.h)
 };
 
 // A recognized libstdc++ container type: where its own fields are, and what it holds.

@@ -216,3 +216,67 @@ type = "Graph<*>"
   REQUIRE(adjacency);
   CHECK(adjacency->pointers.at(0).elements == "m_vertices");
 }
+
+TEST_CASE("expressions: member addresses and paths through pointers", "[recognizers]") {
+  static LayoutTypes t;
+  lldb::SBType counted = t.type("Counted");  // { Wide* begin; Wide* end; long size; ... }, Wide { long a, b; }
+  REQUIRE(counted.IsValid());
+  std::map<uint64_t, uint64_t> words = {{0x1000, 0x5000}, {0x1008, 0}, {0x5008, 77}};
+  Expression::Read read = [&](uint64_t at, void* out, size_t size) {
+    auto it = words.find(at);
+    if (it == words.end()) return false;
+    std::memcpy(out, &it->second, size);
+    return true;
+  };
+  auto value = [&](const char* text) { return Expression(text, counted, "Counted").evaluate(0x1000, read); };
+  CHECK(value("&size") == 0x1010);         // in the object
+  CHECK(value("begin->b") == 77);          // read begin, then its pointee's b
+  CHECK(value("&begin->b") == 0x5008);     // where that is
+  CHECK(value("begin->b + 1") == 78);
+  CHECK_FALSE(value("end->a"));            // a null pointer on the way: no value
+  Expression in_place("&size", counted, "Counted");
+  REQUIRE(in_place.in_place());
+  CHECK(in_place.in_place()->offset == 16);
+  CHECK(in_place.in_place()->size == 8);
+  CHECK_FALSE(in_place.field_offset());
+  Expression through("&begin->b", counted, "Counted");
+  CHECK_FALSE(through.in_place());
+  CHECK_FALSE(through.field_offset());     // not a field of the object itself
+  CHECK(through.first_field() == 0);       // but it starts from `begin`
+  CHECK(Expression("end", counted, "Counted").first_field() == 8);
+  CHECK_THROWS_WITH(Expression("size->a", counted, "Counted"), Catch::Contains("'size' is not a pointer"));
+}
+
+TEST_CASE("recognizer files: tables (block, when, live slots, nodes)", "[recognizers]") {
+  RuleSet rules;
+  rules.add(R"(
+[[recognizer]]
+type = "Table<*>"
+  [[recognizer.array]]
+  block = "ctrl_"
+  pointer = "slots_"
+  count = "capacity_"
+  live = { bytes = "ctrl_", mask = 0x80, equals = 0 }
+  element_member = "value"
+  node_kind = "{name} node"
+  when = "capacity_"
+)", "table.toml");
+  const TypeRule* table = rules.match({"Table<int>"});
+  REQUIRE(table);
+  const ArrayRule& a = table->arrays.at(0);
+  CHECK(a.block == "ctrl_");
+  CHECK(a.live_bytes == "ctrl_");
+  CHECK(a.live_mask == 0x80);
+  CHECK(a.live_equals == 0);
+  CHECK(a.element_member == "value");
+  CHECK(a.node_kind == "{name} node");
+  CHECK(a.when == "capacity_");
+  RuleSet bad;
+  try {
+    bad.add("[[recognizer]]\ntype = \"T\"\n  [[recognizer.array]]\n  pointer = \"p\"\n  count = \"n\"\n"
+            "  live = { bytes = \"c\", mask = 0x80 }\n", "bad.toml");
+    FAIL("no error");
+  } catch (const RecognizerError& e) {
+    CHECK(std::string(e.what()).starts_with("bad.toml:6: live needs 'equals'"));
+  }
+}

@@ -7,6 +7,7 @@
 
 #include "typeinfo/layout_builder.h"
 #include "typeinfo/member_lookup.h"
+#include "typeinfo/symbol_types.h"
 #include "typeinfo/type_names.h"
 #include "typeinfo/type_registry.h"
 
@@ -14,27 +15,6 @@ namespace heapwalk::typeinfo {
 namespace {
 
 std::string raw_name(lldb::SBType type) { return type.GetName() ? type.GetName() : ""; }
-
-// "{0}[]" with template argument 0's readable name.
-std::string substitute(std::string_view text, lldb::SBType owner) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    size_t close = text.find('}', i);
-    if (text[i] == '{' && close != std::string_view::npos) {
-      std::string index(text.substr(i + 1, close - i - 1));
-      if (!index.empty() && std::all_of(index.begin(), index.end(), ::isdigit)) {
-        uint32_t n = static_cast<uint32_t>(std::stoul(index));
-        lldb::SBType arg = n < owner.GetNumberOfTemplateArguments() ? owner.GetTemplateArgumentType(n)
-                                                                   : lldb::SBType();
-        out += arg.IsValid() && arg.GetName() ? readable_type_name(arg.GetName()) : "?";
-        i = close;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
-}
 
 // The member at a dotted path ("storage.u"), with its offset from the object.
 std::optional<Member> member_at(lldb::SBType type, std::string_view path) {
@@ -105,10 +85,46 @@ std::pair<uint32_t, uint32_t> elements_pointing_to(const PointerRule& p, lldb::S
 
 }  // namespace
 
+// "{0}[]" with template argument 0's readable name.
+std::string substitute(std::string_view text, lldb::SBType owner) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.substr(i).starts_with("{name}")) {  // the matched type's own readable name
+      out += readable_type_name(raw_name(owner));
+      i += 5;
+      continue;
+    }
+    size_t close = text.find('}', i);
+    if (text[i] == '{' && close != std::string_view::npos) {
+      std::string index(text.substr(i + 1, close - i - 1));
+      if (!index.empty() && std::all_of(index.begin(), index.end(), ::isdigit)) {
+        uint32_t n = static_cast<uint32_t>(std::stoul(index));
+        lldb::SBType arg = n < owner.GetNumberOfTemplateArguments() ? owner.GetTemplateArgumentType(n)
+                                                                   : lldb::SBType();
+        std::vector<std::string> args = template_arguments(raw_name(owner));
+        out += arg.IsValid() && arg.GetName() ? readable_type_name(arg.GetName())
+               : n < args.size()              ? readable_type_name(args[n])
+                                              : "?";
+        i = close;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
 lldb::SBType rule_type(std::string_view name, lldb::SBType owner, TypeRegistry& registry) {
+  if (name.size() > 1 && name.back() == '*') {  // "{0}*": a pointer to it
+    lldb::SBType pointee = rule_type(name.substr(0, name.size() - 1), owner, registry);
+    return pointee.IsValid() ? pointee.GetPointerType() : lldb::SBType();
+  }
   if (name.size() > 2 && name.front() == '{' && name.back() == '}') {
     uint32_t n = static_cast<uint32_t>(std::stoul(std::string(name.substr(1, name.size() - 2))));
     if (n < owner.GetNumberOfTemplateArguments()) return plain(owner.GetTemplateArgumentType(n));
+    // Some specializations carry no template parameters in DWARF: the argument from the name.
+    std::vector<std::string> args = template_arguments(raw_name(owner));
+    if (n < args.size() && !args[n].starts_with("{")) return rule_type(args[n], owner, registry);
     return {};
   }
   std::string full(name);
@@ -143,7 +159,17 @@ Declared compile_rule(const TypeRule& rule, lldb::SBType type, TypeRegistry& reg
     out.element = registry.intern(element);
     out.element_size = element.GetByteSize();
     out.kind = a.kind.empty() ? readable_type_name(raw_name(element)) + "[]" : substitute(a.kind, type);
-    if (auto at = out.pointer.field_offset()) explained.push_back({*at, *at + 8});
+    // A buffer that exists only sometimes (when) leaves its pointer's word scanned: it may hold
+    // something else then (RepeatedField's arena).
+    if (auto at = out.pointer.first_field(); at && a.when.empty()) explained.push_back({*at, *at + 8});
+    if (auto span = out.pointer.in_place()) {
+      out.in_place = true;
+      out.in_place_bytes = span->size;
+      explained.push_back({span->offset, span->offset + span->size});
+    }
+    compile_array_options(a, type, registry, element, out);
+    for (const Expression* e : {&out.block, &out.live_bytes})
+      if (auto at = e->first_field(); at && a.when.empty()) explained.push_back({*at, *at + 8});
     d.arrays.push_back(std::move(out));
   }
   for (const UnionRule& u : rule.unions) {
@@ -152,7 +178,7 @@ Declared compile_rule(const TypeRule& rule, lldb::SBType type, TypeRegistry& reg
     DeclaredUnion out;
     out.selector = expression(u.source, u.selector, type);
     for (auto [value, name] : u.cases) {
-      auto alternative = find_member(member->type, name);
+      auto alternative = member_at(member->type, name);  // "length_delimited_.string_value" too
       if (!alternative)
         fail(u.source, fmt::format("no member '{}' in the union '{}'", name, u.member));
       out.cases.push_back({value, member->offset + alternative->offset, registry.intern(alternative->type)});

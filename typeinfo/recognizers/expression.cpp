@@ -12,11 +12,12 @@
 namespace heapwalk::typeinfo {
 
 struct Expression::Node {
-  enum class Op { kConstant, kField, kNegate, kNot, kAdd, kSub, kMul, kDiv, kMod, kAnd, kOr, kXor,
-                  kShl, kShr };
+  enum class Op { kConstant, kField, kAddress, kNegate, kNot, kAdd, kSub, kMul, kDiv, kMod, kAnd,
+                  kOr, kXor, kShl, kShr };
   Op op = Op::kConstant;
   uint64_t value = 0;  // kConstant
-  // kField: where and how to read it.
+  // kField: where and how to read it; kAddress (&path): where it is. From the object, or, when
+  // `left` is set (a path through "->"), from the address `left` reads.
   uint32_t offset = 0, size = 0;
   bool is_signed = false;
   uint64_t pointee_size = 0;  // a pointer field: its pointee's size (for pointer differences)
@@ -120,7 +121,22 @@ class Parser {
     skip_space();
     if (at_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[at_]))) return number();
     if (take("{")) return template_argument();
+    if (take("&")) return field(true);
+    if (take("@")) return word_at();
     return field();
+  }
+
+  // @N: the 8-byte word N bytes into the object, for members DWARF does not describe (the
+  // fields of a base class the debug info only declares).
+  std::shared_ptr<const Node> word_at() {
+    skip_space();
+    if (at_ >= text_.size() || !std::isdigit(static_cast<unsigned char>(text_[at_])))
+      fail("'@' needs a byte offset");
+    auto node = std::make_shared<Node>();
+    node->op = Op::kField;
+    node->offset = static_cast<uint32_t>(number()->value);
+    node->size = 8;
+    return node;
   }
 
   std::shared_ptr<const Node> unary_of(Op op) {
@@ -164,33 +180,59 @@ class Parser {
     }
   }
 
-  std::shared_ptr<const Node> field() {
+  // A field path: members by name through nested members ("a.b") and through pointers
+  // ("rep_->allocated_size": the pointer is read, the rest is in what it points to). With
+  // `address` (&path): the member's address instead of its value.
+  std::shared_ptr<const Node> field(bool address = false) {
     skip_space();
     size_t begin = at_;
     while (at_ < text_.size() &&
            (std::isalnum(static_cast<unsigned char>(text_[at_])) || text_[at_] == '_' ||
-            text_[at_] == '.'))
+            text_[at_] == '.' || (text_.substr(at_).starts_with("->") && ++at_)))
       ++at_;
     std::string_view path = text_.substr(begin, at_ - begin);
     if (path.empty()) fail("a field, a number or a '(' is missing");
-    // Each step through nested members: "a.b.c".
     lldb::SBType t = type_;
     uint32_t offset = 0;
+    std::shared_ptr<const Node> base;  // the pointer the path went through, if any
     size_t from = 0;
-    std::optional<Member> member;
-    while (from <= path.size()) {
-      size_t dot = path.find('.', from);
-      std::string_view name = path.substr(from, dot == std::string_view::npos ? path.npos : dot - from);
-      member = find_member(t, name);
+    while (true) {
+      size_t dot = path.find('.', from), arrow = path.find("->", from);
+      size_t end = std::min(dot, arrow);
+      std::string_view name = path.substr(from, end == std::string_view::npos ? path.npos : end - from);
+      auto member = find_member(t, name);
       if (!member) fail(fmt::format("no field '{}' in {}", name, t.GetName() ? t.GetName() : "?"));
       offset += member->offset;
       t = member->type;
-      if (dot == std::string_view::npos) break;
-      from = dot + 1;
+      if (end == std::string_view::npos) break;
+      if (end == arrow) {  // read the pointer; what follows is in its pointee
+        if (!t.IsPointerType()) fail(fmt::format("'{}' is not a pointer", path.substr(0, end)));
+        auto pointer = std::make_shared<Node>();
+        pointer->op = Op::kField;
+        pointer->offset = offset;
+        pointer->size = 8;
+        pointer->left = base;
+        base = pointer;
+        t = plain(t.GetPointeeType());
+        offset = 0;
+        from = end + 2;
+      } else {
+        from = end + 1;
+      }
+    }
+    if (address) {
+      pointee = t;  // &member: a pointer to the member's type
+      auto node = std::make_shared<Node>();
+      node->op = Op::kAddress;
+      node->offset = offset;
+      node->size = static_cast<uint32_t>(t.GetByteSize());
+      node->left = base;
+      return node;
     }
     auto node = std::make_shared<Node>();
     node->op = Op::kField;
     node->offset = offset;
+    node->left = base;
     node->size = static_cast<uint32_t>(t.GetByteSize());
     if (node->size == 0 || node->size > 8) fail(fmt::format("'{}' is not a number or pointer", path));
     switch (t.GetBasicType()) {
@@ -217,9 +259,16 @@ class Parser {
 
 std::optional<uint64_t> eval(const Node& n, uint64_t object, const Expression::Read& read) {
   if (n.op == Op::kConstant) return n.value;
-  if (n.op == Op::kField) {
+  if (n.op == Op::kField || n.op == Op::kAddress) {
+    uint64_t base = object;
+    if (n.left) {
+      auto pointer = eval(*n.left, object, read);
+      if (!pointer || !*pointer) return std::nullopt;
+      base = *pointer;
+    }
+    if (n.op == Op::kAddress) return base + n.offset;
     uint64_t raw = 0;
-    if (!read(object + n.offset, &raw, n.size)) return std::nullopt;
+    if (!read(base + n.offset, &raw, n.size)) return std::nullopt;
     if (n.is_signed && n.size < 8 && (raw >> (8 * n.size - 1)) & 1) raw |= ~uint64_t{0} << (8 * n.size);
     return raw;
   }
@@ -252,10 +301,18 @@ Expression::Expression(std::string_view text, lldb::SBType type, std::string_vie
   root_ = parser.parse();
   const Node* field = root_.get();
   if (field->op == Node::Op::kAnd && field->left->op == Node::Op::kField) field = field->left.get();
-  if (field->op == Node::Op::kField) {  // one field, or one field masked ("tagged_ & ~3")
+  if (field->op == Node::Op::kField && !field->left) {  // one field, or masked ("tagged_ & ~3")
     field_offset_ = field->offset;
     if (field->pointee_size) pointee_ = parser.pointee;
   }
+  if (field->op == Node::Op::kAddress) pointee_ = parser.pointee;
+  if (field->op == Node::Op::kAddress && !field->left) in_place_ = ByteSpan{field->offset, field->size};
+  // The object's own field a path through "->" starts from.
+  if (field->op == Node::Op::kField || field->op == Node::Op::kAddress) {
+    while (field->left) field = field->left.get();
+    if (field != root_.get() && field->op == Node::Op::kField) first_field_ = field->offset;
+  }
+  if (field_offset_) first_field_ = field_offset_;
 }
 
 std::optional<uint64_t> Expression::evaluate(uint64_t object, const Read& read) const {

@@ -35,18 +35,26 @@ class Expression {
   bool empty() const { return !root_; }
   // The value for the object at `object`; nullopt when a field cannot be read.
   std::optional<uint64_t> evaluate(uint64_t object, const Read& read) const;
-  // When the expression is one pointer field (possibly masked): its pointee type.
+  // When the expression is one pointer field (possibly masked), or &member: its pointee type.
   lldb::SBType pointee() const { return pointee_; }
   // When the expression reads one field (possibly masked): where it is in the object.
   std::optional<uint32_t> field_offset() const { return field_offset_; }
   const std::string& text() const { return text_; }
+  // When the expression is "&member" (no "->"): the member's bytes in the object.
+  struct ByteSpan {
+    uint32_t offset = 0, size = 0;
+  };
+  std::optional<ByteSpan> in_place() const { return in_place_; }
+  // The object's field a one-field expression reads, or a path through "->" starts from.
+  std::optional<uint32_t> first_field() const { return first_field_; }
 
   struct Node;
 
  private:
   std::shared_ptr<const Node> root_;
   lldb::SBType pointee_;
-  std::optional<uint32_t> field_offset_;
+  std::optional<uint32_t> field_offset_, first_field_;
+  std::optional<ByteSpan> in_place_;
   std::string text_;
 };
 

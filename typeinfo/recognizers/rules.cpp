@@ -76,6 +76,13 @@ class Reader {
     fail(file_, *node, fmt::format("'{}' must be a string", key));
   }
 
+  int64_t integer(const toml::table& t, std::string_view key) {
+    const toml::node* node = t.get(key);
+    if (!node) fail(file_, t, fmt::format("live needs '{}', an integer", key));
+    if (auto i = node->value<int64_t>()) return *i;
+    fail(file_, *node, fmt::format("'{}' must be an integer", key));
+  }
+
   RuleSource source(const toml::node& at) const { return {file_, static_cast<int>(at.source().begin.line)}; }
 
   // Every entry of an array-of-tables key ([[recognizer.array]]), or the one table.
@@ -94,6 +101,7 @@ class Reader {
     only(t, {"type", "array", "union", "pointer", "inside"}, "[[recognizer]]");
     TypeRule rule;
     rule.source = source(t);
+
     const toml::node* type = t.get("type");
     if (!type) fail(file_, t, "[[recognizer]] needs 'type', a type name or a list of them");
     if (const toml::array* names = type->as_array()) {
@@ -108,11 +116,28 @@ class Reader {
       fail(file_, *type, "'type' is a type name or a list of them");
     }
     each(t, "array", [&](const toml::table& a) {
-      only(a, {"pointer", "count", "capacity", "element", "kind"}, "[[recognizer.array]]");
-      rule.arrays.push_back({text(a, "pointer", true, "[[recognizer.array]]"),
-                             text(a, "count", true, "[[recognizer.array]]"),
-                             text(a, "capacity", false, ""), text(a, "element", false, ""),
-                             text(a, "kind", false, ""), source(a)});
+      only(a, {"pointer", "count", "capacity", "element", "kind", "block", "when", "live",
+               "element_member", "node_kind"},
+           "[[recognizer.array]]");
+      ArrayRule r;
+      r.pointer = text(a, "pointer", true, "[[recognizer.array]]");
+      r.count = text(a, "count", true, "[[recognizer.array]]");
+      r.capacity = text(a, "capacity", false, "");
+      r.element = text(a, "element", false, "");
+      r.kind = text(a, "kind", false, "");
+      r.block = text(a, "block", false, "");
+      r.when = text(a, "when", false, "");
+      r.element_member = text(a, "element_member", false, "");
+      r.node_kind = text(a, "node_kind", false, "");
+      if (const toml::node* live = a.get("live")) {
+        const toml::table& l = table_of(*live, "live");
+        only(l, {"bytes", "mask", "equals"}, "live");
+        r.live_bytes = text(l, "bytes", true, "live");
+        r.live_mask = integer(l, "mask");
+        r.live_equals = integer(l, "equals");
+      }
+      r.source = source(a);
+      rule.arrays.push_back(std::move(r));
     });
     each(t, "union", [&](const toml::table& u) {
       only(u, {"member", "selector", "cases"}, "[[recognizer.union]]");

@@ -28,6 +28,14 @@ struct ArrayRule {
   std::string capacity;  // expression (optional): elements the buffer holds; the rest is dead
   std::string element;   // type (optional): default the pointer's pointee; {N}: template argument
   std::string kind;      // the buffer's kind (optional): default element + "[]"
+  // Optional (rules_array.cpp, docs/recognizers.md "Tables"):
+  std::string block;           // expression: the allocation the buffer lives in starts here
+  std::string when;            // expression: the buffer exists only when it is nonzero
+  std::string live_bytes;      // expression: one byte per element; element i is live when
+  int64_t live_mask = 0;       //   (byte[i] & live_mask) == live_equals (live = {bytes, mask,
+  int64_t live_equals = 0;     //   equals}); then count is the number of slots
+  std::string element_member;  // walk each element as this member of it (a union slot)
+  std::string node_kind;       // elements are owning pointers; what they point to is named so
   RuleSource source;
 };
 

@@ -63,6 +63,14 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
     case ContainerKind::kBoostObjectPool:
       n.buffer = kinds_.intern(c.name + " block");
       break;
+    case ContainerKind::kAbslBtree:
+      n.buffer = kinds_.intern(c.name + " node");
+      break;
+    case ContainerKind::kProtobufMap:
+      n.buffer = kinds_.intern(c.name + " node");
+      n.secondary = kinds_.intern(c.name + " buckets");
+      n.in_place = kinds_.intern(c.name + " tree");
+      break;
     default:
       break;
   }
@@ -184,6 +192,10 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit,
       return boost_intrusive(c, object, emit);
     case ContainerKind::kBoostObjectPool:
       return boost_object_pool(c, n, object, emit);
+    case ContainerKind::kAbslBtree:
+      return absl_btree(c, n, object, emit);
+    case ContainerKind::kProtobufMap:
+      return protobuf_map(c, n, object, emit);
   }
 }
 
@@ -193,17 +205,7 @@ void ContainerWalk::declared(const typeinfo::Declared& d, uint64_t object, const
   const typeinfo::Expression::Read read = [this](uint64_t address, void* out, size_t size) {
     return memory_.read(address, out, size);
   };
-  for (const typeinfo::DeclaredArray& a : d.arrays) {
-    auto address = a.pointer.evaluate(object, read);
-    auto count = a.count.evaluate(object, read);
-    if (!address || !*address || !count) continue;
-    auto capacity = a.capacity.empty() ? count : a.capacity.evaluate(object, read);
-    uint64_t held = capacity && *capacity >= *count ? *capacity : *count;
-    KindId kind = kinds_.intern(a.kind);
-    if (a.element != typeinfo::kNoLayout && types_.layout(a.element).scalar)
-      kinds_.mark_scalar_array(kind);  // double[]: the ledger's scalar arrays
-    emit(owned_block(*address, a.element, kind, *count, held * a.element_size));
-  }
+  for (const typeinfo::DeclaredArray& a : d.arrays) declared_array(a, object, read, emit);
   for (const typeinfo::DeclaredUnion& u : d.unions) {
     auto selector = u.selector.evaluate(object, read);
     if (!selector) continue;

@@ -55,6 +55,12 @@ class ContainerWalk {
   void boost_object_pool(const typeinfo::Container& c, const Names& n, uint64_t object,
                          const Emit& emit);
   void declared(const typeinfo::Declared& d, uint64_t object, const Emit& emit);
+  void absl_btree(const typeinfo::Container& c, const Names& n, uint64_t object,
+                  const Emit& emit);  // abseil_btree_walk.cpp
+  void protobuf_map(const typeinfo::Container& c, const Names& n, uint64_t object,
+                    const Emit& emit);  // protobuf_map_walk.cpp
+  void declared_array(const typeinfo::DeclaredArray& a, uint64_t object,
+                      const typeinfo::Expression::Read& read, const Emit& emit);
   void monotonic_resource(const typeinfo::Container& c, const Names& n, uint64_t object,
                           const Emit& emit, const Untyped& untyped);
 
