@@ -61,7 +61,7 @@ TEST_CASE("help heap describes the commands", "[plugin]") {
   Output out = run(fmt::format("lldb-16 --batch -o 'plugin load {}' -o 'help heap partition'",
                                HEAPWALK_PLUGIN_PATH));
   INFO(out.text);
-  CHECK(out.text.find("Syntax: heap partition [--root <EXPR>]") != std::string::npos);
+  CHECK(out.text.find("Syntax: heap partition [--root <EXPR> | --of <ROW>]") != std::string::npos);
   CHECK(out.text.find("-r --root <EXPR>") != std::string::npos);
 }
 
