@@ -9,12 +9,26 @@
 
 namespace heapwalk::plugin {
 
+namespace {
+// The session the running command works on, so that what its walk learned about recognizer
+// rules that do not apply is warned about after it (once per session).
+thread_local std::weak_ptr<walker::Session> command_session;
+
+void warn_rule_problems(lldb::SBCommandReturnObject& result) {
+  if (auto session = command_session.lock())
+    for (const std::string& problem : session->take_new_problems())
+      result.AppendWarning(problem.c_str());
+  command_session.reset();
+}
+}  // namespace
+
 bool HeapCommand::DoExecute(lldb::SBDebugger debugger, char** command,
                             lldb::SBCommandReturnObject& result) {
   // Nothing may escape into LLDB: every failure becomes one line and a failed status.
   try {
     ParsedOptions parsed = parse_options(options(), command);
     run(debugger, parsed, result);
+    warn_rule_problems(result);
     result.SetStatus(lldb::eReturnStatusSuccessFinishResult);
     return true;
   } catch (const std::exception& e) {
@@ -22,6 +36,7 @@ bool HeapCommand::DoExecute(lldb::SBDebugger debugger, char** command,
   } catch (...) {
     result.SetError(fmt::format("heap {}: unexpected failure", path()).c_str());
   }
+  command_session.reset();
   result.SetStatus(lldb::eReturnStatusFailed);
   return false;
 }
@@ -30,7 +45,9 @@ std::shared_ptr<walker::Session> HeapCommand::session_of(lldb::SBDebugger& debug
                                                         const std::string& core_path) {
   lldb::SBTarget target = debugger.GetSelectedTarget();
   if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
-  return walker::Session::current(target, core_path);
+  auto session = walker::Session::current(target, core_path);
+  command_session = session;
+  return session;
 }
 
 std::function<bool()> HeapCommand::interruption(lldb::SBDebugger& debugger) {

@@ -2,6 +2,7 @@
 // Built once per stop (keyed by the process's stop id), shared by every command at that stop.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -54,6 +55,14 @@ class Session {
   std::shared_ptr<const ProcessGraph> cached_graph() const { return graph_; }
   void cache_graph(std::shared_ptr<const ProcessGraph> graph) { graph_ = std::move(graph); }
 
+  // Recognizer rules that could not apply to a type, not yet shown: each is warned about once.
+  std::vector<std::string> take_new_problems() {
+    const auto& all = types_.problems();
+    std::vector<std::string> fresh(all.begin() + std::min(problems_shown_, all.size()), all.end());
+    problems_shown_ = all.size();
+    return fresh;
+  }
+
   // Results of analyses at this stop (a dominator tree per edge filter, ...), by key.
   std::shared_ptr<const void> memo(const std::string& key) const {
     auto it = memo_.find(key);
@@ -84,6 +93,7 @@ class Session {
   std::vector<PhaseTiming> timings_;
   std::shared_ptr<const ProcessGraph> graph_;
   std::map<std::string, std::shared_ptr<const void>> memo_;
+  size_t problems_shown_ = 0;
 };
 
 }  // namespace heapwalk::walker

@@ -132,3 +132,32 @@ TEST_CASE("heapwalk CLI attaches with --pid, writes --out, and detaches", "[cli]
   CHECK(kill(pid, 0) == 0);  // detached, not killed
   end_sim(pid);
 }
+
+TEST_CASE("recognizer files from --recognizers: a rule that does not apply is one warning, a broken file one error with its line", "[cli][recognizers]") {
+  std::string dir = make_work_dir("cli-rules");
+  {
+    std::ofstream rule(dir + "/wrong.toml");
+    rule << "[[recognizer]]\ntype = \"Simulation\"\n  [[recognizer.array]]\n"
+            "  pointer = \"no_such_field\"\n  count = \"3\"\n";
+    std::ofstream broken(dir + "/broken.toml");
+    broken << "[[recognizer]]\ntype = \"Simulation\"\n  [[recognizer.array]]\n  count = \"3\"\n";
+  }
+  Output wrong = run(fmt::format(
+      "cd {0} && {1} --recognizers {0}/wrong.toml --break ready -- {2} partition --root sim",
+      dir, HEAPWALK_CLI_PATH, sim_executable()));
+  INFO(wrong.text);
+  CHECK(wrong.status == 0);
+  const std::string warning =
+      "warning: a recognizer does not apply to Simulation: " + dir + "/wrong.toml:3:";
+  REQUIRE(wrong.text.find(warning) != std::string::npos);
+  CHECK(wrong.text.find(warning) == wrong.text.rfind(warning));  // once
+  // The rule changes nothing else: the partition is still the truth's.
+  CHECK(wrong.text.find(header_of(read_truth(dir + "/sim-truth.json"))) != std::string::npos);
+
+  Output broken = run(fmt::format(
+      "cd {0} && {1} --recognizers {0}/broken.toml --break ready -- {2} partition --root sim",
+      dir, HEAPWALK_CLI_PATH, sim_executable()));
+  INFO(broken.text);
+  CHECK(broken.status != 0);
+  CHECK(broken.text.find(dir + "/broken.toml:3:") != std::string::npos);
+}
