@@ -121,7 +121,14 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter) {
     for (Index w = n - 1; w >= 1; --w) {
       Index s = idom[w];  // the parent: a predecessor, and its own semidominator
       for (uint32_t e = first[w]; e < first[w + 1]; ++e) {
-        Index u = forest.eval(preds[e], w + 1);
+        Index v = preds[e];
+        // Not processed yet (numbered before w): its own semidominator is itself. Most
+        // predecessors come before what they point to in preorder: this saves their misses.
+        if (v < w) {
+          if (v < s) s = v;
+          continue;
+        }
+        Index u = forest.eval(v, w + 1);
         if (semi[u] < s) s = semi[u];
       }
       semi[w] = s;

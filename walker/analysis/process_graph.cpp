@@ -13,6 +13,7 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   std::vector<uint64_t> sizes(table.size() + 1, 0);
   for (NodeId n = 0; n < table.size(); ++n) sizes[graph_node(n)] = table.usable_size(n);
   HeapGraphBuilder builder(std::move(sizes));
+  builder.reserve(table.size() + table.size() / 2);  // heaps hold one to two pointers an object
 
   ProcessGraph result;
   // Weak edges are recorded, and followed so that what only they reach is in the graph too

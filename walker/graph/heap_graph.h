@@ -101,6 +101,12 @@ class HeapGraphBuilder {
     where_.push_back(where);
   }
   size_t edge_count() const { return from_.size(); }
+  void reserve(size_t edges) {
+    from_.reserve(edges);
+    to_.reserve(edges);
+    provenance_.reserve(edges);
+    where_.reserve(edges);
+  }
   HeapGraph build() &&;
 
  private:
