@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "walker/analysis/dominators.h"
+#include "walker/analysis/retention.h"
 
 using heapwalk::walker::dominator_tree;
 using heapwalk::walker::DominatorTree;
@@ -165,4 +166,50 @@ TEST_CASE("weak-only referents are not retained, and a root of nothing is fine",
   DominatorTree single = dominator_tree(alone);
   CHECK(single.idom == std::vector<GraphNode>{0});
   CHECK(single.retained == std::vector<uint64_t>{0});
+}
+
+TEST_CASE("shortest paths prefer typed edges and never use weak ones", "[dominators]") {
+  using heapwalk::walker::shortest_paths;
+  using heapwalk::walker::ShortestPaths;
+  using P = EdgeProvenance;
+  // 0 -> 1 -> 2 -> 3 typed; 0 -> 3 conservative (shorter, but a guess); 0 -> 4 weak only;
+  // 0 -> 5 conservative only.
+  HeapGraph graph = make_graph({0, 8, 8, 8, 8, 8}, {{0, 1, P::kTyped}, {1, 2, P::kTyped},
+                                                    {2, 3, P::kTyped}, {0, 3, P::kConservative},
+                                                    {0, 4, P::kWeak}, {0, 5, P::kConservative}});
+  ShortestPaths paths = shortest_paths(graph);
+  CHECK(paths.edges_to(3).size() == 3);  // the typed path, not the conservative shortcut
+  CHECK(paths.parent[3] == 2);
+  CHECK_FALSE(paths.reached(4));
+  REQUIRE(paths.reached(5));
+  CHECK(paths.edges_to(5).size() == 1);
+  CHECK(graph.provenance_of(paths.via[5]) == P::kConservative);
+  ShortestPaths typed = shortest_paths(graph, EdgeFilter::kTypedOnly);
+  CHECK_FALSE(typed.reached(5));
+  CHECK(typed.edges_to(3) == paths.edges_to(3));
+  CHECK(paths.edges_to(0).empty());
+}
+
+TEST_CASE("retained size with edges cut: what a variable's own pointers alone keep", "[dominators]") {
+  using heapwalk::walker::retained_by_cut;
+  using P = EdgeProvenance;
+  // Root label 0 ("a") -> 1 -> 2; root label 1 ("b") -> 2; 1 -> 3 (only through a).
+  HeapGraphBuilder builder({0, 10, 20, 30});
+  builder.add_edge(0, 1, P::kTyped, /*where=*/0);
+  builder.add_edge(0, 2, P::kTyped, /*where=*/1);
+  builder.add_edge(1, 2, P::kTyped);
+  builder.add_edge(1, 3, P::kTyped);
+  HeapGraph graph = std::move(builder).build();
+  auto cut_root_label = [&](uint32_t label) {
+    return [&graph, label](GraphNode from, uint32_t edge) {
+      return from == 0 && graph.where_of(edge) == label;
+    };
+  };
+  auto a = retained_by_cut(graph, cut_root_label(0));
+  CHECK(a.count == 2);  // 1 and 3; 2 is also b's
+  CHECK(a.bytes == 10 + 30);
+  auto b = retained_by_cut(graph, cut_root_label(1));
+  CHECK(b.count == 0);  // 2 stays reachable through 1
+  auto none = retained_by_cut(graph, [](GraphNode, uint32_t) { return false; });
+  CHECK(none.count == 0);
 }
