@@ -213,3 +213,19 @@ TEST_CASE("retained size with edges cut: what a variable's own pointers alone ke
   auto none = retained_by_cut(graph, [](GraphNode, uint32_t) { return false; });
   CHECK(none.count == 0);
 }
+
+TEST_CASE("the dominator and path passes stop when asked", "[dominators]") {
+  const GraphNode n = 3'000'001;
+  HeapGraphBuilder builder(std::vector<uint64_t>(n, 8));
+  for (GraphNode v = 0; v + 1 < n; ++v) builder.add_edge(v, v + 1, EdgeProvenance::kTyped);
+  HeapGraph graph = std::move(builder).build();
+  int asked = 0;
+  std::function<bool()> stop = [&] { return ++asked >= 2; };
+  CHECK_THROWS_AS(dominator_tree(graph, EdgeFilter::kOwning, stop),
+                  heapwalk::walker::Interrupted);
+  asked = 0;
+  CHECK_THROWS_AS(heapwalk::walker::shortest_paths(graph, EdgeFilter::kOwning, stop),
+                  heapwalk::walker::Interrupted);
+  std::function<bool()> never = [] { return false; };
+  CHECK(dominator_tree(graph, EdgeFilter::kOwning, never).retained[1] == 8ull * (n - 1));
+}

@@ -6,13 +6,22 @@ namespace heapwalk::walker {
 
 namespace {
 
+// Every Mi steps, asks whether to stop (an SB call costs microseconds: never per step).
+struct StopCheck {
+  const std::function<bool()>& interrupted;
+  uint32_t steps = 0;
+  void operator()() {
+    if (interrupted && (++steps & 0xfffff) == 0 && interrupted()) throw Interrupted();
+  }
+};
+
 using Index = uint32_t;  // a node's position in DFS preorder
 constexpr Index kNone = UINT32_MAX;
 
 // Numbers the reached nodes in DFS preorder: order[i] is the node, number[n] its index (kNone
 // if unreached), parent[i] the index of its DFS parent (the root's is 0).
 void depth_first(const HeapGraph& graph, EdgeFilter filter, std::vector<GraphNode>& order,
-                 std::vector<Index>& number, std::vector<Index>& parent) {
+                 std::vector<Index>& number, std::vector<Index>& parent, StopCheck& check) {
   number.assign(graph.node_count(), kNone);
   order.clear();
   parent.clear();
@@ -23,6 +32,7 @@ void depth_first(const HeapGraph& graph, EdgeFilter filter, std::vector<GraphNod
   parent.push_back(0);
   stack.emplace_back(kRootNode, 0);
   while (!stack.empty()) {
+    check();
     auto& [node, next] = stack.back();
     auto targets = graph.targets(node);
     auto provenance = graph.provenance(node);
@@ -102,11 +112,13 @@ struct EvalForest {
 
 }  // namespace
 
-DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter) {
+DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
+                             const std::function<bool()>& interrupted) {
   DominatorTree tree;
   if (graph.node_count() == 0) return tree;
+  StopCheck check{interrupted};
   std::vector<Index> number, ancestor;
-  depth_first(graph, filter, tree.preorder, number, ancestor);
+  depth_first(graph, filter, tree.preorder, number, ancestor, check);
   const Index n = static_cast<Index>(tree.preorder.size());
 
   std::vector<Index> idom(ancestor);  // the DFS parent, the first candidate
@@ -119,6 +131,7 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter) {
     for (Index i = 0; i < n; ++i) semi[i] = label[i] = i;
     EvalForest forest{ancestor, label, semi, {}};
     for (Index w = n - 1; w >= 1; --w) {
+      check();
       Index s = idom[w];  // the parent: a predecessor, and its own semidominator
       for (uint32_t e = first[w]; e < first[w + 1]; ++e) {
         Index v = preds[e];

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <span>
 #include <vector>
@@ -28,8 +29,14 @@ struct DominatorTree {
   bool reached(GraphNode n) const { return idom[n] != kUnreached; }
 };
 
+// Thrown out of the passes below when `interrupted` says stop (checked every Mi steps).
+struct Interrupted : std::exception {
+  const char* what() const noexcept override { return "interrupted"; }
+};
+
 // Weak edges are never followed; conservative ones as `filter` says.
-DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter = EdgeFilter::kOwning);
+DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter = EdgeFilter::kOwning,
+                             const std::function<bool()>& interrupted = {});
 
 // What the root no longer reaches once every node of `set` is removed, the set included
 // (Heapy's retained size of a set: two traversals; nothing is counted twice). For one node it

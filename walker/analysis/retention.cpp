@@ -15,7 +15,9 @@ std::vector<uint32_t> ShortestPaths::edges_to(GraphNode n) const {
   return edges;
 }
 
-ShortestPaths shortest_paths(const HeapGraph& graph, EdgeFilter filter) {
+ShortestPaths shortest_paths(const HeapGraph& graph, EdgeFilter filter,
+                             const std::function<bool()>& interrupted) {
+  uint32_t steps = 0;
   ShortestPaths paths;
   const size_t n = graph.node_count();
   paths.parent.assign(n, kRootNode);
@@ -34,6 +36,7 @@ ShortestPaths shortest_paths(const HeapGraph& graph, EdgeFilter filter) {
     while (!frontier.empty()) {
       next.clear();
       for (GraphNode from : frontier) {
+        if (interrupted && (++steps & 0xfffff) == 0 && interrupted()) throw Interrupted();
         for (uint32_t e = graph.first_edge(from); e < graph.first_edge(from + 1); ++e) {
           GraphNode to = graph.target_of(e);
           if (seen[to] || !follows(pass, graph.provenance_of(e))) continue;
@@ -65,7 +68,12 @@ std::shared_ptr<const DominatorTree> dominators_of(Session& session, EdgeFilter 
   auto graph = process_graph(session, interrupted);
   if (!graph) return nullptr;
   auto start = std::chrono::steady_clock::now();
-  auto tree = std::make_shared<const DominatorTree>(dominator_tree(graph->graph, filter));
+  std::shared_ptr<const DominatorTree> tree;
+  try {
+    tree = std::make_shared<const DominatorTree>(dominator_tree(graph->graph, filter, interrupted));
+  } catch (const Interrupted&) {
+    return nullptr;
+  }
   session.record("dominators", start);
   session.memoize(k, tree);
   return tree;
@@ -78,7 +86,12 @@ std::shared_ptr<const ShortestPaths> paths_of(Session& session, EdgeFilter filte
   auto graph = process_graph(session, interrupted);
   if (!graph) return nullptr;
   auto start = std::chrono::steady_clock::now();
-  auto paths = std::make_shared<const ShortestPaths>(shortest_paths(graph->graph, filter));
+  std::shared_ptr<const ShortestPaths> paths;
+  try {
+    paths = std::make_shared<const ShortestPaths>(shortest_paths(graph->graph, filter, interrupted));
+  } catch (const Interrupted&) {
+    return nullptr;
+  }
   session.record("shortest paths", start);
   session.memoize(k, paths);
   return paths;

@@ -24,7 +24,9 @@ struct ShortestPaths {
   std::vector<uint32_t> edges_to(GraphNode n) const;
 };
 
-ShortestPaths shortest_paths(const HeapGraph& graph, EdgeFilter filter = EdgeFilter::kOwning);
+// Throws Interrupted when `interrupted` says stop.
+ShortestPaths shortest_paths(const HeapGraph& graph, EdgeFilter filter = EdgeFilter::kOwning,
+                             const std::function<bool()>& interrupted = {});
 
 // The session's dominator tree / shortest paths for this filter, computed on first use.
 // nullptr when the graph could not be built (interrupted).
