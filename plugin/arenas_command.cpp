@@ -12,10 +12,6 @@ using namespace heapwalk::report;
 
 std::vector<OptionSpec> ArenasCommand::options() const { return report_options(); }
 
-std::string ArenasCommand::syntax() const {
-  return "heap arenas [--format text|json|csv] [--out <FILE>]";
-}
-
 std::string ArenasCommand::long_help() const {
   return "For each glibc malloc arena: its system memory, split into chunks in use, free "
          "chunks by where they wait (fastbins, tcache, the unsorted bin, small bins, large "
@@ -35,9 +31,9 @@ std::string ArenasCommand::long_help() const {
 void ArenasCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                         lldb::SBCommandReturnObject& result) {
   std::string format = report_format(options);
-  auto session = session_of(debugger, core_path_);
+  auto session = open_session(debugger).session;
   const walker::MallocHeap& heap = session->heap();
-  for (const std::string& warning : heap.warnings) result.AppendWarning(warning.c_str());
+  warn_heap(*session, result);
 
   if (format == "csv") return emit(render_arenas_csv(heap), options, result);
   TcacheOwners owners =

@@ -1,11 +1,13 @@
 #include "plugin/command_base.h"
+#include "plugin/timings.h"
 #include "walker/progress.h"
 
+#include <algorithm>
 #include <chrono>
-
 #include <fstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace heapwalk::plugin {
 
@@ -39,6 +41,21 @@ bool HeapCommand::DoExecute(lldb::SBDebugger debugger, char** command,
   command_session.reset();
   result.SetStatus(lldb::eReturnStatusFailed);
   return false;
+}
+
+std::string HeapCommand::syntax() const {
+  return syntax_line("heap " + path(), operands(), options());
+}
+
+SessionCommand::SessionStart SessionCommand::open_session(lldb::SBDebugger& debugger) const {
+  SessionStart start;
+  start.anon_before_kib = anonymous_memory_kib();
+  start.session = session_of(debugger, core_path_);
+  return start;
+}
+
+void SessionCommand::warn_heap(const walker::Session& session, lldb::SBCommandReturnObject& result) {
+  for (const std::string& warning : session.heap().warnings) result.AppendWarning(warning.c_str());
 }
 
 std::shared_ptr<walker::Session> HeapCommand::session_of(lldb::SBDebugger& debugger,
@@ -79,18 +96,28 @@ void HeapCommand::emit(const std::string& report, const ParsedOptions& options,
   result.AppendMessage(fmt::format("Wrote {} bytes to {}.", report.size(), path).c_str());
 }
 
-std::vector<OptionSpec> report_options() {
+std::vector<OptionSpec> report_options(const std::string& formats) {
   return {
-      {"format", 'f', "text|json|csv", "Output format (default text). JSON fields: docs/json.md."},
+      {"format", 'f', formats, "Output format (default text). JSON fields: docs/json.md."},
       {"out", 'o', "FILE", "Write the report to FILE instead of the console."},
   };
 }
 
-std::string report_format(const ParsedOptions& options) {
+std::string report_format(const ParsedOptions& options, const std::string& formats) {
   std::string format = options.get("format", "text");
-  if (format != "text" && format != "json" && format != "csv")
-    throw std::runtime_error(fmt::format("--format is text, json or csv, not '{}'", format));
-  return format;
+  std::vector<std::string> allowed;
+  for (size_t begin = 0;;) {
+    size_t bar = formats.find('|', begin);
+    allowed.push_back(formats.substr(begin, bar - begin));
+    if (bar == std::string::npos) break;
+    begin = bar + 1;
+  }
+  if (std::find(allowed.begin(), allowed.end(), format) != allowed.end()) return format;
+  std::string list = allowed.back();
+  if (allowed.size() > 1)
+    list = fmt::format("{} or {}",
+                       fmt::join(allowed.begin(), allowed.end() - 1, ", "), allowed.back());
+  throw std::runtime_error(fmt::format("--format is {}, not '{}'", list, format));
 }
 
 }  // namespace heapwalk::plugin

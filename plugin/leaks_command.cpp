@@ -29,10 +29,6 @@ std::vector<OptionSpec> LeaksCommand::options() const {
   return specs;
 }
 
-std::string LeaksCommand::syntax() const {
-  return "heap leaks [--show <N>] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
-}
-
 std::string LeaksCommand::long_help() const {
   return "Finds in-use allocations that no root reaches: not the typed globals, not the "
          "locals, registers and stacks of any thread, not TLS, not the data of modules "
@@ -48,13 +44,12 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   std::string format = report_format(options);
   size_t limit = options.number("limit", 10);
   size_t show = options.number("show", 0);
-  uint64_t anon_before = anonymous_memory_kib();
-  auto session = session_of(debugger, core_path_);
+  auto [session, anon_before] = open_session(debugger);
 
   auto census = walker::census_from_all_roots(*session, interruption(debugger));
   if (!census) throw std::runtime_error("interrupted");
   const walker::LeakReport* leaks = &census->leaks;
-  for (const std::string& warning : session->heap().warnings) result.AppendWarning(warning.c_str());
+  warn_heap(*session, result);
   if (options.has("timings")) {
     print_timings(*session, anon_before);
     fmt::print(stderr, "heapwalk: scanned {} MiB conservatively\n",
@@ -84,16 +79,14 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   Page page{partition, shown_rows, limit, session};
   remember_page(debugger.GetID(), std::move(page));
   if (format == "json") {
-    JsonMembers extra = {{"direct", std::to_string(leaks->direct)},
-                         {"indirect", std::to_string(leaks->indirect)}};
+    Json extra = {{"direct", leaks->direct}, {"indirect", leaks->indirect}};
     if (show) {
-      std::string list;
+      Json list = Json::object();
       for (const auto& [kind, addresses] : samples) {
-        std::string items;
-        for (uint64_t a : addresses) items += fmt::format("{}\"0x{:x}\"", items.empty() ? "" : ", ", a);
-        list += fmt::format("{}{}: [{}]", list.empty() ? "" : ", ", json_string(kind), items);
+        Json& items = list[kind] = Json::array();
+        for (uint64_t a : addresses) items.push_back(fmt::format("0x{:x}", a));
       }
-      extra.push_back({"samples", "{" + list + "}"});
+      extra["samples"] = std::move(list);
     }
     return emit(render_partition_json(partition, extra), options, result);
   }

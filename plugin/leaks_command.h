@@ -5,23 +5,19 @@
 namespace heapwalk::plugin {
 
 // heap leaks: allocations in use that nothing reaches any more.
-class LeaksCommand final : public HeapCommand {
+class LeaksCommand final : public SessionCommand {
  public:
-  explicit LeaksCommand(std::string core_path) : core_path_(std::move(core_path)) {}
+  using SessionCommand::SessionCommand;
   const char* name() const override { return "leaks"; }
   const char* help() const override {
     return "Partition the allocations no root reaches, even conservatively: the leaks.";
   }
-  std::string syntax() const override;
   std::string long_help() const override;
   std::vector<OptionSpec> options() const override;
 
  protected:
   void run(lldb::SBDebugger& debugger, const ParsedOptions& options,
            lldb::SBCommandReturnObject& result) override;
-
- private:
-  std::string core_path_;
 };
 
 }  // namespace heapwalk::plugin

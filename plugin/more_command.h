@@ -9,7 +9,6 @@ class MoreCommand final : public HeapCommand {
  public:
   const char* name() const override { return "more"; }
   const char* help() const override { return "Show the next rows of the last heap table."; }
-  std::string syntax() const override { return "heap more [--limit <N>]"; }
   std::string long_help() const override {
     return "Continues the table the last 'heap partition' printed, like Heapy's '.more'.\n\n";
   }

@@ -1,5 +1,6 @@
 #include "plugin/options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -66,6 +67,44 @@ ParsedOptions parse_options(const std::vector<OptionSpec>& specs, char** argv) {
     parsed.values_[spec->long_name] = value;
   }
   return parsed;
+}
+
+std::string option_usage(const OptionSpec& spec) {
+  if (spec.value_name.empty()) return "--" + spec.long_name;
+  // A list of the values it takes is written as it is; a name of what it takes in <>.
+  if (spec.value_name.find('|') != std::string::npos)
+    return fmt::format("--{} {}", spec.long_name, spec.value_name);
+  return fmt::format("--{} <{}>", spec.long_name, spec.value_name);
+}
+
+std::string syntax_line(const std::string& command, const std::string& operands,
+                        const std::vector<OptionSpec>& specs) {
+  std::string line = command;
+  std::vector<bool> named(specs.size(), false);
+  if (!operands.empty()) {
+    line += ' ';
+    for (size_t i = 0; i < operands.size();) {
+      size_t open = operands.find("{--", i);
+      if (open == std::string::npos) {
+        line += operands.substr(i);
+        break;
+      }
+      size_t close = operands.find('}', open);
+      if (close == std::string::npos) throw std::logic_error("unclosed {--option} in " + operands);
+      line += operands.substr(i, open - i);
+      const std::string name = operands.substr(open + 3, close - open - 3);
+      auto spec = std::find_if(specs.begin(), specs.end(),
+                               [&](const OptionSpec& s) { return s.long_name == name; });
+      if (spec == specs.end())
+        throw std::logic_error(fmt::format("{}: no option --{}", command, name));
+      named[spec - specs.begin()] = true;
+      line += option_usage(*spec);
+      i = close + 1;
+    }
+  }
+  for (size_t i = 0; i < specs.size(); ++i)
+    if (!named[i]) line += " [" + option_usage(specs[i]) + "]";
+  return line;
 }
 
 std::string options_help(const std::vector<OptionSpec>& specs) {

@@ -32,6 +32,19 @@ class ParsedOptions {
 // Throws std::runtime_error("unknown option '--x'"…) for what the specs do not allow.
 ParsedOptions parse_options(const std::vector<OptionSpec>& specs, char** argv);
 
+// How an option is written in a syntax line: "--root <EXPR>", "--by kind|owner|via|size",
+// "--typed-only".
+std::string option_usage(const OptionSpec& spec);
+
+// A command's syntax line, from its option table: `command` ("heap partition"), then
+// `operands`, then every other option as "[--name <VALUE>]" in the table's order. `operands`
+// holds the positional arguments and groups of options that exclude each other, naming an option
+// as {--name}: "[{--root} | {--of}]" becomes "[--root <EXPR> | --of <ROW>]", "(<ROW> | {--addr})"
+// becomes "(<ROW> | --addr <ADDRESS>)". An option named there is not listed again. Throws
+// std::logic_error when `operands` names an option the table does not have.
+std::string syntax_line(const std::string& command, const std::string& operands,
+                        const std::vector<OptionSpec>& specs);
+
 // The "Command Options Usage" part of a help text, in LLDB's layout.
 std::string options_help(const std::vector<OptionSpec>& specs);
 

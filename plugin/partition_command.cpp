@@ -48,10 +48,6 @@ std::vector<OptionSpec> PartitionCommand::options() const {
   return specs;
 }
 
-std::string PartitionCommand::syntax() const {
-  return "heap partition [--root <EXPR> | --of <ROW>] [--by kind|owner|via|size] [--typed-only] [--retained] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]";
-}
-
 std::string PartitionCommand::long_help() const {
   return "Walks the object graph from the roots through DWARF types and libstdc++ containers, "
          "and groups every reached heap allocation by kind: its dynamic type (Sheet), an element "
@@ -68,8 +64,7 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
                            lldb::SBCommandReturnObject& result) {
   std::string format = report_format(options);
   size_t limit = options.number("limit", 10);
-  uint64_t anon_before = anonymous_memory_kib();
-  auto session = session_of(debugger, core_path_);
+  auto [session, anon_before] = open_session(debugger);
 
   walker::PartitionBy by = walker::partition_by_name(options.get("by", "kind"));
   if (options.has("of") && options.has("root"))
@@ -107,8 +102,7 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
     }
   }
 
-  for (const std::string& warning : session->heap().warnings)
-    result.AppendWarning(warning.c_str());
+  warn_heap(*session, result);
 
   if (options.has("retained")) {
     auto graph = walker::process_graph(*session, interruption(debugger));

@@ -4,23 +4,20 @@
 
 namespace heapwalk::plugin {
 
-class PartitionCommand final : public HeapCommand {
+class PartitionCommand final : public SessionCommand {
  public:
-  explicit PartitionCommand(std::string core_path) : core_path_(std::move(core_path)) {}
+  using SessionCommand::SessionCommand;
   const char* name() const override { return "partition"; }
   const char* help() const override {
     return "Partition the heap reachable from the roots by kind, as Heapy does.";
   }
-  std::string syntax() const override;
+  std::string operands() const override { return "[{--root} | {--of}]"; }
   std::string long_help() const override;
   std::vector<OptionSpec> options() const override;
 
  protected:
   void run(lldb::SBDebugger& debugger, const ParsedOptions& options,
            lldb::SBCommandReturnObject& result) override;
-
- private:
-  std::string core_path_;
 };
 
 }  // namespace heapwalk::plugin

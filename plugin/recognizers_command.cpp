@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "report/report_render.h"
+#include "report/json.h"
 #include "typeinfo/recognizers/allocator_rules.h"
 #include "walker/recognizer_catalog.h"
 
@@ -56,30 +56,28 @@ std::vector<OptionSpec> RecognizersListCommand::options() const {
 
 void RecognizersListCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                                  lldb::SBCommandReturnObject& result) {
-  std::string format = options.get("format", "text");
-  if (format != "text" && format != "json")
-    throw std::runtime_error(fmt::format("--format is text or json, not '{}'", format));
+  std::string format = report_format(options, "text|json");
   lldb::SBTarget target = selected_target(debugger);
   auto sources = RecognizerCatalog::instance().sources(target);
   auto rules = RecognizerCatalog::instance().rules(target);
   std::string out;
   if (format == "json") {
-    out = "{\"files\": [";
-    for (size_t i = 0; i < sources.size(); ++i) {
-      std::string types;
+    report::Json files = report::Json::array();
+    for (const walker::RecognizerSource& source : sources) {
+      report::Json types = report::Json::array(), allocators = report::Json::array();
       for (const typeinfo::TypeRule& r : rules->rules())
-        if (r.source.file == sources[i].file)
-          for (const std::string& p : r.patterns) types += (types.empty() ? "" : ", ") + report::json_string(p);
-      std::string allocators;
+        if (r.source.file == source.file)
+          for (const std::string& p : r.patterns) types.push_back(p);
       for (const typeinfo::AllocatorRule& a : rules->allocators())
-        if (a.source.file == sources[i].file)
-          for (const std::string& p : a.patterns)
-            allocators += (allocators.empty() ? "" : ", ") + report::json_string(p);
-      out += fmt::format("{}\n  {{\"file\": {}, \"origin\": {}, \"rules\": {}, \"types\": [{}], \"allocators\": [{}]}}",
-                         i ? "," : "", report::json_string(sources[i].file),
-                         report::json_string(sources[i].origin), sources[i].rules, types, allocators);
+        if (a.source.file == source.file)
+          for (const std::string& p : a.patterns) allocators.push_back(p);
+      files.push_back({{"file", source.file},
+                       {"origin", source.origin},
+                       {"rules", source.rules},
+                       {"types", std::move(types)},
+                       {"allocators", std::move(allocators)}});
     }
-    out += "]}\n";
+    out = report::json_text({{"files", std::move(files)}});
   } else {
     for (const walker::RecognizerSource& s : sources) {
       out += fmt::format("{} ({}): {} recognizer{}\n", s.file, s.origin, s.rules, s.rules == 1 ? "" : "s");

@@ -12,7 +12,7 @@ class RecognizersLoadCommand final : public HeapCommand {
   const char* help() const override {
     return "Read a recognizer file (TOML) that says what a type's fields mean.";
   }
-  std::string syntax() const override { return "heap recognizers load <FILE>"; }
+  std::string operands() const override { return "<FILE>"; }
   std::string long_help() const override;
   std::vector<OptionSpec> options() const override { return {}; }
 
@@ -27,7 +27,6 @@ class RecognizersListCommand final : public HeapCommand {
   const char* name() const override { return "list"; }
   std::string path() const override { return "recognizers list"; }
   const char* help() const override { return "List the recognizer files in use and their rules."; }
-  std::string syntax() const override { return "heap recognizers list [--format text|json]"; }
   std::string long_help() const override;
   std::vector<OptionSpec> options() const override;
 

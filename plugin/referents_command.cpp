@@ -26,11 +26,6 @@ std::vector<OptionSpec> ReferentsCommand::options() const {
   return specs;
 }
 
-std::string ReferentsCommand::syntax() const {
-  return fmt::format("heap {} <ROW> [--typed-only] [--limit <N>] [--timings] [--format text|json|csv] [--out <FILE>]",
-                     name());
-}
-
 std::string ReferentsCommand::long_help() const {
   if (referrers_)
     return "Partitions, by kind, the objects that point to the objects of ROW, a row of the "
@@ -51,8 +46,7 @@ void ReferentsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
   if (options.positional().size() != 1)
     throw std::runtime_error(fmt::format("give one row of the last table: heap {} <ROW>", name()));
   size_t limit = options.number("limit", 10);
-  uint64_t anon_before = anonymous_memory_kib();
-  auto session = session_of(debugger, core_path_);
+  auto [session, anon_before] = open_session(debugger);
   Selection row = selected_row(debugger, *session, options.positional()[0]);
   auto graph = walker::process_graph(*session, interruption(debugger));
   if (!graph) throw std::runtime_error("interrupted");
@@ -100,7 +94,7 @@ void ReferentsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
   size_t next = partition_page_end(partition, 0, limit);
   std::string out;
   if (format == "json") {
-    out = render_partition_json(partition, {{"of", json_string(row.what)}});
+    out = render_partition_json(partition, {{"of", row.what}});
   } else if (format == "csv") {
     out = render_partition_csv(partition);
   } else {

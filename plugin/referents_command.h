@@ -6,16 +6,16 @@ namespace heapwalk::plugin {
 
 // heap referents ROW / heap referrers ROW: partitions of what a row's objects point to, or of
 // what points to them (Heapy's .referents and .referrers).
-class ReferentsCommand final : public HeapCommand {
+class ReferentsCommand final : public SessionCommand {
  public:
   ReferentsCommand(std::string core_path, bool referrers)
-      : core_path_(std::move(core_path)), referrers_(referrers) {}
+      : SessionCommand(std::move(core_path)), referrers_(referrers) {}
   const char* name() const override { return referrers_ ? "referrers" : "referents"; }
   const char* help() const override {
     return referrers_ ? "Partition what points to the objects of a row of the last table."
                       : "Partition what the objects of a row of the last table point to.";
   }
-  std::string syntax() const override;
+  std::string operands() const override { return "<ROW>"; }
   std::string long_help() const override;
   std::vector<OptionSpec> options() const override;
 
@@ -24,7 +24,6 @@ class ReferentsCommand final : public HeapCommand {
            lldb::SBCommandReturnObject& result) override;
 
  private:
-  std::string core_path_;
   bool referrers_;
 };
 

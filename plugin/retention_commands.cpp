@@ -115,10 +115,6 @@ std::vector<OptionSpec> TopCommand::options() const {
   return specs;
 }
 
-std::string TopCommand::syntax() const {
-  return "heap top [<N>] [--typed-only] [--timings] [--format text|json|csv] [--out <FILE>]";
-}
-
 std::string TopCommand::long_help() const {
   return "Builds the graph of every object the process reaches from all its roots (globals, "
          "statics, TLS, every thread's locals, registers and stack), computes its dominator "
@@ -140,11 +136,10 @@ void TopCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
       throw std::runtime_error(fmt::format("heap top takes a count, not '{}'", n));
     count = std::stoull(n);
   }
-  uint64_t anon_before = anonymous_memory_kib();
   walker::EdgeFilter filter = filter_of(options);
-  Retention r = retention(session_of(debugger, core_path_), filter, interruption(debugger));
-  for (const std::string& warning : r.session->heap().warnings)
-    result.AppendWarning(warning.c_str());
+  auto [session, anon_before] = open_session(debugger);
+  Retention r = retention(session, filter, interruption(debugger));
+  warn_heap(*session, result);
 
   RetainedReport report;
   report.total = r.tree->retained[walker::kRootNode];
@@ -167,12 +162,8 @@ std::vector<OptionSpec> ShpathsCommand::options() const {
       kTypedOnly,
       kTimings,
   };
-  for (OptionSpec& s : report_options()) specs.push_back(std::move(s));
+  for (OptionSpec& s : report_options("text|json")) specs.push_back(std::move(s));
   return specs;
-}
-
-std::string ShpathsCommand::syntax() const {
-  return "heap shpaths (<ROW> | --addr <ADDRESS> | --kind <REGEX>) [--count <N>] [--typed-only] [--timings] [--format text|json] [--out <FILE>]";
 }
 
 std::string ShpathsCommand::long_help() const {
@@ -188,15 +179,14 @@ std::string ShpathsCommand::long_help() const {
 
 void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                          lldb::SBCommandReturnObject& result) {
-  std::string format = report_format(options);
-  if (format == "csv") throw std::runtime_error("heap shpaths writes text or json");
+  std::string format = report_format(options, "text|json");
   const bool by_row = !options.positional().empty();
   if (options.positional().size() > 1 || by_row + options.has("addr") + options.has("kind") != 1)
     throw std::runtime_error("give one of <ROW>, --addr <ADDRESS> or --kind <REGEX>");
   size_t count = options.number("count", 10);
-  uint64_t anon_before = anonymous_memory_kib();
   walker::EdgeFilter filter = filter_of(options);
-  Retention r = retention(session_of(debugger, core_path_), filter, interruption(debugger));
+  auto [session, anon_before] = open_session(debugger);
+  Retention r = retention(session, filter, interruption(debugger));
   const walker::HeapGraph& graph = r.graph->graph;
   const walker::AllocationTable& table = r.session->heap().in_use;
 
@@ -302,10 +292,6 @@ std::vector<OptionSpec> DominatorsCommand::options() const {
   return specs;
 }
 
-std::string DominatorsCommand::syntax() const {
-  return "heap dominators --addr <ADDRESS> [--depth <D>] [--limit <N>] [--typed-only] [--timings] [--format text|json|csv] [--out <FILE>]";
-}
-
 std::string DominatorsCommand::long_help() const {
   return "Shows the dominator subtree below an object: the objects only it keeps alive, as an "
          "indented tree, each with its retained size (what would be freed with it). The first "
@@ -318,9 +304,9 @@ void DominatorsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opt
   std::string format = report_format(options);
   if (!options.has("addr")) throw std::runtime_error("give the object: --addr <ADDRESS>");
   size_t depth = options.number("depth", 3), limit = options.number("limit", 10);
-  uint64_t anon_before = anonymous_memory_kib();
   walker::EdgeFilter filter = filter_of(options);
-  Retention r = retention(session_of(debugger, core_path_), filter, interruption(debugger));
+  auto [session, anon_before] = open_session(debugger);
+  Retention r = retention(session, filter, interruption(debugger));
   GraphNode top = node_at(*r.session, options);
   if (!r.tree->reached(top))
     throw std::runtime_error(filter == walker::EdgeFilter::kTypedOnly

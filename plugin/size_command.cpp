@@ -5,7 +5,7 @@
 #include <lldb/API/SBFrame.h>
 #include <lldb/API/SBThread.h>
 
-#include <nlohmann/json.hpp>
+#include "report/json.h"
 
 #include "plugin/timings.h"
 #include "walker/analysis/dominators.h"
@@ -21,12 +21,8 @@ std::vector<OptionSpec> SizeCommand::options() const {
        "explains are scanned for pointers too."},
       {"timings", 't', "", "Print the wall time of each phase on the error stream."},
   };
-  for (OptionSpec& s : report_options()) specs.push_back(std::move(s));
+  for (OptionSpec& s : report_options("text|json")) specs.push_back(std::move(s));
   return specs;
-}
-
-std::string SizeCommand::syntax() const {
-  return "heap size <EXPR> [--typed-only] [--timings] [--format text|json] [--out <FILE>]";
 }
 
 std::string SizeCommand::long_help() const {
@@ -41,13 +37,11 @@ std::string SizeCommand::long_help() const {
 
 void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                       lldb::SBCommandReturnObject& result) {
-  std::string format = report_format(options);
-  if (format == "csv") throw std::runtime_error("heap size writes text or json");
+  std::string format = report_format(options, "text|json");
   if (options.positional().size() != 1)
     throw std::runtime_error("give one expression: heap size <EXPR>");
   const std::string expr = options.positional()[0];
-  uint64_t anon_before = anonymous_memory_kib();
-  auto session = session_of(debugger, core_path_);
+  auto [session, anon_before] = open_session(debugger);
   lldb::SBFrame frame = session->process().GetSelectedThread().GetSelectedFrame();
   walker::Root root = walker::resolve_root(session->target(), frame, expr);
   const bool typed_only = options.has("typed-only");
@@ -129,7 +123,7 @@ void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
 
   std::string out;
   if (format == "json") {
-    nlohmann::ordered_json j = {
+    report::Json j = {
         {"expr", expr},
         {"type", type_name},
         {"address", fmt::format("0x{:x}", root.address)},
@@ -137,7 +131,7 @@ void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
         {"deep", {{"count", deep.count}, {"bytes", deep.bytes}}},
         {"retained", {{"count", retained.count}, {"bytes", retained.bytes}}},
         {"typed_only", typed_only}};
-    out = j.dump(1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    out = report::json_text(j);
   } else {
     out = fmt::format(
         "{} ({}):\n"

@@ -22,14 +22,14 @@ std::string SummaryCommand::long_help() const {
 void SummaryCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                          lldb::SBCommandReturnObject& result) {
   std::string format = report_format(options);
-  auto session = session_of(debugger, core_path_);
+  auto session = open_session(debugger).session;
 
   auto census = walker::census_from_all_roots(*session, interruption(debugger));
   if (!census) throw std::runtime_error("interrupted");
   const walker::LeakReport* leaks = &census->leaks;
   walker::ProcessMappings mappings = walker::process_mappings(session->process(), session->memory());
   walker::Ledger ledger = walker::build_ledger(*session, census->reachability, *leaks, mappings);
-  for (const std::string& warning : session->heap().warnings) result.AppendWarning(warning.c_str());
+  warn_heap(*session, result);
 
   if (format == "json") return emit(render_ledger_json(ledger), options, result);
   if (format == "csv") return emit(render_ledger_csv(ledger), options, result);

@@ -5,16 +5,13 @@
 namespace heapwalk::plugin {
 
 // heap summary: where every byte of the process goes (allsizes_mb, from outside).
-class SummaryCommand final : public HeapCommand {
+class SummaryCommand final : public SessionCommand {
  public:
-  explicit SummaryCommand(std::string core_path) : core_path_(std::move(core_path)) {}
+  using SessionCommand::SessionCommand;
   const char* name() const override { return "summary"; }
   const char* help() const override {
     return "Account for every byte of the process: code, stacks, objects, arrays, leaks, "
            "malloc's free memory and overhead.";
-  }
-  std::string syntax() const override {
-    return "heap summary [--format text|json|csv] [--out <FILE>]";
   }
   std::string long_help() const override;
   std::vector<OptionSpec> options() const override { return report_options(); }
@@ -22,9 +19,6 @@ class SummaryCommand final : public HeapCommand {
  protected:
   void run(lldb::SBDebugger& debugger, const ParsedOptions& options,
            lldb::SBCommandReturnObject& result) override;
-
- private:
-  std::string core_path_;
 };
 
 }  // namespace heapwalk::plugin

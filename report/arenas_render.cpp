@@ -1,11 +1,13 @@
 #include "report/arenas_render.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "report/json.h"
 #include "report/report_render.h"
 
 namespace heapwalk::report {
@@ -73,24 +75,29 @@ std::string thread_text(const TcacheOwners& owners, uint64_t tcache) {
   return fmt::format("#{} (tid {})", it->second.index, it->second.tid);
 }
 
-std::string count_json(uint64_t chunks, uint64_t bytes) {
-  return fmt::format("{{\"chunks\": {}, \"bytes\": {}}}", chunks, bytes);
-}
+Json count_json(uint64_t chunks, uint64_t bytes) { return {{"chunks", chunks}, {"bytes", bytes}}; }
 
-// The members an arena and the totals share, from "system_mem" to "overhead".
-std::string arena_members_json(const walker::ArenaCensus& a) {
+// The fragmentation as the CSV writes it, to 4 decimals.
+double rounded_fragmentation(double fragmentation) { return std::round(fragmentation * 1e4) / 1e4; }
+
+// Adds the members an arena and the totals share, from "system_mem" to "overhead".
+void add_arena_members(Json& out, const walker::ArenaCensus& a) {
   FreeKinds f = free_kinds(a);
   ArenaFigures figures = arena_figures(a);
-  return fmt::format(
-      "\"system_mem\": {}, \"in_use\": {}, \"free\": {{\"fastbins\": {}, \"tcache\": {}, "
-      "\"unsorted\": {}, \"small\": {}, \"large\": {}}}, \"top\": {}, \"largest_free\": {}, "
-      "\"fragmentation\": {:.4f}, \"overhead\": {}",
-      a.system_mem, count_json(a.in_use_chunks, a.in_use_bytes),
-      count_json(f.fastbins.chunks, f.fastbins.bytes), count_json(f.tcache.chunks, f.tcache.bytes),
-      count_json(f.unsorted.chunks, f.unsorted.bytes), count_json(f.small.chunks, f.small.bytes),
-      count_json(f.large.chunks, f.large.bytes), a.top_size, figures.largest_free,
-      figures.fragmentation, a.overhead_bytes);
+  out["system_mem"] = a.system_mem;
+  out["in_use"] = count_json(a.in_use_chunks, a.in_use_bytes);
+  out["free"] = {{"fastbins", count_json(f.fastbins.chunks, f.fastbins.bytes)},
+                 {"tcache", count_json(f.tcache.chunks, f.tcache.bytes)},
+                 {"unsorted", count_json(f.unsorted.chunks, f.unsorted.bytes)},
+                 {"small", count_json(f.small.chunks, f.small.bytes)},
+                 {"large", count_json(f.large.chunks, f.large.bytes)}};
+  out["top"] = a.top_size;
+  out["largest_free"] = figures.largest_free;
+  out["fragmentation"] = rounded_fragmentation(figures.fragmentation);
+  out["overhead"] = a.overhead_bytes;
 }
+
+std::string hex_address(uint64_t address) { return fmt::format("0x{:x}", address); }
 
 std::string csv_line(std::string_view arena, std::string_view main, const walker::ArenaCensus& a) {
   FreeKinds f = free_kinds(a);
@@ -207,42 +214,37 @@ std::string render_arenas_text(const walker::MallocHeap& heap, const TcacheOwner
 }
 
 std::string render_arenas_json(const walker::MallocHeap& heap, const TcacheOwners& owners) {
-  std::string out = "{\"arenas\": [";
-  auto sink = std::back_inserter(out);
-  for (size_t i = 0; i < heap.arenas.size(); ++i) {
-    const walker::ArenaCensus& a = heap.arenas[i];
-    fmt::format_to(sink, "{}\n  {{\"address\": \"0x{:x}\", \"main\": {}, \"heaps\": {}, {}}}",
-                   i ? "," : "", a.address, a.main ? "true" : "false", a.heaps.size(),
-                   arena_members_json(a));
+  Json arenas = Json::array();
+  for (const walker::ArenaCensus& a : heap.arenas) {
+    Json arena = {{"address", hex_address(a.address)}, {"main", a.main}, {"heaps", a.heaps.size()}};
+    add_arena_members(arena, a);
+    arenas.push_back(std::move(arena));
   }
-  out += "],\n \"tcaches\": [";
-  std::vector<const walker::TcacheCensus*> tcaches = shown_tcaches(heap, owners);
-  for (size_t i = 0; i < tcaches.size(); ++i) {
-    const walker::TcacheCensus& t = *tcaches[i];
-    std::string thread = "null";
+  Json tcaches = Json::array();
+  for (const walker::TcacheCensus* tcache : shown_tcaches(heap, owners)) {
+    const walker::TcacheCensus& t = *tcache;
+    Json thread = nullptr;
     if (auto it = owners.by_address.find(t.address); it != owners.by_address.end())
-      thread = fmt::format("{{\"index\": {}, \"tid\": {}}}",
-                           it->second.index ? std::to_string(it->second.index) : "null",
-                           it->second.tid);
-    std::string bins;
+      thread = {{"index", it->second.index ? Json(it->second.index) : Json(nullptr)},
+                {"tid", it->second.tid}};
+    Json bins = Json::array();
     for (const walker::TcacheCensus::Bin& b : t.bins)
-      bins += fmt::format("{}{{\"size\": {}, \"count\": {}}}", bins.empty() ? "" : ", ", b.size,
-                          b.count);
-    fmt::format_to(sink,
-                   "{}\n  {{\"address\": \"0x{:x}\", \"arena\": {}, \"thread\": {}, \"chunks\": {}, "
-                   "\"bytes\": {}, \"bins\": [{}]}}",
-                   i ? "," : "", t.address,
-                   t.arena ? fmt::format("\"0x{:x}\"", t.arena) : "null", thread, t.chunks,
-                   t.bytes, bins);
+      bins.push_back({{"size", b.size}, {"count", b.count}});
+    tcaches.push_back({{"address", hex_address(t.address)},
+                       {"arena", t.arena ? Json(hex_address(t.arena)) : Json(nullptr)},
+                       {"thread", std::move(thread)},
+                       {"chunks", t.chunks},
+                       {"bytes", t.bytes},
+                       {"bins", std::move(bins)}});
   }
-  out += "],\n";
-  fmt::format_to(sink, " \"threads_attributed\": {},\n", owners.attributed ? "true" : "false");
-  if (!owners.attributed)
-    fmt::format_to(sink, " \"threads_unknown_reason\": {},\n", json_string(owners.why_not));
-  fmt::format_to(sink, " \"mmapped\": {},\n", count_json(heap.mmapped_chunks, heap.mmapped_bytes));
-  fmt::format_to(sink, " \"totals\": {{\"arenas\": {}, {}}}}}\n", heap.arenas.size(),
-                 arena_members_json(sum_arenas(heap)));
-  return out;
+  Json out = {{"arenas", std::move(arenas)}, {"tcaches", std::move(tcaches)},
+              {"threads_attributed", owners.attributed}};
+  if (!owners.attributed) out["threads_unknown_reason"] = owners.why_not;
+  out["mmapped"] = count_json(heap.mmapped_chunks, heap.mmapped_bytes);
+  Json totals = {{"arenas", heap.arenas.size()}};
+  add_arena_members(totals, sum_arenas(heap));
+  out["totals"] = std::move(totals);
+  return json_text(out);
 }
 
 std::string render_arenas_csv(const walker::MallocHeap& heap) {

@@ -40,22 +40,22 @@ std::string render_ledger_text(const walker::Ledger& ledger) {
 }
 
 std::string render_ledger_json(const walker::Ledger& ledger) {
-  auto optional = [](const std::optional<uint64_t>& v) { return v ? std::to_string(*v) : "null"; };
-  std::string rows;
+  auto optional = [](const std::optional<uint64_t>& v) { return v ? Json(*v) : Json(nullptr); };
+  Json buckets = Json::array();
   for (const walker::LedgerRow& row : ledger.rows)
-    rows += fmt::format("{}\n  {{\"bucket\": {}, \"label\": {}, \"bytes\": {}, \"malloc\": {}}}",
-                        rows.empty() ? "" : ",", json_string(row.key), json_string(row.label),
-                        row.bytes, row.malloc ? "true" : "false");
-  std::string problems;
-  for (const std::string& p : ledger.problems)
-    problems += fmt::format("{}{}", problems.empty() ? "" : ", ", json_string(p));
-  return fmt::format(
-      "{{\"mapped\": {}, \"rss\": {}, \"core_bytes\": {}, \"mappings_source\": {},\n"
-      " \"malloc\": {{\"arena_system_mem\": {}, \"mmapped_bytes\": {}, \"tcache_bytes\": {}}},\n"
-      " \"buckets\": [{}\n ],\n \"problems\": [{}]}}\n",
-      ledger.mapped, optional(ledger.rss), optional(ledger.core_bytes),
-      json_string(ledger.mappings_source), ledger.arena_system_mem, ledger.mmapped_bytes,
-      ledger.tcache_bytes, rows, problems);
+    buckets.push_back(
+        {{"bucket", row.key}, {"label", row.label}, {"bytes", row.bytes}, {"malloc", row.malloc}});
+  Json out = {{"mapped", ledger.mapped},
+              {"rss", optional(ledger.rss)},
+              {"core_bytes", optional(ledger.core_bytes)},
+              {"mappings_source", ledger.mappings_source},
+              {"malloc",
+               {{"arena_system_mem", ledger.arena_system_mem},
+                {"mmapped_bytes", ledger.mmapped_bytes},
+                {"tcache_bytes", ledger.tcache_bytes}}},
+              {"buckets", std::move(buckets)},
+              {"problems", ledger.problems}};
+  return json_text(out);
 }
 
 std::string render_ledger_csv(const walker::Ledger& ledger) {

@@ -23,33 +23,6 @@ uint64_t size_of_rows_before(const walker::Partition& partition, size_t end) {
   return sum;
 }
 
-// Length of the well-formed UTF-8 sequence at the start of `text`, or 0 if it is not one.
-size_t utf8_sequence_length(std::string_view text) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(0);
-  size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte (RFC 3629)
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // beyond U+10FFFF
-  } else {
-    return 0;
-  }
-  if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
-  for (size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-  }
-  return length;
-}
-
 }  // namespace
 
 unsigned heapy_percent(uint64_t part, uint64_t whole) {
@@ -101,62 +74,18 @@ std::string render_partition_text(const walker::Partition& partition, size_t fir
   return out;
 }
 
-std::string json_string(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  size_t i = 0;
-  while (i < text.size()) {
-    const char c = text[i];
-    const size_t length = utf8_sequence_length(text.substr(i));
-    if (length == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    if (length > 1) {
-      out += text.substr(i, length);
-      i += length;
-      continue;
-    }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-    ++i;
-  }
-  out += '"';
-  return out;
-}
-
-std::string render_partition_json(const walker::Partition& partition, const JsonMembers& extra) {
-  std::string out;
-  auto sink = std::back_inserter(out);
-  fmt::format_to(sink, "{{\"count\": {}, \"size\": {}", partition.count, partition.size);
-  for (const auto& [name, value] : extra) {
-    fmt::format_to(sink, ", {}: {}", json_string(name), value);
-  }
-  out += ", \"rows\": [";
+std::string render_partition_json(const walker::Partition& partition, const Json& extra) {
+  Json out = {{"count", partition.count}, {"size", partition.size}};
+  for (const auto& member : extra.items()) out[member.key()] = member.value();
+  Json rows = Json::array();
   for (size_t i = 0; i < partition.rows.size(); ++i) {
     const walker::PartitionRow& row = partition.rows[i];
-    fmt::format_to(sink, "{}\n  {{\"index\": {}, \"kind\": {}, \"count\": {}, \"size\": {}",
-                   i == 0 ? "" : ",", i, json_string(row.kind), row.count, row.size);
-    if (partition.has_retained) fmt::format_to(sink, ", \"retained\": {}", row.retained);
-    out += "}";
+    Json r = {{"index", i}, {"kind", row.kind}, {"count", row.count}, {"size", row.size}};
+    if (partition.has_retained) r["retained"] = row.retained;
+    rows.push_back(std::move(r));
   }
-  out += partition.rows.empty() ? "]}\n" : "\n]}\n";
-  return out;
+  out["rows"] = std::move(rows);
+  return json_text(out);
 }
 
 std::string csv_field(std::string_view text) {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "report/json.h"
 #include "walker/analysis/partition.h"
 
 namespace heapwalk::report {
@@ -31,22 +32,14 @@ std::string render_partition_text(const walker::Partition& partition, size_t fir
 // partition.rows.size() when that page showed the last row.
 size_t partition_page_end(const walker::Partition& partition, size_t first_row, size_t max_rows);
 
-// Extra top-level JSON members: a name and an already encoded JSON value ("42", "\"sim\"",
-// "[1, 2]"), written in this order after "count" and "size".
-using JsonMembers = std::vector<std::pair<std::string, std::string>>;
-
-// {"count": N, "size": S, <extra members>, "rows": [{"index": 0, "kind": "…", "count": n,
-// "size": s}, …]} with every row, one row per line. Ends in '\n'.
+// {"count": N, "size": S, <extra's members, in order>, "rows": [{"index": 0, "kind": "…",
+// "count": n, "size": s}, …]} with every row, one row per line (report/json.h). Ends in '\n'.
 std::string render_partition_json(const walker::Partition& partition,
-                                  const JsonMembers& extra = {});
+                                  const Json& extra = Json::object());
 
 // index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind and one line per
 // row; the percentages are the text table's. Lines end in '\n'.
 std::string render_partition_csv(const walker::Partition& partition);
-
-// `text` as a JSON string literal, quotes included. Bytes that are not UTF-8 become U+FFFD, so
-// the output is always valid JSON.
-std::string json_string(std::string_view text);
 
 // `text` as one CSV field, quoted as RFC 4180 asks when it holds a comma, quote or line break.
 std::string csv_field(std::string_view text);

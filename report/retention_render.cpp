@@ -2,13 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
+#include "report/json.h"
 #include "report/report_render.h"
 
 namespace heapwalk::report {
-
-using Json = nlohmann::ordered_json;
 
 std::string render_retained_text(const RetainedReport& report) {
   std::string out = report.title + "\n";
@@ -39,7 +36,7 @@ std::string render_retained_json(const RetainedReport& report) {
   }
   Json out = {{"title", report.title}, {"total", report.total}, {"rows", rows},
               {"notes", report.notes}};
-  return out.dump(1, ' ', false, Json::error_handler_t::replace) + "\n";
+  return json_text(out);
 }
 
 std::string render_retained_csv(const RetainedReport& report) {
@@ -63,7 +60,7 @@ std::string render_paths_text(const PathsReport& report) {
 
 std::string render_paths_json(const PathsReport& report) {
   Json out = {{"title", report.title}, {"paths", report.paths}, {"more", report.more}};
-  return out.dump(1, ' ', false, Json::error_handler_t::replace) + "\n";
+  return json_text(out);
 }
 
 }  // namespace heapwalk::report

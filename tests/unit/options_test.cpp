@@ -39,3 +39,16 @@ TEST_CASE("help lists every option", "[options]") {
   CHECK(help.find("-r --root <EXPR>") != std::string::npos);
   CHECK(help.find("-t --timings\n") != std::string::npos);
 }
+
+TEST_CASE("syntax lines come from the option table", "[options]") {
+  CHECK(syntax_line("heap x", "", specs()) == "heap x [--root <EXPR>] [--limit <N>] [--timings]");
+  CHECK(syntax_line("heap x", "[<N>]", {}) == "heap x [<N>]");
+  CHECK(syntax_line("heap x", "(<ROW> | {--root})", specs()) ==
+        "heap x (<ROW> | --root <EXPR>) [--limit <N>] [--timings]");
+  CHECK(syntax_line("heap x", "[{--root} | {--limit}]", specs()) ==
+        "heap x [--root <EXPR> | --limit <N>] [--timings]");
+  const std::vector<OptionSpec> choice = {{"format", 'f', "text|json", "format"}};
+  CHECK(syntax_line("heap x", "<FILE>", choice) == "heap x <FILE> [--format text|json]");
+  CHECK_THROWS_AS(syntax_line("heap x", "{--nope}", specs()), std::logic_error);
+  CHECK_THROWS_AS(syntax_line("heap x", "{--root", specs()), std::logic_error);
+}

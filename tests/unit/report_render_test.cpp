@@ -14,7 +14,8 @@
 
 using heapwalk::report::csv_field;
 using heapwalk::report::heapy_percent;
-using heapwalk::report::json_string;
+using heapwalk::report::Json;
+using heapwalk::report::json_text;
 using heapwalk::report::partition_page_end;
 using heapwalk::report::render_partition_csv;
 using heapwalk::report::render_partition_json;
@@ -169,7 +170,7 @@ TEST_CASE("empty partition", "[report_render]") {
         " Index  Count   %     Size   % Cumulative  % Kind\n");
   CHECK(render_partition_csv(empty) ==
         "index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind\n");
-  CHECK(render_partition_json(empty) == "{\"count\": 0, \"size\": 0, \"rows\": []}\n");
+  CHECK(render_partition_json(empty) == "{\"count\": 0, \"size\": 0,\n \"rows\": []}\n");
   const auto tree = parse_json(render_partition_json(empty));
   CHECK(tree.get<uint64_t>("count") == 0);
   CHECK(tree.get_child("rows").empty());
@@ -208,21 +209,25 @@ TEST_CASE("JSON escapes kinds", "[report_render]") {
   }
   CHECK(i == kinds.size());
 
-  CHECK(json_string("a\"b\\c") == R"("a\"b\\c")");
-  CHECK(json_string("\x1f") == R"("\u001f")");
-  // Bytes that are not UTF-8 cannot go into JSON as they are.
-  CHECK(json_string("bad\xff"
-                    "byte") == R"("bad\ufffdbyte")");
-  CHECK(json_string("\xc3") == R"("\ufffd")");                      // truncated sequence
-  CHECK(json_string("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");  // a surrogate
+  const auto literal = [](const std::string& text) { return json_text(Json(text)); };
+  CHECK(literal("a\"b\\c") == "\"a\\\"b\\\\c\"\n");
+  CHECK(literal("\x1f") == "\"\\u001f\"\n");
+  // Bytes that are not UTF-8 cannot go into JSON as they are: each becomes U+FFFD.
+  const std::string replacement = "\xef\xbf\xbd";
+  CHECK(literal("bad\xff"
+                "byte") == "\"bad" + replacement + "byte\"\n");
+  CHECK(literal("\xc3") == "\"" + replacement + "\"\n");  // truncated sequence
+  CHECK(literal("\xed\xa0\x80") ==
+        "\"" + replacement + replacement + replacement + "\"\n");  // a surrogate
 }
 
 TEST_CASE("JSON takes extra top-level members", "[report_render]") {
   const std::string text = render_partition_json(
-      small_partition(), {{"root", "\"sim\""}, {"max_depth", "3"}, {"roots", "[\"a\", \"b\"]"}});
+      small_partition(), {{"root", "sim"}, {"max_depth", 3}, {"roots", Json::array({"a", "b"})}});
   CHECK(text.starts_with(
-      R"({"count": 1032, "size": 3212080, "root": "sim", "max_depth": 3, )"
-      R"("roots": ["a", "b"], "rows": [)"));
+      "{\"count\": 1032, \"size\": 3212080, \"root\": \"sim\", \"max_depth\": 3,\n"
+      " \"roots\": [\n  \"a\",\n  \"b\"\n ],\n"
+      " \"rows\": [\n  {\"index\": 0, "));
   const auto tree = parse_json(text);
   CHECK(tree.get<std::string>("root") == "sim");
   CHECK(tree.get<int>("max_depth") == 3);
@@ -248,4 +253,24 @@ TEST_CASE("CSV rows and quoting", "[report_render]") {
   CHECK(csv_field("plain") == "plain");
   CHECK(csv_field("a\rb") == "\"a\rb\"");
   CHECK(csv_field("") == "");
+}
+
+TEST_CASE("JSON layout: scalars share a line, every row has its own", "[report_render]") {
+  const Json doc = {{"a", 1},
+                    {"b", "x"},
+                    {"nested", {{"c", nullptr}, {"d", Json::array({1, 2})}}},
+                    {"rows", Json::array({Json{{"i", 0}}, Json{{"i", 1}}})},
+                    {"empty", Json::array()},
+                    {"e", true}};
+  CHECK(json_text(doc) ==
+        "{\"a\": 1, \"b\": \"x\",\n"
+        " \"nested\": {\"c\": null, \"d\": [1, 2]},\n"
+        " \"rows\": [\n"
+        "  {\"i\": 0},\n"
+        "  {\"i\": 1}\n"
+        " ],\n"
+        " \"empty\": [],\n"
+        " \"e\": true}\n");
+  CHECK(json_text(Json::array({1, "two"})) == "[1, \"two\"]\n");
+  CHECK(json_text(Json::object()) == "{}\n");
 }
