@@ -1,5 +1,6 @@
 #include "walker/graph/container_walk.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -353,11 +354,12 @@ void ContainerWalk::boost_object_pool(const Container& c, const Names& n, uint64
   uint64_t block = memory_.word(object + c.field[0]), size = memory_.word(object + c.field[1]);
   // Carved (walker/suballocators.h): the chunks are allocations of their own, the pool owns
   // the live ones (object_pool destroys them); the block itself is no allocation any more.
+  // (Found by address: the block's first chunk may be a free one, in no allocation.)
   auto carved = [&](uint64_t at) -> const SubBlock* {
-    auto node = allocations_.find(at);
-    if (!node || allocations_.address(*node) != at || !allocations_.unit(*node)) return nullptr;
-    const SubBlock* sub = allocations_.parent(*node);
-    return sub && sub->address == at ? sub : nullptr;
+    const auto& subs = allocations_.sub_blocks;
+    auto it = std::lower_bound(subs.begin(), subs.end(), at,
+                               [](const SubBlock& b, uint64_t a) { return b.address < a; });
+    return it != subs.end() && it->address == at ? &*it : nullptr;
   };
   if (block && carved(block)) {
     for (uint64_t seen = 0; block && seen < limit; ++seen) {
