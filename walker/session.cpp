@@ -47,8 +47,7 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
 // The program's own allocators' blocks become their units; outside a unit, a block is no place
 // to walk a typed object (as malloc's own memory outside a chunk is not).
 void Session::carve_program_allocators() {
-  if (types_.rules().allocators().empty()) return;
-  auto start = Clock::now();
+  auto start = Clock::now();  // the rules' allocators, and the built-in ones (suballocators.h)
   std::vector<HeapRange> blocks = carve_suballocators(target_, *memory_, layout_, heap_, types_);
   if (blocks.empty()) return;
   malloc_memory_.insert(malloc_memory_.end(), blocks.begin(), blocks.end());

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "typeinfo/boost_pool.h"
 #include "typeinfo/member_lookup.h"
 #include "typeinfo/type_names.h"
 #include "typeinfo/recognizers/allocator_rules.h"
@@ -27,6 +28,20 @@ constexpr uint64_t kMaxUnits = 1u << 24;       // per block
 constexpr int kMaxDepth = 12;                  // pointers and members followed to an allocator
 
 std::string name_of(lldb::SBType t) { return t.GetName() ? t.GetName() : ""; }
+
+// The built-in allocators, carved in C++ (their links are none a rule can follow): Boost.Pool's
+// object_pool<T> (typeinfo/boost_pool.h), whose blocks chain through a (pointer, size) pair at
+// each block's end.
+const AllocatorRule& boost_pool_rule() {
+  static const AllocatorRule rule = [] {
+    AllocatorRule r;
+    r.patterns = {"boost::object_pool<**>"};
+    r.form = AllocatorRule::Form::kPool;
+    r.source = {"(built in)", 0};
+    return r;
+  }();
+  return rule;
+}
 
 struct FoundAllocator {
   uint64_t address = 0;
@@ -336,6 +351,56 @@ class Carver {
       if (carved_.insert(b.chunk).second) out.push_back(std::move(b));
   }
 
+  // boost::object_pool<T> at `a`: chunks of alloc_size() from each block's start, the block's
+  // next block and its size in the block's last 16 bytes, the free chunks on a list from `first`.
+  void carve_boost_pool(const typeinfo::Container& pool, uint64_t a) {
+    CompiledAllocator c;
+    c.rule = &boost_pool_rule();
+    c.name = pool.name;
+    c.free = CompiledAllocator::FreeHeads{pool.field[2], 1, false};
+    const uint64_t requested = memory_.load<uint64_t>(a + pool.field[3]).value_or(0);
+    if (requested != pool.element_size)
+      return mismatch(c, fmt::format("requested_size {} is not sizeof({}) = {}", requested,
+                                     pool.element_name, pool.element_size));
+    const uint64_t stride = (std::max<uint64_t>(requested, 8) + 7) & ~uint64_t{7};  // alloc_size()
+    uint64_t block = memory_.load<uint64_t>(a + pool.field[0]).value_or(0);
+    uint64_t size = memory_.load<uint64_t>(a + pool.field[1]).value_or(0);
+    std::vector<CarvedBlock> blocks;
+    std::vector<uint64_t> starts, strides;
+    std::set<uint64_t> seen;
+    while (block) {
+      if (!seen.insert(block).second || seen.size() > kMaxBlocks)
+        return mismatch(c, fmt::format("the block list at {:#x} loops", a));
+      auto node = table_.find(block);
+      if (!node || table_.address(*node) != block)
+        return mismatch(c, fmt::format("block {:#x} is no malloc chunk", block));
+      if (size < 16 + stride || size > table_.usable_size(*node) || (size - 16) % stride)
+        return mismatch(c, fmt::format("block {:#x} says {} bytes: no whole number of {}-byte "
+                                       "chunks in its chunk of {}", block, size, stride,
+                                       table_.usable_size(*node)));
+      CarvedBlock b;
+      b.chunk = block;
+      b.usable = table_.usable_size(*node);
+      b.allocator = c.name;
+      b.kind = pool.element_name;
+      uint64_t n = (size - 16) / stride;
+      if (n > kMaxUnits) return mismatch(c, fmt::format("block {:#x}: too many chunks", block));
+      for (uint64_t i = 0; i < n; ++i) b.units.push_back({block + i * stride, stride, true});
+      blocks.push_back(std::move(b));
+      starts.push_back(block);
+      strides.push_back(stride);
+      const uint64_t end = block + size;
+      auto next = memory_.load<uint64_t>(end - 16), next_size = memory_.load<uint64_t>(end - 8);
+      if (!next || !next_size) return mismatch(c, fmt::format("block {:#x} is unreadable", block));
+      block = *next;
+      size = *next_size;
+    }
+    std::string why = mark_free(c, {}, a, blocks, starts, strides);
+    if (!why.empty()) return mismatch(c, fmt::format("the free list of {} at {:#x}: {}", c.name, a, why));
+    for (CarvedBlock& b : blocks)
+      if (carved_.insert(b.chunk).second) out.push_back(std::move(b));
+  }
+
   std::vector<CarvedBlock> out;
   std::vector<std::string> mismatches;
 
@@ -459,8 +524,17 @@ bool any_allocator_type(lldb::SBTarget& target, const std::vector<AllocatorRule>
 std::vector<HeapRange> carve_suballocators(lldb::SBTarget target, const MemoryImage& memory,
                                            const GlibcLayout& glibc, MallocHeap& heap,
                                            typeinfo::TypeRegistry& types) {
-  const std::vector<AllocatorRule>& rules = types.rules().allocators();
-  if (rules.empty() || !any_allocator_type(target, rules)) return {};
+  std::vector<AllocatorRule> rules;
+  const std::vector<AllocatorRule>& declared = types.rules().allocators();
+  if (!declared.empty() && any_allocator_type(target, declared)) rules = declared;
+  // An object_pool<T> allocates through one of Boost's two user allocators (a program's own
+  // user allocator is not looked for): without them, no pool to look for.
+  const bool boost_pools =
+      target.FindFirstType("boost::default_user_allocator_new_delete").IsValid() ||
+      target.FindFirstType("boost::default_user_allocator_malloc_free").IsValid();
+  if (boost_pools) rules.push_back(boost_pool_rule());
+  if (rules.empty()) return {};
+  const AllocatorRule* builtin_pool = boost_pools ? &rules.back() : nullptr;
   AllocatorFinder finder(memory, types, rules);
   for (const Root& root : static_roots(target, memory, glibc.version))
     if (root.type.IsValid()) finder.search(root.address, root.type, 0);
@@ -469,6 +543,11 @@ std::vector<HeapRange> carve_suballocators(lldb::SBTarget target, const MemoryIm
   Carver carver(memory, heap.in_use);
   std::map<std::pair<const AllocatorRule*, std::string>, CompiledAllocator> compiled;
   for (const FoundAllocator& f : finder.found) {
+    if (f.rule == builtin_pool) {
+      if (auto pool = typeinfo::recognize_boost_pool(types.complete(f.type), types))
+        carver.carve_boost_pool(*pool, f.address);
+      continue;
+    }
     auto key = std::make_pair(f.rule, name_of(f.type));
     auto it = compiled.find(key);
     try {

@@ -285,6 +285,27 @@ void check_leaks(const Target& target, const std::string& config, Summary& summa
   }
 }
 
+// `heap summary`'s program_free bucket (free memory inside the program's own allocators: a
+// boost::object_pool's free chunks) against the truth's, when the fixture states one.
+void check_program_free(const Target& target, const std::string& config) {
+  if (target.truth.get<uint64_t>("program_free", 0) == 0) return;
+  Report rep = report(target, "summary", "");
+  if (!rep.ok) {
+    FAIL_CHECK(config << ", heap summary failed: " << rep.error);
+    return;
+  }
+  uint64_t program_free = 0;
+  try {
+    const ptree summary = parse_json(rep.out);
+    for (const auto& [_, row] : summary.get_child("buckets"))
+      if (row.get<std::string>("bucket") == "program_free") program_free = row.get<uint64_t>("bytes");
+  } catch (const std::exception& e) {
+    FAIL_CHECK(config << ", heap summary: unreadable JSON (" << e.what() << ")");
+    return;
+  }
+  CHECK(program_free == rep.truth.get<uint64_t>("program_free"));
+}
+
 void check_library(const std::string& name, const std::string& build, bool core) {
   const FixtureProgram program = library_fixture(name, build);
   const std::string config = fmt::format("{} -{} {}", name, build, core ? "core" : "live");
@@ -293,6 +314,7 @@ void check_library(const std::string& name, const std::string& build, bool core)
   auto check = [&](const Target& target) {
     check_partitions(target, config, summary);
     check_leaks(target, config, summary);
+    check_program_free(target, config);
   };
   if (core) {
     CoreSim fixture({}, program);

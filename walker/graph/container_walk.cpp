@@ -1,5 +1,6 @@
 #include "walker/graph/container_walk.h"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -62,6 +63,7 @@ const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
       break;
     case ContainerKind::kBoostObjectPool:
       n.buffer = kinds_.intern(c.name + " block");
+      n.secondary = kinds_.intern(c.element_name);  // a chunk, when the blocks are carved
       break;
     case ContainerKind::kAbslBtree:
       n.buffer = kinds_.intern(c.name + " node");
@@ -350,6 +352,33 @@ void ContainerWalk::boost_object_pool(const Container& c, const Names& n, uint64
   for (uint64_t seen = 0; next && seen < 16 * limit && free_chunks.insert(next).second; ++seen)
     next = memory_.word(next);
   uint64_t block = memory_.word(object + c.field[0]), size = memory_.word(object + c.field[1]);
+  // Carved (walker/suballocators.h): the chunks are allocations of their own, the pool owns
+  // the live ones (object_pool destroys them); the block itself is no allocation any more.
+  // (Found by address: the block's first chunk may be a free one, in no allocation.)
+  auto carved = [&](uint64_t at) -> const SubBlock* {
+    const auto& subs = allocations_.sub_blocks;
+    auto it = std::lower_bound(subs.begin(), subs.end(), at,
+                               [](const SubBlock& b, uint64_t a) { return b.address < a; });
+    return it != subs.end() && it->address == at ? &*it : nullptr;
+  };
+  if (block && carved(block)) {
+    for (uint64_t seen = 0; block && seen < limit; ++seen) {
+      const SubBlock* sub = carved(block);
+      if (!sub || size < 16 + stride || size > sub->usable) return;
+      for (uint64_t at = block; at + stride <= block + size - 16; at += stride) {
+        auto node = allocations_.find(at);
+        if (!node || allocations_.address(*node) != at || !allocations_.unit(*node)) continue;
+        Reach r = reach_to(at, c.element, n.secondary, 1);
+        r.untrusted = true;  // object_pool::malloc() hands out chunks nobody constructed
+        r.covers = 0;
+        emit(r);
+      }
+      uint64_t end = block + size;
+      block = memory_.word(end - 16);
+      size = memory_.word(end - 8);
+    }
+    return;
+  }
   for (uint64_t seen = 0; block && seen < limit; ++seen) {
     auto node = allocations_.find(block);
     if (!node || allocations_.address(*node) != block || size < 16 + stride ||
