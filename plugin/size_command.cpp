@@ -93,30 +93,10 @@ void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
     };
   }
   auto start = std::chrono::steady_clock::now();
-  // Deep: what the graph reaches from EXPR's own edges (the ones the cut removes), so that deep
-  // and retained are read from the same graph.
+  // Deep: what EXPR's own edges (the ones the cut removes) reach, so that deep and retained
+  // are read from the same graph.
   const walker::HeapGraph& g = graph->graph;
-  std::vector<bool> seen(g.node_count(), false);
-  std::vector<walker::GraphNode> todo;
-  for (walker::GraphNode from : {walker::kRootNode, holder ? walker::graph_node(*holder) : 0})
-    for (uint32_t e = g.first_edge(from); e < g.first_edge(from + 1); ++e)
-      if (walker::follows(filter, g.provenance_of(e)) && cut(from, e) && !seen[g.target_of(e)]) {
-        seen[g.target_of(e)] = true;
-        todo.push_back(g.target_of(e));
-      }
-  walker::RetainedSet deep;
-  while (!todo.empty()) {
-    walker::GraphNode v = todo.back();
-    todo.pop_back();
-    ++deep.count;
-    deep.bytes += g.size(v);
-    for (uint32_t e = g.first_edge(v); e < g.first_edge(v + 1); ++e) {
-      walker::GraphNode t = g.target_of(e);
-      if (seen[t] || !walker::follows(filter, g.provenance_of(e))) continue;
-      seen[t] = true;
-      todo.push_back(t);
-    }
-  }
+  walker::RetainedSet deep = walker::reached_through(g, cut, filter);
   walker::RetainedSet retained = walker::retained_by_cut(g, cut, filter);
   session->record("retained size", start);
   if (options.has("timings")) print_timings(*session, anon_before);

@@ -229,3 +229,23 @@ TEST_CASE("the dominator and path passes stop when asked", "[dominators]") {
   std::function<bool()> never = [] { return false; };
   CHECK(dominator_tree(graph, EdgeFilter::kOwning, never).retained[1] == 8ull * (n - 1));
 }
+
+TEST_CASE("what cut edges reach: a variable's deep size", "[dominators]") {
+  using heapwalk::walker::reached_through;
+  using P = EdgeProvenance;
+  // Root label 0 -> 1 -> 2 -> 3; root label 1 -> 3; 2 -> 4 weak.
+  HeapGraphBuilder builder({0, 10, 20, 30, 40});
+  builder.add_edge(0, 1, P::kTyped, 0);
+  builder.add_edge(0, 3, P::kTyped, 1);
+  builder.add_edge(1, 2, P::kTyped);
+  builder.add_edge(2, 3, P::kConservative);
+  builder.add_edge(2, 4, P::kWeak);
+  HeapGraph graph = std::move(builder).build();
+  auto label0 = [&graph](GraphNode from, uint32_t edge) {
+    return from == 0 && graph.where_of(edge) == 0;
+  };
+  auto deep = reached_through(graph, label0);
+  CHECK(deep.count == 3);  // 1, 2, 3 (shared with label 1, still deep); never the weak 4
+  CHECK(deep.bytes == 60);
+  CHECK(reached_through(graph, label0, EdgeFilter::kTypedOnly).count == 2);
+}

@@ -172,13 +172,14 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
 
 namespace {
 
-// Marks what the root reaches without entering a node of `removed` (a bit per node), nor
-// taking an edge `cut` says is gone.
-std::vector<bool> reach(const HeapGraph& graph, EdgeFilter filter,
-                        const std::vector<bool>& removed, const EdgeCut& cut = {}) {
+// Marks what `starts` reach (each marked too) without entering a node of `removed` (a bit per
+// node), nor taking an edge `cut` says is gone.
+std::vector<bool> reach_from(const HeapGraph& graph, EdgeFilter filter,
+                             std::vector<GraphNode> starts, const std::vector<bool>& removed,
+                             const EdgeCut& cut = {}) {
   std::vector<bool> seen(graph.node_count(), false);
-  std::vector<GraphNode> todo{kRootNode};
-  seen[kRootNode] = true;
+  for (GraphNode s : starts) seen[s] = true;
+  std::vector<GraphNode> todo = std::move(starts);
   while (!todo.empty()) {
     GraphNode node = todo.back();
     todo.pop_back();
@@ -194,6 +195,12 @@ std::vector<bool> reach(const HeapGraph& graph, EdgeFilter filter,
     }
   }
   return seen;
+}
+
+// What the root reaches, so.
+std::vector<bool> reach(const HeapGraph& graph, EdgeFilter filter,
+                        const std::vector<bool>& removed, const EdgeCut& cut = {}) {
+  return reach_from(graph, filter, {kRootNode}, removed, cut);
 }
 
 }  // namespace
@@ -213,6 +220,27 @@ RetainedSet retained_by_set(const HeapGraph& graph, std::span<const GraphNode> s
       result.bytes += graph.size(n);
     }
   }
+  return result;
+}
+
+RetainedSet reached_through(const HeapGraph& graph, const EdgeCut& cut, EdgeFilter filter) {
+  RetainedSet result;
+  std::vector<GraphNode> starts;
+  std::vector<bool> started(graph.node_count(), false);
+  for (GraphNode from = 0; from < graph.node_count(); ++from)
+    for (uint32_t e = graph.first_edge(from); e < graph.first_edge(from + 1); ++e) {
+      GraphNode to = graph.target_of(e);
+      if (!started[to] && follows(filter, graph.provenance_of(e)) && cut(from, e)) {
+        started[to] = true;
+        starts.push_back(to);
+      }
+    }
+  std::vector<bool> seen = reach_from(graph, filter, std::move(starts), {});
+  for (GraphNode n = 0; n < graph.node_count(); ++n)
+    if (seen[n]) {
+      ++result.count;
+      result.bytes += graph.size(n);
+    }
   return result;
 }
 

@@ -53,5 +53,8 @@ RetainedSet retained_by_set(const HeapGraph& graph, std::span<const GraphNode> s
 using EdgeCut = std::function<bool(GraphNode from, uint32_t edge)>;
 RetainedSet retained_by_cut(const HeapGraph& graph, const EdgeCut& cut,
                             EdgeFilter filter = EdgeFilter::kOwning);
+// Everything the edges `cut` selects reach, their targets included (a variable's deep size).
+RetainedSet reached_through(const HeapGraph& graph, const EdgeCut& cut,
+                            EdgeFilter filter = EdgeFilter::kOwning);
 
 }  // namespace heapwalk::walker
