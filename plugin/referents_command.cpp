@@ -7,6 +7,7 @@
 #include "plugin/selection.h"
 #include "plugin/timings.h"
 #include "report/report_render.h"
+#include "walker/analysis/partition_by.h"
 #include "walker/analysis/process_graph.h"
 
 namespace heapwalk::plugin {
@@ -72,21 +73,12 @@ void ReferentsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
     }
   }
 
-  const walker::AllocationTable& table = session->heap().in_use;
-  std::map<std::string, walker::PartitionRow> by_kind;
-  for (GraphNode v = 1; v < g.node_count(); ++v) {
-    if (!found[v]) continue;
-    walker::NodeId n = walker::allocation_of(v);
-    walker::KindId k = graph->kinds[n];
-    std::string kind = k == walker::kNoKind ? "<unreached>" : session->kinds().name(k);
-    walker::PartitionRow& r = by_kind[kind];
-    r.kind = kind;
-    r.count += 1;
-    r.size += table.usable_size(n);
-    r.nodes.push_back(n);
-  }
-  std::vector<walker::PartitionRow> rows;
-  for (auto& [_, r] : by_kind) rows.push_back(std::move(r));
+  // By kind, as partition_by names them; pointers from roots are one more row.
+  std::vector<uint32_t> objects;
+  for (GraphNode v = 1; v < g.node_count(); ++v)
+    if (found[v]) objects.push_back(walker::allocation_of(v));
+  std::vector<walker::PartitionRow> rows =
+      walker::partition_by(*session, *graph, objects, walker::PartitionBy::kKind, filter).rows;
   if (root_edges) rows.emplace_back("<roots>", root_edges, 0);
   walker::Partition partition = walker::make_partition(std::move(rows));
   if (options.has("timings")) print_timings(*session, anon_before);
