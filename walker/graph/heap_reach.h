@@ -62,6 +62,7 @@ class HeapReach {
  private:
   void hit(NodeId node);
   bool scan_gaps(const std::function<bool()>& interrupted);
+  void link_closed_block(NodeId n);
 
   WalkContext context_;
   ReachOptions options_;

@@ -21,6 +21,9 @@ struct SubBlock {
   uint64_t live_units = 0, live_bytes = 0, free_units = 0, free_bytes = 0;
   std::string allocator;             // "eng::PoolAllocator"
   bool mmapped = false;              // the chunk is an mmapped one
+  // Its units and its head reach each other (the allocator frees the block as one: protobuf's
+  // Arena), so reaching any part of it reaches all of it, as reaching the chunk did.
+  bool closed = false;
   // The chunk's bytes in no unit: its headers (the head included).
   uint64_t header_bytes() const { return usable - live_bytes - free_bytes; }
 };
