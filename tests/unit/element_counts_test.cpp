@@ -1,0 +1,80 @@
+// Element counts of array allocations (heap size's n_bytes / n_conns): recorded from what the
+// owner holds, never from usable bytes; the sparse table's lookups; the report's number format.
+#include <catch2/catch.hpp>
+
+#include <lldb/API/LLDB.h>
+
+#include "report/size_render.h"
+#include "synthetic_image.h"
+#include "typeinfo/member_lookup.h"
+#include "walker/graph/element_counts.h"
+#include "walker/graph/heap_reach.h"
+
+using namespace heapwalk;
+
+TEST_CASE("the element count table keeps the first count per allocation and kind",
+          "[element-counts]") {
+  walker::ElementCounts counts;
+  counts.add(7, 2, 100);
+  counts.add(3, 2, 5);
+  counts.add(7, 2, 99);  // a second owner of the same buffer: the first one's count stays
+  counts.add(7, 4, 1);
+  counts.finish();
+  CHECK(counts.size() == 3);
+  CHECK(counts.count(7, 2) == 100u);
+  CHECK(counts.count(3, 2) == 5u);
+  CHECK(counts.count(7, 4) == 1u);
+  CHECK_FALSE(counts.count(7, 3));
+  CHECK_FALSE(counts.count(4, 2));
+}
+
+TEST_CASE("a vector's buffer counts its size, not its capacity or usable bytes",
+          "[element-counts]") {
+  lldb::SBDebugger::Initialize();
+  lldb::SBDebugger debugger = lldb::SBDebugger::Create(false);
+  {
+    lldb::SBTarget target = debugger.CreateTarget(HEAPWALK_FIXTURE_DIR "/heapwalk_fixture_sim");
+    lldb::SBType cf = target.FindFirstType("ConnectionField");
+    REQUIRE(cf.IsValid());
+    auto weights = typeinfo::find_member(cf, "weights");
+    REQUIRE(weights);
+    test::SyntheticImage memory;
+    memory.add_region(0x5000, 0x100);
+    memory.add_region(0x10000, 0x1000);
+    memory.put<uint64_t>(0x5000, 0x10010);
+    uint64_t object = 0x10010, buffer = 0x10100;
+    memory.put<uint64_t>(object + weights->offset, buffer);           // _M_start
+    memory.put<uint64_t>(object + weights->offset + 8, buffer + 12);  // _M_finish: 3 floats
+    memory.put<uint64_t>(object + weights->offset + 16, buffer + 24);  // capacity: 6
+    walker::AllocationTable table;
+    table.add(object, cf.GetByteSize() + 8);
+    table.add(buffer, 40);  // usable: 10 floats
+    table.finish();
+    typeinfo::TypeRegistry types(target);
+    typeinfo::DynamicTypes dynamic(types, [&](uint64_t a) { return memory.load<uint64_t>(a); });
+    typeinfo::TypeErasure erasure(types);
+    walker::KindTable kinds;
+    walker::HeapReach reach({memory, table, types, dynamic, erasure, kinds});
+    walker::ElementCounts counts;
+    reach.record_counts([&](walker::NodeId n, walker::KindId k, uint64_t c) { counts.add(n, k, c); });
+    reach.add_typed_root(0x5000, types.intern(cf.GetPointerType()));
+    auto reached = reach.run();
+    REQUIRE(reached);
+    counts.finish();
+    REQUIRE(reached->kinds[1] != walker::kNoKind);
+    CHECK(kinds.name(reached->kinds[1]) == "float[]");
+    CHECK(counts.count(1, reached->kinds[1]) == 3u);
+    CHECK_FALSE(counts.count(0, reached->kinds[0]));  // an object, not an array
+  }
+  lldb::SBDebugger::Destroy(debugger);
+}
+
+TEST_CASE("heap size writes bytes and counts for people", "[element-counts]") {
+  CHECK(report::grouped(0) == "0");
+  CHECK(report::grouped(999) == "999");
+  CHECK(report::grouped(1000) == "1,000");
+  CHECK(report::grouped(1064622) == "1,064,622");
+  CHECK(report::readable_bytes(200) == "200 bytes");
+  CHECK(report::readable_bytes(36864) == "36.0 KiB");
+  CHECK(report::readable_bytes(4299161) == "4.1 MiB");
+}
