@@ -1,6 +1,8 @@
 #include "walker/analysis/partition_by_module.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -62,11 +64,14 @@ class ModuleNamer {
     if (memo_[a] != kNone && memo_[a] != kPending) return memo_[a];
     if (memo_[a] == kPending || depth > kMaxOwnerDepth) return 0;  // a cycle of untyped owners
     memo_[a] = kPending;
-    uint32_t m = own_module(a);
+    const std::vector<uint32_t>* defining = nullptr;
+    uint32_t m = own_module(a, defining);
     if (m == kNone) {
-      if (owner_[a] != kNone) m = module_of(owner_[a], depth + 1);
-      else if (root_owner_[a] != kNone) m = root_module(root_owner_[a]);
-      else m = 0;
+      m = owner_module(a, depth);
+      // Several modules' debug info define the type (a header's class, a template instance):
+      // the owner's, when it is one of them, else the first in the target's order.
+      if (defining && std::find(defining->begin(), defining->end(), m) == defining->end())
+        m = defining->front();
     }
     memo_[a] = m;
     return m;
@@ -80,8 +85,15 @@ class ModuleNamer {
     return it->second;
   }
 
-  // Rules 1 and 2; kNone when the kind names no class type (rule 3 applies).
-  uint32_t own_module(NodeId a) {
+  uint32_t owner_module(NodeId a, int depth) {
+    if (owner_[a] != kNone) return module_of(owner_[a], depth + 1);
+    if (root_owner_[a] != kNone) return root_module(root_owner_[a]);
+    return 0;
+  }
+
+  // Rules 1 and 2; kNone when the kind names no class type (rule 3 applies) or when several
+  // modules define it (`defining` then lists them).
+  uint32_t own_module(NodeId a, const std::vector<uint32_t>*& defining) {
     KindId k = a < graph_.kinds.size() ? graph_.kinds[a] : kNoKind;
     if (k == kNoKind || k >= graph_.kind_layouts.size()) return kNone;
     const KindLayout& kl = graph_.kind_layouts[k];
@@ -101,22 +113,53 @@ class ModuleNamer {
       }
       if (it->second != kNone) return it->second;
     }
-    if (k >= kind_module_.size()) kind_module_.resize(graph_.kind_layouts.size(), kPending);
-    if (kind_module_[k] == kPending) {
-      std::string path = module_path(types.sbtype(kl.layout).GetModule());
-      kind_module_[k] = path.empty() ? kNone : intern(path);
+    if (k >= kind_modules_.size()) kind_modules_.resize(graph_.kind_layouts.size());
+    if (!kind_modules_[k]) kind_modules_[k] = defining_modules(types.sbtype(kl.layout));
+    const std::vector<uint32_t>& modules = *kind_modules_[k];
+    if (modules.size() == 1) return modules.front();
+    if (modules.size() > 1) defining = &modules;
+    return kNone;
+  }
+
+  // The modules whose debug info holds a complete definition of `type`, in the target's order
+  // (the executable first). LLDB 16's SBType::GetModule knows no module for the types values
+  // and members give, so each module is asked by name.
+  std::vector<uint32_t> defining_modules(lldb::SBType type) {
+    std::vector<uint32_t> out;
+    const char* name = type.GetName();
+    if (!name || !*name) return out;
+    lldb::SBTarget& target = session_.target();
+    for (uint32_t i = 0; i < target.GetNumModules(); ++i) {
+      lldb::SBModule module = target.GetModuleAtIndex(i);
+      lldb::SBType found = module.FindFirstType(name);
+      if (!found.IsValid() || !found.IsTypeComplete()) continue;
+      std::string path = module_path(module);
+      if (!path.empty()) out.push_back(intern(path));
     }
-    return kind_module_[k];
+    return out;
   }
 
   // A global variable (a root's label) that holds the allocation: the module it lives in.
   uint32_t root_module(uint32_t label) {
     auto [it, fresh] = root_module_.try_emplace(label, 0);
     if (!fresh || label >= graph_.root_labels.size()) return it->second;
-    lldb::SBValue v = session_.target().FindFirstGlobalVariable(graph_.root_labels[label].c_str());
-    if (v.IsValid()) {
-      std::string path = module_path(v.GetAddress().GetModule());
+    // A global's label is its name as LLDB spells it, with ABI tags (g_title[abi:cxx11]).
+    std::string name = graph_.root_labels[label];
+    for (size_t tag; (tag = name.find("[abi:")) != std::string::npos;) {
+      size_t end = name.find(']', tag);
+      if (end == std::string::npos) break;
+      name.erase(tag, end + 1 - tag);
+    }
+    // The module whose debug info has the variable (an address in a dlopen'd module's .bss
+    // need not resolve to a section).
+    lldb::SBTarget& target = session_.target();
+    for (uint32_t i = 0; i < target.GetNumModules(); ++i) {
+      lldb::SBModule module = target.GetModuleAtIndex(i);
+      lldb::SBValue v = module.FindFirstGlobalVariable(target, name.c_str());
+      if (!v.IsValid() || v.GetLoadAddress() == LLDB_INVALID_ADDRESS) continue;
+      std::string path = module_path(module);
       if (!path.empty()) it->second = intern(path);
+      break;
     }
     return it->second;
   }
@@ -127,7 +170,7 @@ class ModuleNamer {
   std::vector<NodeId> owner_;       // first typed heap referrer
   std::vector<uint32_t> root_owner_;  // first typed root edge's label
   std::vector<uint32_t> memo_;
-  std::vector<uint32_t> kind_module_;
+  std::vector<std::optional<std::vector<uint32_t>>> kind_modules_;  // defining modules by kind
   std::unordered_map<uint64_t, uint32_t> vtable_module_;
   std::unordered_map<uint32_t, uint32_t> root_module_;
   std::vector<std::string> paths_;

@@ -2,7 +2,9 @@
 // object) that defines its kind. The rule, in order (docs/commands.md, "heap partition"):
 //   1. An object of a polymorphic type (named by its vtable): the module that holds its vtable.
 //   2. An object, array element or container node/buffer of a class, struct, union or enum
-//      type: the module whose debug info described that type to the walk.
+//      type: the module whose debug info defines that type; when several do (a header's
+//      class, a template instance), its owner's module (rule 3) if that is one of them, else
+//      the first of them in the target's module order (the executable first).
 //   3. Anything whose kind names no such type (float[], char[] (string), buckets, control
 //      blocks, make_shared blocks, <conservative>): the module of its owner, the first heap
 //      object (lowest address) that holds a typed pointer to it, found by these same rules; with
