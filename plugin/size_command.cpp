@@ -44,7 +44,7 @@ std::string SizeCommand::long_help() const {
          "Example:\n  (lldb) heap size sim\n"
          "  ...\n"
          "  deep, by kind:\n"
-         "    float[]: 578 arrays, 1,064,622 elements, 4.1 MiB\n\n";
+         "    float[]: 578 arrays, 1,063,025 elements, 4.1 MiB\n\n";
 }
 
 void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,

@@ -29,7 +29,7 @@ struct SizeReport {
 //     deep         12779536 bytes  in 1799 allocations reachable from it
 //     retained     12779536 bytes  in 1799 allocations freed with it (typed and conservative edges)
 //     deep, by kind:
-//       float[]: 578 arrays, 1,064,622 elements, 4.1 MiB
+//       float[]: 578 arrays, 1,063,025 elements, 4.1 MiB
 //       ConnectionField: 576 allocations, 36.0 KiB
 //       <12 more kinds: heap size --kinds 0 sim shows them all>
 // `max_kinds` kinds at most (0: all). Ends in '\n'.
@@ -42,7 +42,7 @@ std::string render_size_json(const SizeReport& report);
 
 // "4.1 MiB", "36.0 KiB", "200 bytes" (powers of 1024, one decimal).
 std::string readable_bytes(uint64_t bytes);
-// "1,064,622".
+// "1,063,025".
 std::string grouped(uint64_t n);
 
 }  // namespace heapwalk::report
