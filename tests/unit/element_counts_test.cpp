@@ -78,3 +78,29 @@ TEST_CASE("heap size writes bytes and counts for people", "[element-counts]") {
   CHECK(report::readable_bytes(36864) == "36.0 KiB");
   CHECK(report::readable_bytes(4299161) == "4.1 MiB");
 }
+
+TEST_CASE("heap size's kinds: arrays with elements, arrays of unknown count, allocations",
+          "[element-counts]") {
+  report::SizeReport r;
+  r.expr = "sim";
+  r.type = "Simulation *";
+  r.by_kind = {{"float[]", 578, 4299161, true, 1063025, 0},
+               {"int[]", 5, 2000, true, 1200, 2},
+               {"long[]", 2, 100, true, 0, 2},
+               {"Sheet", 1, 200, false, 0, 0}};
+  std::string text = report::render_size_text(r, 0);
+  CHECK(text.find("    float[]: 578 arrays, 1,063,025 elements, 4.1 MiB\n") != std::string::npos);
+  CHECK(text.find("    int[]: 5 arrays, 1,200 elements in 3 of them (2 of unknown count), 2.0 KiB\n") !=
+        std::string::npos);
+  CHECK(text.find("    long[]: 2 arrays, element count unknown (no owner records it), 100 bytes\n") !=
+        std::string::npos);
+  CHECK(text.find("    Sheet: 1 allocation, 200 bytes\n") != std::string::npos);
+  // Two rows: the second is announced, not printed; one row left over is printed instead.
+  std::string two = report::render_size_text(r, 2);
+  CHECK(two.find("<2 more kinds: heap size --kinds 0 sim shows them all>") != std::string::npos);
+  CHECK(report::render_size_text(r, 3).find("more kinds") == std::string::npos);
+  std::string json = report::render_size_json(r);
+  CHECK(json.find(R"({"kind": "float[]", "count": 578, "bytes": 4299161, "elements": 1063025, "uncounted": 0})") !=
+        std::string::npos);
+  CHECK(json.find(R"({"kind": "Sheet", "count": 1, "bytes": 200})") != std::string::npos);
+}
