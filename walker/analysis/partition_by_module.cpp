@@ -95,30 +95,38 @@ class ModuleNamer {
   // modules define it (`defining` then lists them).
   uint32_t own_module(NodeId a, const std::vector<uint32_t>*& defining) {
     KindId k = a < graph_.kinds.size() ? graph_.kinds[a] : kNoKind;
-    if (k == kNoKind || k >= graph_.kind_layouts.size()) return kNone;
+    // A kind that names no type (<conservative>, a block a type of no debug info fills): an
+    // object all the same when its first word is a vptr (rule 1).
+    if (k == kNoKind || k >= graph_.kind_layouts.size() ||
+        graph_.kind_layouts[k].layout == typeinfo::kNoLayout)
+      return vtable_module(table_.address(a));
     const KindLayout& kl = graph_.kind_layouts[k];
-    if (kl.layout == typeinfo::kNoLayout) return kNone;
     typeinfo::TypeRegistry& types = session_.types();
     const typeinfo::Layout& layout = types.layout(kl.layout);
     if (layout.scalar) return kNone;
-    if (layout.polymorphic && !kl.array) {
-      uint64_t vptr = session_.memory().word(table_.address(a) + kl.value_offset);
-      auto [it, fresh] = vtable_module_.try_emplace(vptr, kNone);
-      if (fresh) {
-        lldb::SBAddress address = session_.target().ResolveLoadAddress(vptr);
-        if (address.IsValid() && is_vtable(address.GetSymbol())) {
-          std::string path = module_path(address.GetModule());
-          if (!path.empty()) it->second = intern(path);
-        }
-      }
-      if (it->second != kNone) return it->second;
-    }
+    if (layout.polymorphic && !kl.array)
+      if (uint32_t m = vtable_module(table_.address(a) + kl.value_offset); m != kNone) return m;
     if (k >= kind_modules_.size()) kind_modules_.resize(graph_.kind_layouts.size());
     if (!kind_modules_[k]) kind_modules_[k] = defining_modules(types.sbtype(kl.layout));
     const std::vector<uint32_t>& modules = *kind_modules_[k];
     if (modules.size() == 1) return modules.front();
     if (modules.size() > 1) defining = &modules;
     return kNone;
+  }
+
+  // The module holding the vtable the word at `at` points into; kNone when it points into none.
+  uint32_t vtable_module(uint64_t at) {
+    uint64_t vptr = session_.memory().word(at);
+    if (vptr == 0 || vptr % 8 || table_.find(vptr)) return kNone;  // not into a module's data
+    auto [it, fresh] = vtable_module_.try_emplace(vptr, kNone);
+    if (fresh) {
+      lldb::SBAddress address = session_.target().ResolveLoadAddress(vptr);
+      if (address.IsValid() && is_vtable(address.GetSymbol())) {
+        std::string path = module_path(address.GetModule());
+        if (!path.empty()) it->second = intern(path);
+      }
+    }
+    return it->second;
   }
 
   // The modules whose debug info holds a complete definition of `type`, in the target's order
