@@ -1,6 +1,7 @@
 // heap partition --by module on the runtime fixture (fixtures/runtime), whose dlopen'd
 // libheapwalk_runtime_plugin.so defines PluginRegistry and holds its own heap objects: the
-// plugin's blocks are the plugin's row, exactly the ones the fixture labels "plugin: ...", live
+// plugin's blocks are the plugin's row, exactly the ones the fixture labels "plugin: ...", but
+// for the std::bad_alloc the registry owns, which is libstdc++'s (its vtable's module), live
 // and from a core; every row names a module by its file name, with the full path in JSON.
 #include <catch2/catch.hpp>
 
@@ -18,6 +19,7 @@ using boost::property_tree::ptree;
 namespace {
 
 constexpr const char* kPlugin = "libheapwalk_runtime_plugin.so";
+constexpr const char* kLibstdcxx = "libstdc++.so.6";
 
 ptree json_of(Debugger& dbg, const std::string& command) {
   bool ok = false;
@@ -62,13 +64,24 @@ void check_modules(Debugger& dbg, const ptree& truth) {
   REQUIRE(registry.count == 8);
   ptree by_module =
       json_of(dbg, "heap partition --root g_plugin_registry --by module --retained --format json");
-  REQUIRE(by_module.get_child("rows").size() == 1);
-  const ptree& plugin = by_module.get_child("rows").front().second;
-  CHECK(plugin.get<std::string>("kind") == kPlugin);
+  // ... and a std::bad_alloc, whose vtable (the module that defines its class) is libstdc++'s.
+  const Blocks bad_alloc = labelled(truth, {"plugin: std::bad_alloc"});
+  REQUIRE(bad_alloc.count == 1);
+  REQUIRE(by_module.get_child("rows").size() == 2);
+  const ptree* plugin_row = row_named(by_module, kPlugin);
+  REQUIRE(plugin_row);
+  const ptree& plugin = *plugin_row;
   CHECK(plugin.get<std::string>("path").ends_with(std::string("/") + kPlugin));
   CHECK(plugin.get<uint64_t>("count") == registry.count);
   CHECK(plugin.get<uint64_t>("size") == registry.bytes);
-  CHECK(plugin.get<uint64_t>("retained") == registry.bytes);
+  // Freeing the plugin's objects frees the bad_alloc its registry owns too.
+  CHECK(plugin.get<uint64_t>("retained") == registry.bytes + bad_alloc.bytes);
+  const ptree* libstdcxx = row_named(by_module, kLibstdcxx);
+  REQUIRE(libstdcxx);
+  CHECK(libstdcxx->get<std::string>("path").ends_with(std::string("/") + kLibstdcxx));
+  CHECK(libstdcxx->get<uint64_t>("count") == bad_alloc.count);
+  CHECK(libstdcxx->get<uint64_t>("size") == bad_alloc.bytes);
+  CHECK(libstdcxx->get<uint64_t>("retained") == bad_alloc.bytes);
 
   // A row of a kind partition, by module.
   ptree kinds = json_of(dbg, "heap partition --root g_plugin_registry --format json");
@@ -90,6 +103,9 @@ void check_modules(Debugger& dbg, const ptree& truth) {
   REQUIRE(all_plugin);
   CHECK(all_plugin->get<uint64_t>("count") == registry.count + title.count);
   CHECK(all_plugin->get<uint64_t>("size") == registry.bytes + title.bytes);
+  const ptree* all_libstdcxx = row_named(process, kLibstdcxx);
+  REQUIRE(all_libstdcxx);
+  CHECK(all_libstdcxx->get<uint64_t>("count") >= bad_alloc.count);
   uint64_t count = 0, size = 0;
   for (const auto& [_, row] : process.get_child("rows")) {
     count += row.get<uint64_t>("count");

@@ -7,7 +7,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include <lldb/API/SBAddress.h>
 #include <lldb/API/SBFileSpec.h>
 #include <lldb/API/SBModule.h>
 #include <lldb/API/SBSymbol.h>
@@ -104,7 +103,9 @@ class ModuleNamer {
     typeinfo::TypeRegistry& types = session_.types();
     const typeinfo::Layout& layout = types.layout(kl.layout);
     if (layout.scalar) return kNone;
-    if (layout.polymorphic && !kl.array)
+    // A type known only by a declaration (std::exception, whose definition is libstdc++'s) may
+    // be polymorphic too: its vptr says.
+    if ((layout.polymorphic || !layout.complete) && !kl.array)
       if (uint32_t m = vtable_module(table_.address(a) + kl.value_offset); m != kNone) return m;
     if (k >= kind_modules_.size()) kind_modules_.resize(graph_.kind_layouts.size());
     if (!kind_modules_[k]) kind_modules_[k] = defining_modules(types.sbtype(kl.layout));
@@ -118,15 +119,37 @@ class ModuleNamer {
   uint32_t vtable_module(uint64_t at) {
     uint64_t vptr = session_.memory().word(at);
     if (vptr == 0 || vptr % 8 || table_.find(vptr)) return kNone;  // not into a module's data
-    auto [it, fresh] = vtable_module_.try_emplace(vptr, kNone);
-    if (fresh) {
-      lldb::SBAddress address = session_.target().ResolveLoadAddress(vptr);
-      if (address.IsValid() && is_vtable(address.GetSymbol())) {
-        std::string path = module_path(address.GetModule());
-        if (!path.empty()) it->second = intern(path);
+    if (!vtables_indexed_) index_vtables();
+    auto it = std::upper_bound(vtables_.begin(), vtables_.end(), vptr,
+                               [](uint64_t a, const Vtable& v) { return a < v.start; });
+    if (it == vtables_.begin() || vptr >= std::prev(it)->end) return kNone;
+    return std::prev(it)->module;
+  }
+
+  // Every vtable symbol of every module, by load address (SBTarget::ResolveLoadAddress does not
+  // find every data symbol with LLDB 16, typeinfo/dynamic_types.h: the same index).
+  void index_vtables() {
+    vtables_indexed_ = true;
+    lldb::SBTarget& target = session_.target();
+    for (uint32_t m = 0; m < target.GetNumModules(); ++m) {
+      lldb::SBModule module = target.GetModuleAtIndex(m);
+      uint32_t id = kNone;
+      for (size_t i = 0; i < module.GetNumSymbols(); ++i) {
+        lldb::SBSymbol symbol = module.GetSymbolAtIndex(i);
+        if (!is_vtable(symbol)) continue;
+        uint64_t start = symbol.GetStartAddress().GetLoadAddress(target);
+        uint64_t end = symbol.GetEndAddress().GetLoadAddress(target);
+        if (start == LLDB_INVALID_ADDRESS || end == LLDB_INVALID_ADDRESS || end <= start) continue;
+        if (id == kNone) {
+          std::string path = module_path(module);
+          if (path.empty()) break;
+          id = intern(path);
+        }
+        vtables_.push_back({start, end, id});
       }
     }
-    return it->second;
+    std::sort(vtables_.begin(), vtables_.end(),
+              [](const Vtable& a, const Vtable& b) { return a.start < b.start; });
   }
 
   // The modules whose debug info holds a complete definition of `type`, in the target's order
@@ -179,7 +202,12 @@ class ModuleNamer {
   std::vector<uint32_t> root_owner_;  // first typed root edge's label
   std::vector<uint32_t> memo_;
   std::vector<std::optional<std::vector<uint32_t>>> kind_modules_;  // defining modules by kind
-  std::unordered_map<uint64_t, uint32_t> vtable_module_;
+  struct Vtable {
+    uint64_t start, end;
+    uint32_t module;
+  };
+  std::vector<Vtable> vtables_;
+  bool vtables_indexed_ = false;
   std::unordered_map<uint32_t, uint32_t> root_module_;
   std::vector<std::string> paths_;
   std::unordered_map<std::string, uint32_t> ids_;

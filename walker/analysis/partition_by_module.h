@@ -1,7 +1,8 @@
 // heap partition --by module: each allocation grouped by the module (the executable or shared
 // object) that defines its kind. The rule, in order (docs/commands.md, "heap partition"):
 //   1. An object of a polymorphic type (named by its vtable), or an allocation whose kind names
-//      no type but whose first word points into a vtable: the module that holds that vtable.
+//      no type or a type only declared, whose first word points into a vtable: the module that
+//      holds that vtable.
 //   2. An object, array element or container node/buffer of a class, struct, union or enum
 //      type: the module whose debug info defines that type; when several do (a header's
 //      class, a template instance), its owner's module (rule 3) if that is one of them, else
