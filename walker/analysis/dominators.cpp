@@ -225,6 +225,16 @@ RetainedSet retained_by_set(const HeapGraph& graph, std::span<const GraphNode> s
 
 RetainedSet reached_through(const HeapGraph& graph, const EdgeCut& cut, EdgeFilter filter) {
   RetainedSet result;
+  std::vector<bool> seen = reached_set(graph, cut, filter);
+  for (GraphNode n = 0; n < graph.node_count(); ++n)
+    if (seen[n]) {
+      ++result.count;
+      result.bytes += graph.size(n);
+    }
+  return result;
+}
+
+std::vector<bool> reached_set(const HeapGraph& graph, const EdgeCut& cut, EdgeFilter filter) {
   std::vector<GraphNode> starts;
   std::vector<bool> started(graph.node_count(), false);
   for (GraphNode from = 0; from < graph.node_count(); ++from)
@@ -235,13 +245,7 @@ RetainedSet reached_through(const HeapGraph& graph, const EdgeCut& cut, EdgeFilt
         starts.push_back(to);
       }
     }
-  std::vector<bool> seen = reach_from(graph, filter, std::move(starts), {});
-  for (GraphNode n = 0; n < graph.node_count(); ++n)
-    if (seen[n]) {
-      ++result.count;
-      result.bytes += graph.size(n);
-    }
-  return result;
+  return reach_from(graph, filter, std::move(starts), {});
 }
 
 RetainedSet retained_by_cut(const HeapGraph& graph, const EdgeCut& cut, EdgeFilter filter) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "walker/analysis/edge_labels.h"
+#include "walker/analysis/partition_by_module.h"
 
 namespace heapwalk::walker {
 
@@ -15,7 +16,8 @@ PartitionBy partition_by_name(const std::string& name) {
   if (name == "owner") return PartitionBy::kOwner;
   if (name == "via") return PartitionBy::kVia;
   if (name == "size") return PartitionBy::kSize;
-  throw std::runtime_error(fmt::format("--by is kind, owner, via or size, not '{}'", name));
+  if (name == "module") return PartitionBy::kModule;
+  throw std::runtime_error(fmt::format("--by is kind, owner, via, size or module, not '{}'", name));
 }
 
 namespace {
@@ -32,6 +34,7 @@ std::string set_name(const std::set<std::string>& names) {
 
 Partition partition_by(Session& session, const ProcessGraph& graph, std::span<const uint32_t> set,
                        PartitionBy by, EdgeFilter filter) {
+  if (by == PartitionBy::kModule) return partition_by_module(session, graph, set);
   const AllocationTable& table = session.heap().in_use;
   const HeapGraph& g = graph.graph;
   std::vector<std::string> label(table.size());

@@ -24,6 +24,9 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
     ++(p == EdgeProvenance::kTyped ? result.typed_edges
        : p == EdgeProvenance::kWeak ? result.weak_edges : result.conservative_edges);
   });
+  reach.record_counts([&](NodeId node, KindId kind, uint64_t count) {
+    result.element_counts.add(node, kind, count);
+  });
   auto label = [&](const std::string& name) {
     result.root_labels.push_back(name);
     return static_cast<uint32_t>(result.root_labels.size() - 1);
@@ -35,6 +38,7 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   if (!reached) return std::nullopt;
   result.kinds = std::move(reached->kinds);
   result.kind_layouts = reach.kind_layouts();
+  result.element_counts.finish();
   result.graph = std::move(builder).build();
   session.record("heap graph", start);
   return result;

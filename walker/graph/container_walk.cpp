@@ -230,7 +230,9 @@ void ContainerWalk::vector(const Container& c, const Names& n, uint64_t object, 
   if (start == 0) return;
   // Only [start, finish) holds constructed elements; the rest of the capacity is dead storage.
   uint64_t count = (finish > start && c.element_size) ? (finish - start) / c.element_size : 0;
-  emit(owned_block(start, c.element, n.buffer, count, end > start ? end - start : 0));
+  Reach r = owned_block(start, c.element, n.buffer, count, end > start ? end - start : 0);
+  r.counted = finish >= start && c.element_size && (finish - start) % c.element_size == 0;
+  emit(r);
 }
 
 void ContainerWalk::shared(const Container& c, const Names& n, uint64_t object, const Emit& emit) {

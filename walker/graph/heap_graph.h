@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "walker/graph/element_counts.h"
 #include "walker/graph/kinds.h"
 
 namespace heapwalk::walker {
@@ -130,6 +131,7 @@ struct ProcessGraph {
   std::vector<KindId> kinds;             // per allocation; kNoKind where nothing reaches it
   std::vector<KindLayout> kind_layouts;  // by KindId
   std::vector<std::string> root_labels;  // by the `where` of node 0's edges
+  ElementCounts element_counts;          // array allocations' element counts (heap size)
   // What the walk found, for --timings.
   uint64_t typed_edges = 0, weak_edges = 0, conservative_edges = 0;
 };
