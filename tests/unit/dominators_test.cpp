@@ -1,6 +1,7 @@
 // Dominators and retained sizes on synthetic graphs, against Boost.Graph's Lengauer-Tarjan.
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dominator_tree.hpp>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <limits>
 #include <random>
@@ -132,6 +133,46 @@ TEST_CASE("dominators equal Boost's on random graphs", "[dominators]") {
       for (size_t i = 0; i < tree.preorder.size(); ++i) position[tree.preorder[i]] = i;
       for (GraphNode v : tree.preorder)
         if (v != 0) REQUIRE(position[tree.idom[v]] < position[v]);
+    }
+  }
+}
+
+TEST_CASE("dominators equal Boost's on deep heap-shaped graphs", "[dominators]") {
+  // As tests/bench/dominators_bench.cpp builds them, smaller: an owner within 64 nodes before
+  // each node, two more edges each, most of them near their source and some anywhere, so the
+  // DFS goes thousands deep and evaluation climbs (and halves) long paths of the forest.
+  std::mt19937 random(8);
+  for (int round = 0; round < 6; ++round) {
+    const size_t n = 2000 + random() % 20000;
+    auto near = [&](size_t v, size_t below) {
+      if (random() % 50 == 0) return static_cast<GraphNode>(random() % below);
+      size_t lo = v > 64 ? v - 64 : 0, hi = std::min(below, v + 64);
+      return static_cast<GraphNode>(lo + random() % (hi - lo));
+    };
+    std::vector<Edge> edges;
+    for (size_t v = 1; v < n; ++v) edges.emplace_back(near(v, v), v, EdgeProvenance::kTyped);
+    for (size_t e = 0; e < 2 * n; ++e) {
+      size_t from = random() % n;
+      uint32_t r = random() % 10;
+      auto p = r < 7 ? EdgeProvenance::kTyped
+                     : r < 9 ? EdgeProvenance::kConservative : EdgeProvenance::kWeak;
+      edges.emplace_back(static_cast<GraphNode>(from), near(from, n), p);
+    }
+    std::vector<uint64_t> sizes(n, 0);
+    for (size_t v = 1; v < n; ++v) sizes[v] = 16 + random() % 100;
+    HeapGraph graph = make_graph(sizes, edges);
+    for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
+      INFO("round " << round << ", " << n << " nodes");
+      DominatorTree tree = dominator_tree(graph, filter);
+      REQUIRE(tree.idom == boost_idoms(n, edges, filter));
+      // Retained = own size plus the dominator-tree children's retained sizes.
+      std::vector<uint64_t> expected(n, 0);
+      for (size_t i = tree.preorder.size(); i-- > 0;) {
+        GraphNode v = tree.preorder[i];
+        expected[v] += sizes[v];
+        if (v != 0) expected[tree.idom[v]] += expected[v];
+      }
+      REQUIRE(tree.retained == expected);
     }
   }
 }
