@@ -231,6 +231,61 @@ TEST_CASE("shortest paths prefer typed edges and never use weak ones", "[dominat
   CHECK(paths.edges_to(0).empty());
 }
 
+TEST_CASE("shortest paths equal two plain breadth-first passes on random graphs", "[dominators]") {
+  using heapwalk::walker::shortest_paths;
+  using heapwalk::walker::ShortestPaths;
+  // The reference: typed edges first, then every edge the filter allows from all that is
+  // reached (shortest_paths restarts only from the nodes with a conservative edge).
+  auto reference = [](const HeapGraph& graph, EdgeFilter filter) {
+    const size_t n = graph.node_count();
+    std::vector<GraphNode> parent(n, 0);
+    std::vector<uint32_t> via(n, ShortestPaths::kNoEdge);
+    std::vector<bool> seen(n, false);
+    seen[0] = true;
+    std::vector<GraphNode> reached{0}, frontier, next;
+    for (int i = 0; i < (filter == EdgeFilter::kTypedOnly ? 1 : 2); ++i) {
+      EdgeFilter pass = i == 0 ? EdgeFilter::kTypedOnly : filter;
+      frontier = reached;
+      while (!frontier.empty()) {
+        next.clear();
+        for (GraphNode from : frontier)
+          for (uint32_t e = graph.first_edge(from); e < graph.first_edge(from + 1); ++e) {
+            GraphNode to = graph.target_of(e);
+            if (seen[to] || !follows(pass, graph.provenance_of(e))) continue;
+            seen[to] = true;
+            parent[to] = from;
+            via[to] = e;
+            next.push_back(to);
+            reached.push_back(to);
+          }
+        frontier.swap(next);
+      }
+    }
+    return std::make_pair(parent, via);
+  };
+  std::mt19937 random(7);
+  for (int round = 0; round < 300; ++round) {
+    const size_t n = 1 + random() % 150;
+    const size_t m = random() % (4 * n + 1);
+    std::vector<Edge> edges;
+    for (size_t e = 0; e < m; ++e) {
+      uint32_t r = random() % 10;
+      auto p = r < 5 ? EdgeProvenance::kTyped
+                     : r < 8 ? EdgeProvenance::kConservative : EdgeProvenance::kWeak;
+      GraphNode from = static_cast<GraphNode>(random() % (random() % 2 ? n : (n + 3) / 4));
+      edges.emplace_back(from, static_cast<GraphNode>(random() % n), p);
+    }
+    HeapGraph graph = make_graph(std::vector<uint64_t>(n, 8), edges);
+    for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
+      INFO("round " << round);
+      ShortestPaths paths = shortest_paths(graph, filter);
+      auto [parent, via] = reference(graph, filter);
+      REQUIRE(paths.via == via);
+      REQUIRE(paths.parent == parent);
+    }
+  }
+}
+
 TEST_CASE("retained size with edges cut: what a variable's own pointers alone keep", "[dominators]") {
   using heapwalk::walker::retained_by_cut;
   using P = EdgeProvenance;
