@@ -11,6 +11,7 @@
 #include "report/retention_render.h"
 #include "walker/analysis/edge_labels.h"
 #include "walker/analysis/retention.h"
+#include "walker/graph/reverse_edges.h"
 
 namespace heapwalk::plugin {
 
@@ -199,23 +200,25 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
                                table.address(walker::allocation_of(target)),
                                walker::node_kind(*r.session, *r.graph, target),
                                graph.size(target));
-    // Through each referrer the roots reach: its own shortest path, then the edge.
-    for (GraphNode from = 0; from < graph.node_count(); ++from) {
-      if (!r.paths->reached(from)) continue;
-      for (uint32_t e = graph.first_edge(from); e < graph.first_edge(from + 1); ++e) {
-        if (graph.target_of(e) != target || !walker::follows(filter, graph.provenance_of(e)))
-          continue;
-        // One path per pointer: a shared_ptr's two words (object and control block) into one
-        // make_shared block are one referrer.
-        bool repeated = false;
-        for (uint32_t d = graph.first_edge(from); d < e && !repeated; ++d)
-          repeated = graph.target_of(d) == target && graph.where_of(d) == graph.where_of(e) &&
-                     walker::follows(filter, graph.provenance_of(d));
-        if (repeated) continue;
-        std::vector<uint32_t> edges = r.paths->edges_to(from);
-        edges.push_back(e);
-        found.emplace_back(edges.size(), walker::path_text(*r.session, *r.graph, edges));
-      }
+    // Through each referrer the roots reach: its own shortest path, then the edge. The
+    // target's in-edges, ascending (so by referrer, then by edge, as a scan would meet them).
+    const walker::ReverseEdges& in = graph.in_edges();
+    auto in_edges = in.edges(target);
+    auto referrers = in.sources(target);
+    for (size_t i = 0; i < in_edges.size(); ++i) {
+      GraphNode from = referrers[i];
+      uint32_t e = in_edges[i];
+      if (!r.paths->reached(from) || !walker::follows(filter, graph.provenance_of(e))) continue;
+      // One path per pointer: a shared_ptr's two words (object and control block) into one
+      // make_shared block are one referrer. Earlier edges of the same referrer come just before.
+      bool repeated = false;
+      for (size_t j = i; j-- > 0 && referrers[j] == from && !repeated;)
+        repeated = graph.where_of(in_edges[j]) == graph.where_of(e) &&
+                   walker::follows(filter, graph.provenance_of(in_edges[j]));
+      if (repeated) continue;
+      std::vector<uint32_t> edges = r.paths->edges_to(from);
+      edges.push_back(e);
+      found.emplace_back(edges.size(), walker::path_text(*r.session, *r.graph, edges));
     }
   } else {
     // The objects: a row of the last table, or every reached object of the kinds matching.
