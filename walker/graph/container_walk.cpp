@@ -426,7 +426,10 @@ void ContainerWalk::deque(const Container& c, const Names& n, uint64_t object, c
   uint64_t start = object + c.field[2], finish = object + c.field[3];
   uint64_t start_cur = memory_.word(start), start_node = memory_.word(start + 24);
   uint64_t finish_cur = memory_.word(finish), finish_node = memory_.word(finish + 24);
-  if (finish_node < start_node || (finish_node - start_node) / 8 > map_size) return;
+  // Each map slot in use holds a block of its own: no more slots than allocations.
+  if (finish_node < start_node || (finish_node - start_node) / 8 > map_size ||
+      (finish_node - start_node) / 8 > allocations_.size() + kSlack)
+    return;
   // libstdc++'s __deque_buf_size: 512-byte blocks, or one element when elements are larger.
   uint64_t block_bytes =
       c.element_size < 512 && c.element_size ? 512 / c.element_size * c.element_size : c.element_size;
