@@ -119,9 +119,30 @@ class CoreImage final : public MemoryImage {
       r.executable = ph.p_flags & PF_X;
       regions_.push_back(r);
     }
-    auto by_start = [](const auto& a, const auto& b) { return a.start < b.start; };
-    std::sort(segments_.begin(), segments_.end(), by_start);
-    std::sort(regions_.begin(), regions_.end(), by_start);
+    // Sorted, and disjoint even in a damaged core: a segment overlapping the one before it
+    // keeps only what lies past it (the first segment's bytes win), so that every byte a region
+    // says is readable is, and is read from one place.
+    std::vector<std::pair<Segment, Region>> both;
+    for (size_t i = 0; i < segments_.size(); ++i) both.emplace_back(segments_[i], regions_[i]);
+    std::stable_sort(both.begin(), both.end(),
+                     [](const auto& a, const auto& b) { return a.first.start < b.first.start; });
+    segments_.clear();
+    regions_.clear();
+    bool overlapping = false;
+    for (auto& [segment, region] : both) {
+      if (!segments_.empty() && segment.start < segments_.back().end) {
+        overlapping = true;
+        uint64_t past = segments_.back().end;
+        if (segment.end <= past) continue;
+        segment.data += past - segment.start;
+        segment.start = region.start = past;
+      }
+      segments_.push_back(segment);
+      regions_.push_back(region);
+    }
+    if (overlapping)
+      problems_.push_back(fmt::format("core {} has overlapping memory segments: each byte read "
+                                      "from the first segment holding it", path_));
     if (truncated) {
       std::string missing;
       if (notes_cut) missing = "its notes (threads, registers, mapped files)";
