@@ -178,8 +178,9 @@ def main():
                     if rc == 0:
                         for what, value in impossible_totals(out, command, mapped)[:3]:
                             problems.append(f"impossible total {value} > {mapped} in {what}")
-                first = next((l for l in out.splitlines()
-                              if words and words in l), out.strip().splitlines()[:1])
+                notes = [l for l in out.splitlines() if l.startswith(("warning", "error"))]
+                first = next((l for l in notes if words and words in l),
+                             (out.strip().splitlines() or [""])[0])
                 status = "FAIL" if problems else "ok"
                 print(f"  {status:4} {label} ({seconds:.1f} s): "
                       f"{'; '.join(problems) if problems else first}", flush=True)
