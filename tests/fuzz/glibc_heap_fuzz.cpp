@@ -180,10 +180,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   walker::MallocHeap heap = walker::enumerate_glibc_heap(memory, layout());
 
+  if (std::getenv("HEAPWALK_FUZZ_PRINT")) {
+    for (const std::string& w : heap.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    for (const walker::ArenaCensus& a : heap.arenas)
+      std::fprintf(stderr,
+                   "arena 0x%llx: system_mem %llu in use %llu/%llu bins %llu fast %llu tcache "
+                   "%llu top %llu heaps %zu\n",
+                   (unsigned long long)a.address, (unsigned long long)a.system_mem,
+                   (unsigned long long)a.in_use_chunks, (unsigned long long)a.in_use_bytes,
+                   (unsigned long long)a.bin_free_bytes, (unsigned long long)a.fast_free_bytes,
+                   (unsigned long long)a.tcache_bytes, (unsigned long long)a.top_size,
+                   a.heaps.size());
+  }
   // Nothing counted can exceed the bytes that exist.
-  auto check = [&](bool ok) {
-    if (!ok) std::abort();
-  };
+#define check(ok)                                                             \
+  do {                                                                        \
+    if (!(ok)) {                                                              \
+      std::fprintf(stderr, "glibc_heap_fuzz: %s fails (mapped %llu)\n", #ok,    \
+                   (unsigned long long)mapped);                               \
+      std::abort();                                                           \
+    }                                                                         \
+  } while (0)
   uint64_t total = 0;
   for (const walker::ArenaCensus& a : heap.arenas) {
     uint64_t held = a.in_use_bytes + a.bin_free_bytes + a.fast_free_bytes + a.tcache_bytes +
@@ -200,17 +217,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(heap.warnings.size() <= 64 + 8 * heap.arenas.size());
   walker::MallinfoTotals m = heap.mallinfo();
   check(m.uordblks <= m.arena);
-  if (std::getenv("HEAPWALK_FUZZ_PRINT")) {
-    for (const std::string& w : heap.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
-    for (const walker::ArenaCensus& a : heap.arenas)
-      std::fprintf(stderr,
-                   "arena 0x%llx: system_mem %llu in use %llu/%llu bins %llu fast %llu tcache "
-                   "%llu top %llu heaps %zu\n",
-                   (unsigned long long)a.address, (unsigned long long)a.system_mem,
-                   (unsigned long long)a.in_use_chunks, (unsigned long long)a.in_use_bytes,
-                   (unsigned long long)a.bin_free_bytes, (unsigned long long)a.fast_free_bytes,
-                   (unsigned long long)a.tcache_bytes, (unsigned long long)a.top_size,
-                   a.heaps.size());
-  }
+#undef check
   return 0;
 }

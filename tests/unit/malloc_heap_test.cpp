@@ -102,7 +102,13 @@ TEST_CASE("a corrupt chunk header is skipped with a warning", "[malloc]") {
   CHECK(std::any_of(heap.warnings.begin(), heap.warnings.end(), [](const std::string& w) {
     return w.find("corrupt chunk at 0x100050") != std::string::npos;
   }));
-  CHECK(heap.in_use.size() == 2);  // the chunk before it, and the mmapped one
+  // The chunk before it, the rest of the heap up to top as one block of unknown content (so
+  // that what it points to stays reachable), and the mmapped chunk.
+  REQUIRE(heap.in_use.size() == 3);
+  CHECK(heap.in_use.address(1) == kHeap + 0x60);
+  CHECK(heap.in_use.usable_size(1) == 0x190 - 0x60);
+  CHECK(heap.in_use.unknown(1));
+  CHECK_FALSE(heap.in_use.unknown(0));
 }
 
 TEST_CASE("a fastbin that loops and an arena ring that breaks do not hang", "[malloc]") {
@@ -175,5 +181,7 @@ TEST_CASE("a zeroed heap is one warning, not a silent end", "[malloc]") {
   for (uint64_t o = 0; o < 0x190; o += 8) h.memory.put<uint64_t>(kHeap + o, 0);
   walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
   CHECK(any_warning(heap, "chunk at 0x100000 in arena 0x1000 has size 0"));
-  CHECK(heap.arenas[0].in_use_chunks == 0);
+  CHECK(any_warning(heap, "its 384 bytes kept as one block of unknown content"));
+  CHECK(heap.arenas[0].in_use_chunks == 1);  // that block
+  CHECK(heap.arenas[0].in_use_bytes == 0x190 - 0x10);
 }

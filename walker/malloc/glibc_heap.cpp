@@ -39,6 +39,13 @@ uint64_t mapped_bytes(const MemoryImage& memory, uint64_t start, uint64_t end) {
   return bytes;
 }
 
+// The end of the readable bytes that start at addr without a gap (addr itself if unreadable).
+uint64_t mapped_end(const MemoryImage& memory, uint64_t addr) {
+  uint64_t end = addr;
+  for (const Region* r = memory.region_of(addr); r; r = memory.region_of(r->end)) end = r->end;
+  return end;
+}
+
 // Whether [start, end) is readable without a gap (regions are sorted and disjoint).
 bool mapped_range(const MemoryImage& memory, uint64_t start, uint64_t end) {
   if (end < start) return false;
@@ -198,6 +205,35 @@ class ArenaWalk {
     heap_.arenas.push_back(std::move(census));
   }
 
+  // What is left of a heap whose walk was cut at chunk p: its chunks are unknown, but objects in
+  // it may still hold the only pointers to others. Kept as one in-use block of unknown content
+  // (the mapped bytes from p's user block to the walk's stop), so that the conservative scan
+  // reaches through it and nothing it points to is reported leaked. Returns the warning's tail.
+  std::string keep_unknown(uint64_t p, uint64_t stop, ArenaCensus& census) {
+    uint64_t user = user_of(p), end = user;
+    for (const Region* r = memory_.region_of(user); r && end < stop;) {
+      end = std::min(stop, r->end);
+      const Region* next = memory_.region_of(r->end);
+      if (next == r) break;
+      r = next;
+    }
+    if (end <= user + kSizeSz) return "";
+    uint64_t bytes = end - user;
+    // Fastbin chunks in it are part of the unknown block now, not free bytes besides it.
+    for (uint64_t f : fast_) {
+      uint64_t size = chunk_size(memory_.word(f + kSizeSz));
+      if (f < p || f >= end || census.fast_free_chunks == 0 || census.fast_free_bytes < size)
+        continue;
+      census.fast_free_chunks -= 1;
+      census.fast_free_bytes -= size;
+    }
+    census.in_use_chunks += 1;
+    census.in_use_bytes += bytes;
+    heap_.in_use.add_flagged(user, bytes, AllocationTable::kUnknown);
+    return fmt::format(" (its {} bytes kept as one block of unknown content, scanned "
+                       "conservatively)", bytes);
+  }
+
   // Records [start, end) as walked; false if it overlaps a range walked before (a damaged heap
   // list or top pointer must not count the same chunks twice).
   bool claim(uint64_t start, uint64_t end) {
@@ -293,18 +329,20 @@ class ArenaWalk {
   // steps, and an unreadable size (read as 0) ends the walk.
   void walk_chunks(uint64_t start, uint64_t stop, uint64_t top, ArenaCensus& census) {
     uint64_t p = start;
+    const uint64_t mapped = mapped_end(memory_, start);  // no chunk counted past it
     while (p < stop) {
       uint64_t size = chunk_size(memory_.word(p + kSizeSz));
       if (size == 0) {  // the last fencepost of an old heap, 16 bytes before its end
         if (stop - p > 2 * kChunkHeader)
           warn(fmt::format("chunk at 0x{:x} in arena 0x{:x} has size 0 with 0x{:x} bytes of its "
-                           "heap left (zeroed or unmapped memory): rest of heap skipped",
-                           p, census.address, stop - p));
+                           "heap left (zeroed or unmapped memory): rest of heap skipped{}",
+                           p, census.address, stop - p, keep_unknown(p, stop, census)));
         return;
       }
-      if ((size & kAlignMask) || p + size < p || p + size > stop + kChunkHeader) {
-        warn(fmt::format("corrupt chunk at 0x{:x} (size 0x{:x}) in arena 0x{:x}: rest of heap skipped",
-                         p, size, census.address));
+      if ((size & kAlignMask) || p + size < p || p + size > stop + kChunkHeader ||
+          p + size > mapped) {
+        warn(fmt::format("corrupt chunk at 0x{:x} (size 0x{:x}) in arena 0x{:x}: rest of heap "
+                         "skipped{}", p, size, census.address, keep_unknown(p, stop, census)));
         return;
       }
       if (size < kMinSize) {  // a fencepost: malloc's own
