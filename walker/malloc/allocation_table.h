@@ -30,7 +30,9 @@ struct SubBlock {
 
 class AllocationTable {
  public:
-  enum Flag : uint8_t { kMmapped = 1, kUnit = 2, kBlockHead = 4 };
+  // kUnknown: not a malloc chunk but the rest of a heap whose chunk walk was cut by corruption
+  // (walker/malloc/glibc_heap.cpp): its content is unknown and only scanned conservatively.
+  enum Flag : uint8_t { kMmapped = 1, kUnit = 2, kBlockHead = 4, kUnknown = 8 };
   // Appends one allocation; call finish() once all are added.
   void add(uint64_t user_address, uint64_t usable_size, bool mmapped = false);
   // The same with Flag bits (a unit of a program's allocator, the head of one of its blocks).
@@ -51,6 +53,8 @@ class AllocationTable {
   bool unit(NodeId n) const { return flags_[n] & kUnit; }
   // The head of a block of a program's own allocator: its descriptor and first header.
   bool block_head(NodeId n) const { return flags_[n] & kBlockHead; }
+  // The rest of a heap whose walk was cut: one block of unknown content.
+  bool unknown(NodeId n) const { return flags_[n] & kUnknown; }
   uint64_t end(NodeId n) const { return address_[n] + usable_size(n); }
   // Whether the allocation is exactly what malloc returns for a request of `bytes`: then it
   // has no room for anything but an object of that size (and malloc's slack).
