@@ -176,6 +176,9 @@ void leave_target(const CliTarget& spec, lldb::SBTarget& target) {
 int run_cli(const CliTarget& spec, const std::string& command) {
   // A program that links liblldb finds no lldb-server by itself.
   setenv("LLDB_DEBUGSERVER_PATH", kDebugServer, /*overwrite=*/0);
+  // A write to lldb-server's socket once it is gone (after a kill) must be an error, not a
+  // death by SIGPIPE; lldb's own driver ignores it too.
+  std::signal(SIGPIPE, SIG_IGN);
   SignalWatch signals;
   lldb::SBDebugger::Initialize();
   int status = 1;

@@ -12,6 +12,7 @@
 
 #include "walker/memory/allocator.h"
 #include "walker/memory/build_id.h"
+#include "walker/memory/core_file.h"
 #include "walker/memory/symbols.h"
 #include "walker/memory/target_memory.h"
 #include "walker/recognizer_catalog.h"
@@ -31,14 +32,7 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
   auto start = Clock::now();
   memory_ = open_target_memory(process_, core_path);
   record("open memory", start);
-  // A core of another program, or of another build of this one, would be read through the
-  // wrong symbols and types: refused (build-ids compared, whatever the files are called).
-  if (!memory_->core_path().empty()) {
-    char exe[4096];
-    if (target_.GetExecutable().GetPath(exe, sizeof exe))
-      if (std::string mismatch = build_id_mismatch(exe, memory_->core_path()); !mismatch.empty())
-        throw std::runtime_error(mismatch);
-  }
+
   start = Clock::now();
   try {
     // libc's debug info, else the built-in layout for its version (main_arena, mp_ scanned for).
@@ -150,20 +144,43 @@ std::string unsupported_state(lldb::SBTarget& target) {
 }
 
 // What the program is (checked when a stop's session is made).
-std::string unsupported_program(lldb::SBTarget& target) {
+std::string unsupported_program(lldb::SBTarget& target, const std::string& core_path) {
+  // A core of another program, or of another build of this one, would be read through the
+  // wrong symbols and types (LLDB may not even find its libraries): refused first, build-ids
+  // compared whatever the files are called.
+  lldb::SBProcess process = target.GetProcess();
+  bool core_maps_libc = false;
+  if (is_core(process))
+    if (std::string core = core_file_of(process, core_path); !core.empty()) {
+      char exe[4096];
+      if (target.GetExecutable().GetPath(exe, sizeof exe))
+        if (std::string mismatch = build_id_mismatch(exe, core); !mismatch.empty()) return mismatch;
+      for (const CoreFileMapping& file : read_core_file(core).files)
+        core_maps_libc |= file.path.find("/libc.so") != std::string::npos;
+      // A damaged core (truncated: gdb writes its notes last) is named as damaged by the
+      // session, not taken for a static program because LLDB found no libraries in it.
+      try {
+        core_maps_libc |= !open_core_image(core)->problems().empty();
+      } catch (const std::exception&) {
+        core_maps_libc = true;
+      }
+    }
   const char* triple = target.GetTriple();
   std::string_view arch = triple ? triple : "";
   if (!arch.starts_with("x86_64-") || target.GetAddressByteSize() != 8)
     return fmt::format("heapwalk reads x86-64 targets; this one is {}{}",
                        arch.empty() ? "of an unknown architecture" : std::string(arch),
                        target.GetAddressByteSize() == 4 ? " (32-bit)" : "");
+  // A core whose process mapped libc.so.6 but whose libraries LLDB could not load, or a damaged
+  // core, is not a static program: the session says what is wrong with the core.
+  if (core_maps_libc && !find_libc(target).IsValid()) return {};
   return unsupported_allocator(target);
 }
 }  // namespace
 
-std::string unsupported_target(lldb::SBTarget target) {
+std::string unsupported_target(lldb::SBTarget target, const std::string& core_path) {
   std::string why = unsupported_state(target);
-  return why.empty() ? unsupported_program(target) : why;
+  return why.empty() ? unsupported_program(target, core_path) : why;
 }
 
 namespace {
@@ -201,7 +218,7 @@ std::shared_ptr<Session> Session::current(lldb::SBTarget target, const std::stri
     if (e.target == target && e.process_id == process.GetUniqueID() &&
         e.stop_id == process.GetStopID(true) && e.recognizers == recognizers)
       return e.session;
-  if (std::string refusal = unsupported_program(target); !refusal.empty())
+  if (std::string refusal = unsupported_program(target, core_path); !refusal.empty())
     throw std::runtime_error(refusal);
   auto session = std::make_shared<Session>(target, core_path);
   if (cache.size() >= 4) cache.erase(cache.begin());  // old sessions hold memory images

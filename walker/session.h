@@ -31,9 +31,10 @@ struct PhaseTiming {
 };
 
 // Why the target's heap cannot be read, in one line naming the cause, before anything touches
-// the target: no target or process; a process running, exited or detached; not x86-64; malloc
-// not glibc's (jemalloc, tcmalloc… preloaded or linked; a static program). Empty when it can.
-std::string unsupported_target(lldb::SBTarget target);
+// the target: no target or process; a process running, exited or detached; a core of another
+// build or program (by build-id); not x86-64; malloc not glibc's (jemalloc, tcmalloc…
+// preloaded or linked; a static program). Empty when it can.
+std::string unsupported_target(lldb::SBTarget target, const std::string& core_path = {});
 
 class Session {
  public:
