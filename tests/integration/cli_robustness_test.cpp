@@ -208,14 +208,14 @@ TEST_CASE("--out never overwrites an input, and every failed write is an error",
 TEST_CASE("SIGINT and SIGTERM stop the CLI: exit 130, nothing it launched left", "[cli][signals][live]") {
   SECTION("during the analysis of a big heap") {
     std::string dir = make_work_dir("sigint");
-    // A big sim: the walk takes seconds, long enough to be interrupted.
+    // A big sim (1.9 M allocations): its walk takes ~3 s, long enough to be interrupted.
     pid_t cli = spawn({HEAPWALK_CLI_PATH, "--break", "ready", "--", sim_executable(),
-                       "--cortex-density", "40", "--retina-density", "40", "partition"},
+                       "--cortex-density", "800", "--retina-density", "800", "partition"},
                       dir);
     for (int i = 0; i < 1200 && !fs::exists(dir + "/sim-truth.json"); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     REQUIRE(fs::exists(dir + "/sim-truth.json"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     CHECK_FALSE(processes_in(dir).empty());
     auto sent = std::chrono::steady_clock::now();
     kill(cli, SIGINT);
@@ -224,6 +224,7 @@ TEST_CASE("SIGINT and SIGTERM stop the CLI: exit 130, nothing it launched left",
     INFO(contents(dir + "/out.txt"));
     CHECK(status == 130);
     CHECK(seconds < 6);
+    CHECK(contents(dir + "/out.txt").find("error: heap partition: interrupted") != std::string::npos);
     CHECK(gone_within(dir, 5));
   }
   SECTION("before the program reaches its breakpoint") {
