@@ -48,7 +48,8 @@ class SignalWatch {
       done_ = true;
     }
     finished_.notify_all();
-    pthread_kill(thread_.native_handle(), SIGTERM);  // wakes sigwait; the flag says why
+    // Wakes sigwait (the flag says why); a watcher that already returned needs nothing.
+    if (watching_.load()) pthread_kill(thread_.native_handle(), SIGTERM);
     thread_.join();
   }
   bool signalled() const { return signalled_.load(); }
@@ -58,6 +59,10 @@ class SignalWatch {
 
  private:
   void watch() {
+    struct Done {
+      std::atomic<bool>& flag;
+      ~Done() { flag.store(false); }
+    } done{watching_};
     int signal = 0;
     while (sigwait(&set_, &signal) == 0) {
       {
@@ -88,7 +93,7 @@ class SignalWatch {
   std::mutex mutex_;
   std::condition_variable finished_;
   bool done_ = false;
-  std::atomic<bool> signalled_{false}, stopped_{false};
+  std::atomic<bool> signalled_{false}, stopped_{false}, watching_{true};
   std::atomic<pid_t> launched_{0};
 };
 
