@@ -182,6 +182,17 @@ TEST_CASE("a program without debug info gets its partition and a note", "[refusa
   dbg.debugger.GetCommandInterpreter().HandleCommand("heap leaks", again);
   std::string second = again.GetError() ? again.GetError() : "";
   CHECK(second.find("no debug info") == std::string::npos);
+  // heap warnings lists the stop's warnings and notes, whenever asked.
+  bool ok = false;
+  std::string listed = dbg.run("heap warnings", &ok);
+  INFO(listed);
+  CHECK(ok);
+  CHECK(listed.rfind("0 warnings about this stop's heap.\n", 0) == 0);
+  CHECK(listed.find("note: heapwalk_fixture_tiny_nodebug has no debug info") != std::string::npos);
+  std::string json = dbg.run("heap warnings --format json", &ok);
+  CHECK(json.find("\"warnings\": []") != std::string::npos);
+  CHECK(json.find("\"notes\": [") != std::string::npos);
+  CHECK(json.find("\"heapwalk_fixture_tiny_nodebug has no debug info") > json.find("\"notes\""));
   process.Kill();
 }
 
