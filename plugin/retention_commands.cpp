@@ -131,12 +131,8 @@ void TopCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   std::string format = report_format(options);
   size_t count = 10;
   if (options.positional().size() > 1) throw std::runtime_error("give one count: heap top [<N>]");
-  if (!options.positional().empty()) {
-    const std::string& n = options.positional()[0];
-    if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos)
-      throw std::runtime_error(fmt::format("heap top takes a count, not '{}'", n));
-    count = std::stoull(n);
-  }
+  if (!options.positional().empty())
+    count = parse_number("heap top", options.positional()[0], ParsedOptions::kMaxNumber);
   walker::EdgeFilter filter = filter_of(options);
   auto [session, anon_before] = open_session(debugger);
   Retention r = retention(session, filter, interruption(debugger));

@@ -72,6 +72,12 @@ CoreFile read_core_file(const std::string& path) {
       for_each_note(notes.data(), notes.size(),
                     [&](uint32_t type, std::string_view, const uint8_t* desc, size_t n) {
                       if (type == kNtFile) parse_nt_file(desc, n, core.files);
+                      if (type == NT_AUXV)
+                        for (size_t at = 0; at + 16 <= n; at += 16) {
+                          uint64_t pair[2];
+                          std::memcpy(pair, desc + at, sizeof pair);
+                          if (pair[0] == AT_ENTRY) core.entry = pair[1];
+                        }
                     });
     }
   }
