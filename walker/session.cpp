@@ -39,9 +39,14 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
     layout_ = load_glibc_layout(target_, *memory_);
     heap_ = enumerate_glibc_heap(*memory_, layout_);
   } catch (const std::runtime_error& e) {
-    // A damaged core explains most other failures: say so first.
+    // A damaged core explains most other failures: say so first. A truncated one lost what the
+    // failure names (its notes list the libraries), so the failure is no cause of its own.
     if (memory_->problems().empty()) throw;
-    throw std::runtime_error(fmt::format("{}; {}", memory_->problems().front(), e.what()));
+    const std::string& damage = memory_->problems().front();
+    if (damage.find(" is truncated ") != std::string::npos)
+      throw std::runtime_error(fmt::format("{}: heapwalk needs the whole core (gcore again, with "
+                                           "the disk space for it)", damage));
+    throw std::runtime_error(fmt::format("{}; {}", damage, e.what()));
   }
   for (const std::string& problem : memory_->problems()) heap_.warnings.push_back(problem);
   for (const ArenaCensus& arena : heap_.arenas)

@@ -90,6 +90,8 @@ TEST_CASE("heapwalk CLI: --break, --core and bad input", "[cli]") {
   INFO(damaged.text);
   CHECK(damaged.status == 1);
   CHECK(damaged.text.find("is truncated") != std::string::npos);
+  // Named as truncated, not as a program without libc (what the lost notes would have listed).
+  CHECK(damaged.text.find("no libc") == std::string::npos);
 
   Output missing = run(fmt::format("{} --core {}/no-such-core {} partition",
                                    HEAPWALK_CLI_PATH, core_dir, sim_executable()));
