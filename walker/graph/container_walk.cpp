@@ -21,7 +21,7 @@ constexpr uint64_t kSlack = 16;
 class CycleCut {
  public:
   bool seen(uint64_t p) {
-    if (p == saved_) return true;
+    if (p == saved_) return looped_ = true;
     if (++steps_ == power_) {
       saved_ = p;
       power_ *= 2;
@@ -32,8 +32,29 @@ class CycleCut {
 
  private:
   uint64_t saved_ = 0, power_ = 1, steps_ = 0;
+  bool looped_ = false;
+
+ public:
+  bool looped() const { return looped_; }
 };
 }  // namespace
+
+void ContainerWalk::cut_cycle(const char* what, uint64_t object) {
+  constexpr std::string_view kLoops = "loops back on itself";
+  constexpr size_t kListed = 5;
+  const auto& problems = types_.problems();
+  size_t listed = std::count_if(problems.begin(), problems.end(), [&](const std::string& p) {
+    return p.find(kLoops) != std::string::npos;
+  });
+  std::string line =
+      listed < kListed
+          ? fmt::format("{} at 0x{:x} {}: walked up to the loop, the rest cut", what, object,
+                        kLoops)
+          : fmt::format("more container chains that {} were cut (not listed)", kLoops);
+  if (listed > kListed || std::find(problems.begin(), problems.end(), line) != problems.end())
+    return;
+  types_.add_problem(std::move(line));
+}
 
 const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
   if (index >= names_.size()) {
@@ -313,6 +334,7 @@ void ContainerWalk::hashtable(const Container& c, const Names& n, uint64_t objec
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }
+  if (cycle.looped()) cut_cycle("a hash table's node chain", object);
 }
 
 // Boost.Unordered 1.74 (typeinfo/boost_unordered.h): bucket_count + 1 buckets, the last one's
@@ -331,6 +353,7 @@ void ContainerWalk::boost_unordered(const Container& c, const Names& n, uint64_t
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }
+  if (cycle.looped()) cut_cycle("a Boost.Unordered node chain", object);
 }
 
 // Boost.Intrusive (typeinfo/boost_intrusive.h): each node is a hook inside an object, which is
@@ -351,6 +374,7 @@ void ContainerWalk::boost_intrusive(const Container& c, uint64_t object, const E
       held(next);
       next = memory_.word(next + c.field[1]);
     }
+    if (cycle.looped()) cut_cycle("a Boost.Intrusive list", object);
     return;
   }
   uint64_t root = memory_.word(header + c.field[1]) & ~uint64_t{1};  // compact nodes: colour bit
@@ -433,6 +457,7 @@ void ContainerWalk::list(const Container& c, const Names& n, uint64_t object, co
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }
+  if (cycle.looped()) cut_cycle("a std::list", object);
 }
 
 void ContainerWalk::forward_list(const Container& c, const Names& n, uint64_t object,
@@ -444,6 +469,7 @@ void ContainerWalk::forward_list(const Container& c, const Names& n, uint64_t ob
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }
+  if (cycle.looped()) cut_cycle("a std::forward_list", object);
 }
 
 void ContainerWalk::deque(const Container& c, const Names& n, uint64_t object, const Emit& emit) {
