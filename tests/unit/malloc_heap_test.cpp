@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "glibc_236_layout.h"
 #include "synthetic_image.h"
 #include "walker/malloc/malloc_heap.h"
 #include "walker/progress.h"
@@ -14,23 +15,7 @@ namespace {
 
 constexpr uint64_t kArena = 0x1000, kMp = 0x4000, kHeap = 0x100000, kMapping = 0x200000;
 
-walker::GlibcLayout layout() {
-  walker::GlibcLayout l;  // glibc 2.36's offsets, as its DWARF gives them
-  l.main_arena = kArena;
-  l.mp = kMp;
-  l.arena_size = 2200;
-  l.arena_fastbins = 16;
-  l.arena_top = 96;
-  l.arena_bins = 112;
-  l.arena_next = 2160;
-  l.arena_system_mem = 2184;
-  l.mp_sbrk_base = 96;
-  l.mp_n_mmaps = 60;
-  l.mp_mmapped_mem = 80;
-  l.mp_hp_pagesize = 48;
-  l.mp_tcache_count = 120;
-  return l;
-}
+walker::GlibcLayout layout() { return test::glibc_236_layout(kArena, kMp); }
 
 struct Heap {
   test::SyntheticImage memory;
