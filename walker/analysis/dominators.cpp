@@ -1,12 +1,18 @@
 #include "walker/analysis/dominators.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <thread>
 #include <utility>
 
 namespace heapwalk::walker {
 
 namespace {
 
-// Every Mi steps, asks whether to stop (an SB call costs microseconds: never per step).
+// Every Mi steps, asks whether to stop (an SB call costs microseconds: never per step). Only
+// the calling thread asks; a helper thread stops when told to (HelperThread below).
 struct StopCheck {
   const std::function<bool()>& interrupted;
   uint32_t steps = 0;
@@ -18,15 +24,43 @@ struct StopCheck {
 using Index = uint32_t;  // a node's position in DFS preorder
 constexpr Index kNone = UINT32_MAX;
 
-// Numbers the reached nodes in DFS preorder: order[i] is the node, number[n] its index (kNone
-// if unreached), parent[i] the index of its DFS parent (the root's is 0), in_count[n] how many
-// followed edges from reached nodes point at n (every such edge is looked at once, here).
-// Out-edges are taken in CSR order, so the preorder is the same as a recursive DFS's.
+// A second thread for work independent of the caller's; joined (after being told to stop) when
+// it goes out of scope, also when the caller throws Interrupted.
+class HelperThread {
+ public:
+  HelperThread(bool use, std::function<void(const std::atomic<bool>& stop)> work)
+      : work_(std::move(work)) {
+    if (use) {
+      thread_ = std::thread([this] { work_(stop_); });
+    } else {
+      work_(stop_);
+    }
+  }
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  ~HelperThread() {
+    stop_ = true;
+    join();
+  }
+
+ private:
+  std::function<void(const std::atomic<bool>&)> work_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+bool test_bit(const std::vector<uint64_t>& bits, uint32_t i) { return bits[i >> 6] >> (i & 63) & 1; }
+
+// Numbers the reached nodes in DFS preorder: order[i] is the node, parent[i] the index of its
+// DFS parent (the root's is 0). Out-edges are taken in CSR order, so the preorder is the same as
+// a recursive DFS's. What is visited is a bit per node (2.5 MB for 20 M nodes: it stays in the
+// cache, where a 4-byte number per node would miss on every far edge); the numbers are written
+// afterwards, from `order`.
 void depth_first(const HeapGraph& graph, EdgeFilter filter, std::vector<GraphNode>& order,
-                 std::vector<Index>& number, std::vector<Index>& parent,
-                 std::vector<uint32_t>& in_count, StopCheck& check) {
-  number.assign(graph.node_count(), kNone);
-  in_count.assign(graph.node_count(), 0);
+                 std::vector<Index>& parent, StopCheck& check) {
+  const size_t nodes = graph.node_count();
+  std::vector<uint64_t> seen((nodes + 63) / 64, 0);
   order.clear();
   parent.clear();
   // An explicit stack, so depth costs memory, not recursion: per node on it, the next and the
@@ -38,55 +72,66 @@ void depth_first(const HeapGraph& graph, EdgeFilter filter, std::vector<GraphNod
   std::vector<Frame> stack;
   const GraphNode* targets = graph.all_targets().data();
   const EdgeProvenance* provenance = graph.all_provenance().data();
-  number[kRootNode] = 0;
-  order.push_back(kRootNode);
-  parent.push_back(0);
-  stack.push_back({graph.first_edge(kRootNode), graph.first_edge(kRootNode + 1), 0});
+  auto visit = [&](GraphNode node, Index parent_index) {
+    seen[node >> 6] |= uint64_t{1} << (node & 63);
+    stack.push_back({graph.first_edge(node), graph.first_edge(node + 1),
+                     static_cast<Index>(order.size())});
+    order.push_back(node);
+    parent.push_back(parent_index);
+  };
+  visit(kRootNode, 0);
   while (!stack.empty()) {
     check();
     Frame& f = stack.back();
-    bool descended = false;
-    while (f.next < f.end) {
-      uint32_t e = f.next++;
+    uint32_t e = f.next;
+    GraphNode to = kRootNode;
+    for (; e < f.end; ++e) {
       if (!follows(filter, provenance[e])) continue;
-      GraphNode to = targets[e];
-      ++in_count[to];
-      if (number[to] != kNone) continue;
-      Index index = static_cast<Index>(order.size());
-      number[to] = index;
-      order.push_back(to);
-      parent.push_back(f.index);
-      stack.push_back({graph.first_edge(to), graph.first_edge(to + 1), index});  // f is stale
-      descended = true;
-      break;
+      to = targets[e];
+      if (!test_bit(seen, to)) break;
     }
-    if (descended) continue;
+    if (e < f.end) {
+      f.next = e + 1;
+      visit(to, f.index);  // f is stale from here
+      continue;
+    }
     stack.pop_back();
     // Going back up, the frames below resume where they left off, long ago: fetch their next
-    // edges, and then what those point to, ahead of time (deep graphs miss the cache there).
+    // edges ahead of time (deep graphs miss the cache there).
     const size_t k = stack.size();
     if (k > 16) {
       const Frame& g = stack[k - 16];
       __builtin_prefetch(&targets[g.next]);
       __builtin_prefetch(&provenance[g.next]);
     }
-    if (k > 8) {
-      const Frame& g = stack[k - 8];
-      if (g.next < g.end) {
-        __builtin_prefetch(&number[targets[g.next]]);
-        __builtin_prefetch(&in_count[targets[g.next]]);
-      }
-    }
+  }
+}
+
+// How many followed edges point at each node, from any node (the reached ones are not known
+// yet: this runs beside the DFS). Edges from unreached nodes leave slack in the predecessor
+// lists, filled below.
+void count_in_edges(const HeapGraph& graph, EdgeFilter filter, std::vector<uint32_t>& in_count,
+                    const std::atomic<bool>& stop) {
+  in_count.assign(graph.node_count(), 0);
+  const GraphNode* targets = graph.all_targets().data();
+  const EdgeProvenance* provenance = graph.all_provenance().data();
+  const uint32_t edges = static_cast<uint32_t>(graph.edge_count());
+  for (uint32_t e = 0; e < edges; ++e) {
+    if ((e & 0xfffff) == 0 && stop) return;
+    if (follows(filter, provenance[e])) ++in_count[targets[e]];
   }
 }
 
 // Predecessors of every reached node, as preorder indices, in CSR form (first[i] .. first[i +
-// 1] for index i), from the DFS's in-edge counts (turned into each node's cursor, in place).
-// One pass over the nodes in address order (sequential reads of the graph: a heap's edges
-// mostly stay near their source), the placing writes the only scattered ones.
+// 1] for index i), from the in-edge counts (turned into each node's cursor, in place). Two
+// threads (when `threads` > 1), each placing the edges into one half of the nodes, both reading
+// every node in address order (sequential reads of the graph: a heap's edges mostly stay near
+// their source), so each list keeps its sources in address order either way. The slack left by
+// unreached sources is filled with the node's DFS parent, a predecessor already counted.
 void predecessors(const HeapGraph& graph, EdgeFilter filter, const std::vector<GraphNode>& order,
-                  const std::vector<Index>& number, std::vector<uint32_t>& cursor,
-                  std::vector<uint32_t>& first, std::vector<Index>& preds, StopCheck& check) {
+                  const std::vector<Index>& number, const std::vector<Index>& parent,
+                  std::vector<uint32_t>& cursor, std::vector<uint32_t>& first,
+                  std::vector<Index>& preds, int threads, StopCheck& check) {
   const size_t nodes = graph.node_count();
   const size_t n = order.size();
   first.assign(n + 1, 0);
@@ -96,15 +141,37 @@ void predecessors(const HeapGraph& graph, EdgeFilter filter, const std::vector<G
     first[i + 1] = first[i] + count;
   }
   preds.resize(first[n]);
-  for (GraphNode u = 0; u < nodes; ++u) {
-    const Index from = number[u];
-    if (from == kNone) continue;
-    check();
-    auto targets = graph.targets(u);
-    auto provenance = graph.provenance(u);
-    for (size_t e = 0; e < targets.size(); ++e)
-      if (follows(filter, provenance[e])) preds[cursor[targets[e]]++] = from;
+  const GraphNode* targets = graph.all_targets().data();
+  const EdgeProvenance* provenance = graph.all_provenance().data();
+  // Places the edges into nodes [lo, hi).
+  auto place = [&](GraphNode lo, GraphNode hi, const std::atomic<bool>* stop) {
+    for (GraphNode u = 0; u < nodes; ++u) {
+      const Index from = number[u];
+      if (from == kNone) continue;
+      if (stop) {
+        if ((u & 0xffff) == 0 && *stop) return;
+      } else {
+        check();
+      }
+      const uint32_t end = graph.first_edge(u + 1);
+      for (uint32_t e = graph.first_edge(u); e < end; ++e) {
+        const GraphNode to = targets[e];
+        if (to >= lo && to < hi && follows(filter, provenance[e])) preds[cursor[to]++] = from;
+      }
+    }
+  };
+  if (threads > 1 && nodes > 1) {
+    const GraphNode half = static_cast<GraphNode>(nodes / 2);
+    HelperThread upper(true, [&](const std::atomic<bool>& stop) {
+      place(half, static_cast<GraphNode>(nodes), &stop);
+    });
+    place(0, half, nullptr);
+    upper.join();
+  } else {
+    place(0, static_cast<GraphNode>(nodes), nullptr);
   }
+  for (Index i = 0; i < n; ++i)
+    for (uint32_t e = cursor[order[i]]; e < first[i + 1]; ++e) preds[e] = parent[i];
 }
 
 // Semi-NCA's semidominators, over preorder indices: for w from the last to the first, the
@@ -112,55 +179,157 @@ void predecessors(const HeapGraph& graph, EdgeFilter filter, const std::vector<G
 // link-eval forest holds, per processed node, an ancestor pointer (the DFS parent, shortened as
 // paths are halved) and `best`, the least semidominator on the path from the node up to, not
 // including, that ancestor; an unprocessed node's best is itself. Evaluation halves the path
-// as it climbs (one pass, no stack: Tarjan and van Leeuwen's path halving keeps the bound of
-// compression). Ancestor and best sit side by side: one cache miss a step.
-std::vector<Index> semidominators(const std::vector<uint32_t>& first,
-                                  const std::vector<Index>& preds,
-                                  const std::vector<Index>& parent, StopCheck& check) {
-  const Index n = static_cast<Index>(parent.size());
-  std::vector<Index> semi(n, 0);
-  struct Link {
-    Index ancestor, best;
+// as it climbs (Tarjan and van Leeuwen's path halving keeps the bound of compression).
+//
+// Evaluations are the cost: on a deep DFS tree they climb far through the forest, a cache miss
+// a step, each step waiting for the last. So the nodes are taken in blocks of consecutive
+// indices [lo, hi), and each evaluation is split where its path crosses into the block: the
+// part through nodes >= hi (all processed before the block starts) is done first for every
+// predecessor of the block, many at once (`slots` climbs interleaved, each step's line fetched
+// while the others advance), leaving its least and the DFS parent of its highest node; the
+// rest of the path lies inside the block (its forest in the cache) and is climbed as each node
+// is processed. Halving steps are valid in any interleaving, so the result is the same.
+struct Link {
+  Index ancestor, best;
+};
+
+// The least best from x up to its highest processed node (processed: numbered above w).
+Index evaluate(Link* forest, Index x, Index w) {
+  Index least = forest[x].best;
+  for (;;) {
+    const Index a = forest[x].ancestor;
+    if (a <= w) break;  // x is the highest processed node of the path
+    const Link up = forest[a];
+    if (up.ancestor <= w) {
+      if (up.best < least) least = up.best;
+      break;
+    }
+    // Halve: x now skips a, and its best covers a's part of the path too.
+    Link& link = forest[x];
+    if (up.best < link.best) link.best = up.best;
+    link.ancestor = up.ancestor;
+    if (link.best < least) least = link.best;
+    x = up.ancestor;
+    if (forest[x].best < least) least = forest[x].best;
+  }
+  return least;
+}
+
+// For the predecessor entries [e0, e1) numbered >= hi: the least best on the path through
+// nodes >= hi, and the DFS parent of that part's highest node (< hi), into least[e - e0] and
+// exit[e - e0]; `slots` evaluations interleaved.
+void evaluate_far(Link* forest, const Index* preds, uint32_t e0, uint32_t e1, Index hi,
+                  uint32_t slots, std::vector<Index>& least, std::vector<Index>& exit) {
+  struct Climb {
+    uint32_t entry;
+    Index x, least;
+    bool up;  // x's ancestor's line is on its way: halve next
   };
-  std::vector<Link> forest(n);
-  for (Index i = 0; i < n; ++i) forest[i] = {parent[i], i};
-  constexpr uint32_t kAhead = 16;  // predecessors prefetched ahead (evaluations miss the cache)
-  const uint32_t m = first[n];
-  for (Index w = n - 1; w >= 1; --w) {
-    check();
-    Index s = parent[w];  // a predecessor, and its own semidominator
-    for (uint32_t e = first[w]; e < first[w + 1]; ++e) {
-      if (e + kAhead < m) __builtin_prefetch(&forest[preds[e + kAhead]]);
-      Index v = preds[e];
-      // Not processed yet (numbered before w): its own semidominator is itself. Most
-      // predecessors come before what they point to in preorder.
-      if (v < w) {
-        if (v < s) s = v;
+  Climb climbs[64];
+  slots = std::clamp<uint32_t>(slots, 1, 64);
+  uint32_t next = e0, active = 0;
+  auto start = [&](Climb& c) {
+    for (; next < e1; ++next) {
+      const Index v = preds[next];
+      if (v >= hi) {
+        c = {next++, v, kNone, false};
+        __builtin_prefetch(&forest[v]);
+        return true;
+      }
+    }
+    return false;
+  };
+  uint32_t live[64];
+  for (uint32_t i = 0; i < slots; ++i)
+    if (start(climbs[i])) live[active++] = i;
+  while (active > 0) {
+    for (uint32_t k = 0; k < active;) {
+      Climb& c = climbs[live[k]];
+      const Link lx = forest[c.x];
+      bool done = false;
+      if (!c.up) {
+        if (lx.ancestor < hi) {
+          least[c.entry - e0] = std::min(c.least, lx.best);
+          exit[c.entry - e0] = lx.ancestor;
+          done = true;
+        } else {
+          __builtin_prefetch(&forest[lx.ancestor]);
+          c.up = true;
+        }
+      } else {
+        const Link up = forest[lx.ancestor];
+        if (up.ancestor < hi) {
+          least[c.entry - e0] = std::min({c.least, lx.best, up.best});
+          exit[c.entry - e0] = up.ancestor;
+          done = true;
+        } else {
+          const Index best = std::min(lx.best, up.best);
+          forest[c.x] = {up.ancestor, best};
+          c.least = std::min(c.least, best);
+          c.x = up.ancestor;
+          __builtin_prefetch(&forest[c.x]);
+          c.up = false;
+        }
+      }
+      if (done && !start(c)) {
+        live[k] = live[--active];
         continue;
       }
-      // The least best on v's path through the processed nodes (those numbered above w).
-      Index x = v;
-      Index least = forest[x].best;
-      for (;;) {
-        const Index a = forest[x].ancestor;
-        if (a <= w) break;  // x is the highest processed node of the path
-        const Link up = forest[a];
-        if (up.ancestor <= w) {
-          if (up.best < least) least = up.best;
-          break;
-        }
-        // Halve: x now skips a, and its best covers a's part of the path too.
-        Link& link = forest[x];
-        if (up.best < link.best) link.best = up.best;
-        link.ancestor = up.ancestor;
-        if (link.best < least) least = link.best;
-        x = up.ancestor;
-        if (forest[x].best < least) least = forest[x].best;
-      }
-      if (least < s) s = least;
+      ++k;
     }
-    semi[w] = s;
-    forest[w].best = s;
+  }
+}
+
+std::vector<Index> semidominators(const std::vector<uint32_t>& first,
+                                  const std::vector<Index>& preds,
+                                  const std::vector<Index>& parent, const DominatorTuning& tuning,
+                                  StopCheck& check) {
+  const Index n = static_cast<Index>(parent.size());
+  std::vector<Index> semi(n, 0);
+  std::vector<Link> forest(n);
+  for (Index i = 0; i < n; ++i) forest[i] = {parent[i], i};
+  Link* f = forest.data();
+  // A block's far results take 8 bytes a predecessor entry: at most kMaxEntries (8 MiB) of
+  // them; a node with more predecessors than that is a block of its own, evaluated plainly.
+  constexpr uint32_t kMaxEntries = 1u << 20;
+  const Index block = std::max<Index>(tuning.block, 1);
+  std::vector<Index> least, exit;
+  for (Index hi = n; hi > 1;) {
+    Index lo = hi - 1 > block ? hi - block : 1;
+    while (hi - lo > 1 && first[hi] - first[lo] > kMaxEntries) lo = hi - (hi - lo) / 2;
+    const uint32_t e0 = first[lo], e1 = first[hi];
+    const bool far = e1 - e0 <= kMaxEntries;
+    if (far) {
+      least.resize(e1 - e0);
+      exit.resize(e1 - e0);
+      evaluate_far(f, preds.data(), e0, e1, hi, tuning.slots, least, exit);
+    }
+    for (Index w = hi - 1;; --w) {
+      check();
+      Index s = parent[w];  // a predecessor, and its own semidominator
+      for (uint32_t e = first[w]; e < first[w + 1]; ++e) {
+        const Index v = preds[e];
+        // Not processed yet (numbered before w): its own semidominator is itself. Most
+        // predecessors come before what they point to in preorder.
+        if (v < w) {
+          if (v < s) s = v;
+          continue;
+        }
+        Index m;
+        if (v >= hi && far) {
+          m = least[e - e0];
+          const Index rest = exit[e - e0];  // where the path enters the block
+          if (rest > w) m = std::min(m, evaluate(f, rest, w));
+        } else {
+          m = evaluate(f, v, w);
+        }
+        if (m < s) s = m;
+      }
+      semi[w] = s;
+      f[w].best = s;
+      if (w == lo) break;
+    }
+    hi = lo;
   }
   return semi;
 }
@@ -169,24 +338,58 @@ std::vector<Index> semidominators(const std::vector<uint32_t>& first,
 
 DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
                              const std::function<bool()>& interrupted) {
+  return dominator_tree(graph, filter, interrupted, DominatorTuning{});
+}
+
+DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
+                             const std::function<bool()>& interrupted,
+                             const DominatorTuning& tuning) {
   DominatorTree tree;
   if (graph.node_count() == 0) return tree;
   StopCheck check{interrupted};
-  std::vector<Index> number, idom;
+  const bool two = tuning.threads > 1;
+  auto cpu_now = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+  };
+  auto lap = [&, t = std::chrono::steady_clock::now(),
+              c = cpu_now()](DominatorPhases::Time DominatorPhases::*phase) mutable {
+    if (!tuning.phases) return;
+    const auto now = std::chrono::steady_clock::now();
+    const double cpu = cpu_now();
+    tuning.phases->*phase = {std::chrono::duration<double>(now - t).count(), cpu - c};
+    t = now;
+    c = cpu;
+  };
+  std::vector<Index> idom;
   std::vector<uint32_t> in_count;
-  depth_first(graph, filter, tree.preorder, number, idom, in_count, check);
+  {
+    // The in-edge counts on a second thread while this one goes depth first.
+    HelperThread counting(two, [&](const std::atomic<bool>& stop) {
+      count_in_edges(graph, filter, in_count, stop);
+    });
+    depth_first(graph, filter, tree.preorder, idom, check);
+    counting.join();
+  }
   const std::vector<GraphNode>& order = tree.preorder;
   const Index n = static_cast<Index>(order.size());
+  std::vector<Index> number(graph.node_count(), kNone);
+  for (Index i = 0; i < n; ++i) number[order[i]] = i;
+  lap(&DominatorPhases::depth_first);
 
   // idom starts as the DFS parent, the first candidate.
   {
     std::vector<uint32_t> first;
     std::vector<Index> preds;
-    predecessors(graph, filter, order, number, in_count, first, preds, check);
+    predecessors(graph, filter, order, number, idom, in_count, first, preds, tuning.threads,
+                 check);
     in_count = {};
-    std::vector<Index> semi = semidominators(first, preds, idom, check);
+    lap(&DominatorPhases::predecessors);
+    std::vector<Index> semi = semidominators(first, preds, idom, tuning, check);
     first = {};
     preds = {};
+    lap(&DominatorPhases::semidominators);
     // idom(w) is the nearest common ancestor of its parent and its semidominator in the tree
     // of the idoms found so far: climb from the parent until at or above the semidominator.
     for (Index w = 1; w < n; ++w) {
@@ -195,6 +398,7 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
       idom[w] = c;
     }
   }
+  lap(&DominatorPhases::idoms);
 
   // Retained sizes, by preorder index (children come after their dominator: one sweep from the
   // last adds each to its dominator), then by node.
@@ -219,6 +423,7 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
   number[kRootNode] = kRootNode;
   static_assert(DominatorTree::kUnreached == kNone);
   tree.idom = std::move(number);
+  lap(&DominatorPhases::retained);
   return tree;
 }
 
