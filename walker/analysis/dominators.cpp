@@ -50,6 +50,19 @@ class HelperThread {
   std::thread thread_;
 };
 
+// Runs fn(lo, hi) over [0, count): the upper half on a second thread when `two`.
+template <typename Fn>
+void in_halves(bool two, size_t count, const Fn& fn) {
+  if (!two || count < 2) {
+    fn(size_t{0}, count);
+    return;
+  }
+  const size_t half = count / 2;
+  HelperThread upper(true, [&](const std::atomic<bool>&) { fn(half, count); });
+  fn(size_t{0}, half);
+  upper.join();
+}
+
 bool test_bit(const std::vector<uint64_t>& bits, uint32_t i) { return bits[i >> 6] >> (i & 63) & 1; }
 
 // Numbers the reached nodes in DFS preorder: order[i] is the node, parent[i] the index of its
@@ -375,7 +388,9 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
   const std::vector<GraphNode>& order = tree.preorder;
   const Index n = static_cast<Index>(order.size());
   std::vector<Index> number(graph.node_count(), kNone);
-  for (Index i = 0; i < n; ++i) number[order[i]] = i;
+  in_halves(two, n, [&](size_t lo, size_t hi) {
+    for (size_t i = lo; i < hi; ++i) number[order[i]] = static_cast<Index>(i);
+  });
   lap(&DominatorPhases::depth_first);
 
   // idom starts as the DFS parent, the first candidate.
@@ -401,25 +416,33 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
   lap(&DominatorPhases::idoms);
 
   // Retained sizes, by preorder index (children come after their dominator: one sweep from the
-  // last adds each to its dominator), then by node.
+  // last adds each to its dominator), then by node. Gathering the sizes, scattering the sums
+  // and turning indices back into nodes are independent per node: two threads.
   {
     constexpr Index kAhead = 16;
     std::vector<uint64_t> retained(n);
-    for (Index i = 0; i < n; ++i) {
-      if (i + kAhead < n) __builtin_prefetch(&graph.sizes()[order[i + kAhead]]);
-      retained[i] = graph.size(order[i]);
-    }
+    in_halves(two, n, [&](size_t lo, size_t hi) {
+      for (size_t i = lo; i < hi; ++i) {
+        if (i + kAhead < hi) __builtin_prefetch(&graph.sizes()[order[i + kAhead]]);
+        retained[i] = graph.size(order[i]);
+      }
+    });
     for (Index w = n - 1; w >= 1; --w) retained[idom[w]] += retained[w];
     tree.retained.assign(graph.node_count(), 0);
-    for (Index i = 0; i < n; ++i) {
-      if (i + kAhead < n) __builtin_prefetch(&tree.retained[order[i + kAhead]], 1);
-      tree.retained[order[i]] = retained[i];
-    }
+    uint64_t* out = tree.retained.data();
+    in_halves(two, n, [&](size_t lo, size_t hi) {
+      for (size_t i = lo; i < hi; ++i) {
+        if (i + kAhead < hi) __builtin_prefetch(&out[order[i + kAhead]], 1);
+        out[order[i]] = retained[i];
+      }
+    });
   }
 
   // Back to node numbers, reusing the numbering's array.
-  for (GraphNode v = 0; v < number.size(); ++v)
-    if (number[v] != kNone) number[v] = order[idom[number[v]]];
+  in_halves(two, number.size(), [&](size_t lo, size_t hi) {
+    for (size_t v = lo; v < hi; ++v)
+      if (number[v] != kNone) number[v] = order[idom[number[v]]];
+  });
   number[kRootNode] = kRootNode;
   static_assert(DominatorTree::kUnreached == kNone);
   tree.idom = std::move(number);
