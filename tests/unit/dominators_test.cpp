@@ -401,6 +401,32 @@ TEST_CASE("the dominator and path passes stop when asked", "[dominators]") {
   CHECK(dominator_tree(graph, EdgeFilter::kOwning, never).retained[1] == 8ull * (n - 1));
 }
 
+TEST_CASE("the two-thread dominator pass stops in every phase", "[dominators]") {
+  // A chain with edges back to its start: every phase asks a few times whether to stop; stop at
+  // each ask in turn (the second thread is told to stop and joined, whatever it was doing).
+  const GraphNode n = 3'000'001;
+  HeapGraphBuilder builder(std::vector<uint64_t>(n, 8));
+  for (GraphNode v = 0; v + 1 < n; ++v) {
+    builder.add_edge(v, v + 1, EdgeProvenance::kTyped);
+    if (v % 3 == 2) builder.add_edge(v, 1, EdgeProvenance::kTyped);
+  }
+  HeapGraph graph = std::move(builder).build();
+  heapwalk::walker::DominatorTuning tuning;
+  tuning.block = 1000;
+  int completed = 0;
+  for (int at = 1; at <= 16; ++at) {
+    int asked = 0;
+    std::function<bool()> stop = [&] { return ++asked >= at; };
+    try {
+      DominatorTree tree = dominator_tree(graph, EdgeFilter::kOwning, stop, tuning);
+      CHECK(tree.retained[1] == 8ull * (n - 1));
+      ++completed;
+    } catch (const heapwalk::walker::Interrupted&) {
+    }
+  }
+  CHECK(completed < 16);
+}
+
 TEST_CASE("what cut edges reach: a variable's deep size", "[dominators]") {
   using heapwalk::walker::reached_through;
   using P = EdgeProvenance;
