@@ -7,7 +7,7 @@
 #include <thread>
 #include <utility>
 
-#include <sys/mman.h>
+#include "walker/analysis/huge_pages.h"
 
 namespace heapwalk::walker {
 
@@ -51,21 +51,6 @@ class HelperThread {
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };
-
-// Reserves room for `count` elements in an empty vector and asks the kernel to back it with
-// 2 MiB pages (transparent huge pages, "madvise" mode) before anything touches it: the
-// passes below read and write these arrays in random order, and with 4 KiB pages nearly every
-// such access also misses the TLB. Only a hint; nothing changes if the kernel declines.
-template <typename T>
-void reserve_huge(std::vector<T>& v, size_t count) {
-  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-  v = std::vector<T>();
-  v.reserve(count);
-  const uintptr_t begin = reinterpret_cast<uintptr_t>(v.data());
-  const uintptr_t end = begin + count * sizeof(T);
-  const uintptr_t from = (begin + kHuge - 1) & ~(kHuge - 1), to = end & ~(kHuge - 1);
-  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
-}
 
 // Runs fn(lo, hi) over [0, count): the upper half on a second thread when `two`.
 template <typename Fn>

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "walker/analysis/huge_pages.h"
+
 namespace heapwalk::walker {
 
 std::vector<uint32_t> ShortestPaths::edges_to(GraphNode n) const {
@@ -20,7 +22,10 @@ ShortestPaths shortest_paths(const HeapGraph& graph, EdgeFilter filter,
   uint32_t steps = 0;
   ShortestPaths paths;
   const size_t n = graph.node_count();
+  // Written in breadth-first order, all over memory: huge pages spare the TLB.
+  reserve_huge(paths.parent, n);
   paths.parent.assign(n, kRootNode);
+  reserve_huge(paths.via, n);
   paths.via.assign(n, ShortestPaths::kNoEdge);
   if (n == 0) return paths;
   // What is reached: a bit per node (2.5 MB for 20 M nodes, so it stays in the cache).
