@@ -177,6 +177,81 @@ TEST_CASE("dominators equal Boost's on deep heap-shaped graphs", "[dominators]")
   }
 }
 
+TEST_CASE("dominators are the same however the pass is tuned", "[dominators]") {
+  // Blocks of 1..64 nodes put most evaluations across block boundaries (the interleaved far
+  // part, then the part inside the block); one thread or two place the predecessors.
+  using heapwalk::walker::DominatorTuning;
+  std::mt19937 random(20261202);
+  std::vector<DominatorTuning> tunings;
+  for (uint32_t block : {1u, 2u, 3u, 7u, 64u, 32768u})
+    for (uint32_t slots : {1u, 3u, 64u})
+      for (int threads : {1, 2}) tunings.push_back({threads, block, slots, nullptr});
+  for (int round = 0; round < 60; ++round) {
+    // Random graphs, and heap-shaped ones (an owner close before each node, most edges near).
+    const bool heap = round % 2 == 1;
+    const size_t n = heap ? 500 + random() % 3000 : 1 + random() % 200;
+    std::vector<Edge> edges;
+    auto near = [&](size_t v, size_t below) {
+      if (random() % 50 == 0) return static_cast<GraphNode>(random() % below);
+      size_t lo = v > 16 ? v - 16 : 0, hi = std::min(below, v + 16);
+      return static_cast<GraphNode>(lo + random() % (hi - lo));
+    };
+    if (heap)
+      for (size_t v = 1; v < n; ++v) edges.emplace_back(near(v, v), v, EdgeProvenance::kTyped);
+    const size_t m = heap ? 2 * n : random() % (4 * n + 1);
+    for (size_t e = 0; e < m; ++e) {
+      uint32_t r = random() % 10;
+      auto p = r < 6 ? EdgeProvenance::kTyped
+                     : r < 8 ? EdgeProvenance::kConservative : EdgeProvenance::kWeak;
+      GraphNode from = static_cast<GraphNode>(random() % (random() % 2 ? n : (n + 3) / 4));
+      edges.emplace_back(from, heap ? near(from, n) : static_cast<GraphNode>(random() % n), p);
+    }
+    std::vector<uint64_t> sizes(n, 0);
+    for (size_t v = 1; v < n; ++v) sizes[v] = 16 + random() % 1000;
+    HeapGraph graph = make_graph(sizes, edges);
+    for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
+      INFO("round " << round << ", " << n << " nodes, " << edges.size() << " edges");
+      const std::vector<GraphNode> expected = boost_idoms(n, edges, filter);
+      const DominatorTree plain = dominator_tree(graph, filter);
+      REQUIRE(plain.idom == expected);
+      for (const DominatorTuning& tuning : tunings) {
+        INFO("block " << tuning.block << ", slots " << tuning.slots << ", threads "
+                      << tuning.threads);
+        DominatorTree tree = dominator_tree(graph, filter, {}, tuning);
+        REQUIRE(tree.idom == expected);
+        REQUIRE(tree.retained == plain.retained);
+        REQUIRE(tree.preorder == plain.preorder);
+      }
+    }
+  }
+}
+
+TEST_CASE("a node with more than a million predecessors", "[dominators]") {
+  // 0 -> 1 .. k, each -> k + 1 (whose predecessor list is too long for a block's far pass),
+  // k + 1 -> k + 2; k + 2 -> 1 closes a cycle through all of them.
+  const GraphNode k = (1u << 20) + 5;
+  std::vector<uint64_t> sizes(k + 3, 8);
+  sizes[0] = 0;
+  HeapGraphBuilder builder(std::move(sizes));
+  for (GraphNode v = 1; v <= k; ++v) {
+    builder.add_edge(0, v, EdgeProvenance::kTyped);
+    builder.add_edge(v, k + 1, EdgeProvenance::kTyped);
+  }
+  builder.add_edge(k + 1, k + 2, EdgeProvenance::kTyped);
+  builder.add_edge(k + 2, 1, EdgeProvenance::kTyped);
+  HeapGraph graph = std::move(builder).build();
+  for (uint32_t block : {1u, 32768u}) {
+    heapwalk::walker::DominatorTuning tuning;
+    tuning.block = block;
+    DominatorTree tree = dominator_tree(graph, EdgeFilter::kOwning, {}, tuning);
+    CHECK(tree.idom[k + 1] == 0);
+    CHECK(tree.idom[k + 2] == k + 1);
+    CHECK(tree.idom[1] == 0);
+    CHECK(tree.retained[k + 1] == 16);
+    CHECK(tree.retained[0] == 8ull * (k + 2));
+  }
+}
+
 TEST_CASE("a million-deep chain needs no recursion", "[dominators]") {
   const GraphNode n = 1'000'001;
   HeapGraphBuilder builder(std::vector<uint64_t>(n, 8));
@@ -324,6 +399,32 @@ TEST_CASE("the dominator and path passes stop when asked", "[dominators]") {
                   heapwalk::walker::Interrupted);
   std::function<bool()> never = [] { return false; };
   CHECK(dominator_tree(graph, EdgeFilter::kOwning, never).retained[1] == 8ull * (n - 1));
+}
+
+TEST_CASE("the two-thread dominator pass stops in every phase", "[dominators]") {
+  // A chain with edges back to its start: every phase asks a few times whether to stop; stop at
+  // each ask in turn (the second thread is told to stop and joined, whatever it was doing).
+  const GraphNode n = 3'000'001;
+  HeapGraphBuilder builder(std::vector<uint64_t>(n, 8));
+  for (GraphNode v = 0; v + 1 < n; ++v) {
+    builder.add_edge(v, v + 1, EdgeProvenance::kTyped);
+    if (v % 3 == 2) builder.add_edge(v, 1, EdgeProvenance::kTyped);
+  }
+  HeapGraph graph = std::move(builder).build();
+  heapwalk::walker::DominatorTuning tuning;
+  tuning.block = 1000;
+  int completed = 0;
+  for (int at = 1; at <= 16; ++at) {
+    int asked = 0;
+    std::function<bool()> stop = [&] { return ++asked >= at; };
+    try {
+      DominatorTree tree = dominator_tree(graph, EdgeFilter::kOwning, stop, tuning);
+      CHECK(tree.retained[1] == 8ull * (n - 1));
+      ++completed;
+    } catch (const heapwalk::walker::Interrupted&) {
+    }
+  }
+  CHECK(completed < 16);
 }
 
 TEST_CASE("what cut edges reach: a variable's deep size", "[dominators]") {

@@ -1,8 +1,10 @@
 // The dominator tree of a heap graph from its root, and retained sizes: what would be freed
 // with an object (everything it dominates). Semi-NCA (Georgiadis; as in LLVM's
 // GenericDomTreeConstruction) over uint32 arrays in DFS preorder: iterative, so a million-deep
-// chain needs no recursion, and compact (about 28 bytes a reached node and 4 an edge while it
-// runs). Boost.Graph's lengauer_tarjan_dominator_tree is its oracle in the tests only.
+// chain needs no recursion, and compact (about 32 bytes a reached node and 4 an edge while it
+// runs). Its evaluations are interleaved so that their cache misses overlap, and a second
+// thread counts and places the predecessors (walker/analysis/dominators.cpp). Boost.Graph's
+// lengauer_tarjan_dominator_tree is its oracle in the tests only.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +38,25 @@ struct DominatorTree {
 // Weak edges are never followed; conservative ones as `filter` says.
 DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter = EdgeFilter::kOwning,
                              const std::function<bool()>& interrupted = {});
+
+// Seconds of each phase, wall and the process's CPU (both threads), for the benchmark.
+struct DominatorPhases {
+  struct Time {
+    double wall = 0, cpu = 0;
+  };
+  Time depth_first, predecessors, semidominators, idoms, retained;
+};
+
+// How the pass runs; the result is the same for every setting (the tests vary them).
+struct DominatorTuning {
+  int threads = 2;        // 1: everything on the calling thread
+  uint32_t block = 32768;  // semidominators: nodes per block (see dominators.cpp)
+  uint32_t slots = 16;     // evaluations interleaved (1..64)
+  DominatorPhases* phases = nullptr;  // if set, filled in
+};
+DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
+                             const std::function<bool()>& interrupted,
+                             const DominatorTuning& tuning);
 
 // What the root no longer reaches once every node of `set` is removed, the set included
 // (Heapy's retained size of a set: two traversals; nothing is counted twice). For one node it
