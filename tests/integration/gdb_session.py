@@ -1,0 +1,100 @@
+"""Runs inside gdb (gdb -batch -x gdb_session.py), driven by gdb_frontend_test.py through the
+JSON file named by $HEAPWALK_GDB_SESSION:
+
+  {"script": ".../heapwalk-gdb.py", "mode": "core" | "live", "steps": [...], "results": PATH,
+   "cli": ".../heapwalk"}
+
+It sources the front end and, live, runs the program to its `ready` breakpoint. Each step is a
+heap command ("heap partition --root sim"), whose gdb output (stdout) and error (the GdbError's
+message) are recorded ("=heap ..." / "!heap ...": one that must succeed / fail, in gdb only,
+not run in lldb), or a gdb command run as is ("up", "frame 0"), or "@kill-engine" (ends the
+front end's engine as a crash would). "{addr:EXPR}" in a step is replaced by EXPR's value as gdb
+evaluates it.
+
+Live, it also records gdb's selection, every thread's registers and the inferior's pc before
+and after the heap commands, then queues SIGSTOP and detaches, which leaves the process stopped
+where gdb stood, and runs the same heap commands in one lldb engine attached to it
+(`heapwalk --pid PID --serve`): results["lldb"]. The test then kills the process.
+"""
+import json
+import os
+import re
+import signal
+import sys
+
+import gdb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gdb_serve  # noqa: E402
+
+
+def expand(step):
+    return re.sub(r"\{addr:([^}]+)\}",
+                  lambda m: hex(int(gdb.parse_and_eval(m.group(1))) & (2**64 - 1)), step)
+
+
+def state():
+    """gdb's selection and what the inferior looks like to gdb: every thread's registers."""
+    thread = gdb.selected_thread()
+    frame = gdb.selected_frame()
+    registers = gdb.execute("thread apply all info registers", to_string=True)
+    return {"thread": thread.num, "frame": frame.level(), "pc": hex(frame.pc()),
+            "registers": registers}
+
+
+def main():
+    config = json.load(open(os.environ["HEAPWALK_GDB_SESSION"]))
+    results = {"gdb": []}
+    gdb.execute("set pagination off")
+    gdb.execute("set confirm off")
+    gdb.execute("source " + config["script"])
+    live = config["mode"] == "live"
+    if live:
+        gdb.execute("break ready")
+        gdb.execute("run")
+        results["pid"] = gdb.selected_inferior().pid
+        results["before"] = state()
+    for step in config["steps"]:
+        step = expand(step)
+        if step == "@kill-engine":
+            engine = gdb_frontend().engine
+            if engine is not None:
+                os.kill(engine.proc.pid, signal.SIGKILL)
+                engine.proc.wait()
+            continue
+        expect = {"=": "ok", "!": "error"}.get(step[:1])
+        if expect:
+            step = step[1:]
+        if not step.startswith("heap "):
+            gdb.execute(step, to_string=True)
+            continue
+        record = {"command": step[len("heap "):], "stdout": "", "error": None}
+        if expect:
+            record.update(gdb_only=True, expect=expect)
+        try:
+            record["stdout"] = gdb.execute(step, to_string=True)
+        except gdb.error as e:
+            record["error"] = str(e)
+        record["out_file"] = gdb_serve.take_out_file(record["command"])
+        results["gdb"].append(record)
+    if live:
+        results["after"] = state()
+        gdb.execute("queue-signal SIGSTOP")
+        gdb.execute("detach")
+        commands = [r["command"] for r in results["gdb"] if not r.get("gdb_only")]
+        results["lldb"] = gdb_serve.serve(config["cli"], ["--pid", str(results["pid"])], commands)
+    with open(config["results"], "w") as f:
+        json.dump(results, f, indent=1)
+
+
+def gdb_frontend():
+    import __main__
+    return __main__._heapwalk_frontend
+
+
+try:
+    main()
+except Exception as e:  # the test reads the failure from stderr and the missing results
+    import traceback
+    traceback.print_exc()
+    gdb.write(f"gdb_session.py failed: {e}\n", gdb.STDERR)
