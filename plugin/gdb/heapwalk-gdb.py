@@ -442,7 +442,7 @@ def _heapwalk_register(frontend):
             self.command = name[len("heap "):]
             self.prefix = prefix
             self.options = options_of(help_text)
-            super().__init__(name, gdb.COMMAND_DATA, gdb.COMPLETE_NONE, prefix)
+            super().__init__(name, gdb.COMMAND_DATA, prefix=prefix)  # completed by complete()
 
         def invoke(self, args, from_tty):
             if self.command != "more":
@@ -458,8 +458,13 @@ def _heapwalk_register(frontend):
             frontend.run(self.command, args)
 
         def complete(self, text, word):
-            if word is not None and word.startswith("-"):
-                return [o for o in self.options if o.startswith(word)]
+            # gdb breaks words at '-': WORD is the end of the option being typed.
+            token = text.split()[-1] if text.strip() and not text[-1].isspace() else ""
+            if token.startswith("-") and word is None:
+                return []  # gdb asks again with WORD
+            if token.startswith("-") and token.endswith(word):
+                cut = len(token) - len(word)
+                return [o[cut:] for o in self.options if o.startswith(token)]
             return gdb.COMPLETE_SYMBOL
 
     for command in frontend.commands:
