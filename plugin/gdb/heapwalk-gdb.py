@@ -347,6 +347,9 @@ class _Engine:
                 if deadline is not None:
                     wait = max(0.0, min(wait, deadline - time.monotonic()))
                 ready, _, _ = select.select(fds, [], [], wait)
+                if not ready and self.proc.poll() is not None:
+                    # Ended, and something it started may still hold its pipes open.
+                    raise _EngineError(self.death())
                 for fd in ready:
                     chunk = os.read(fd, 1 << 16)
                     if fd == err_fd:
@@ -395,8 +398,12 @@ class _Engine:
             return "the heapwalk engine stopped answering"
         # Whatever it still had to say on stderr.
         try:
-            rest = self.proc.stderr.read()
-            if rest:
+            fd = self.proc.stderr.fileno()
+            os.set_blocking(fd, False)
+            while select.select([fd], [], [], 0)[0]:
+                rest = os.read(fd, 1 << 16)
+                if not rest:
+                    break
                 self.stderr_tail = (self.stderr_tail + rest)[-4096:]
         except (OSError, ValueError):
             pass
