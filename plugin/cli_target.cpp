@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <lldb/API/LLDB.h>
 
+#include "plugin/cli_serve.h"
 #include "plugin/heap_commands.h"
 #include "plugin/interrupt.h"
 
@@ -30,7 +31,8 @@ constexpr int kInterruptedStatus = 130;
 // do may call LLDB: the first one interrupts the command (its `interrupted` callback polls the
 // flag), stops a launch that has not reached its breakpoint (by killing what was launched), and
 // gives the main thread a few seconds to detach or kill and exit 130; a second signal, or those
-// seconds passing, kills what was launched and exits 130 at once.
+// seconds passing, kills what was launched and exits 130 at once. While serving (--serve), a
+// SIGINT only interrupts the running command: the engine goes on reading commands.
 class SignalWatch {
  public:
   SignalWatch() {
@@ -69,6 +71,12 @@ class SignalWatch {
         std::lock_guard lock(mutex_);
         if (done_) return;
       }
+      if (signal == SIGINT && serving_.load()) {
+        request_interrupt();
+        command_interrupted_.store(true);
+        fmt::print(stderr, "heapwalk: interrupted\n");
+        continue;
+      }
       if (!signalled_.exchange(true)) {
         request_interrupt();
         fmt::print(stderr, "heapwalk: {}: stopping\n", signal == SIGINT ? "interrupted" : "terminated");
@@ -86,6 +94,19 @@ class SignalWatch {
  public:
   // The launch reached its stop: from now on the main thread kills what it launched.
   void mark_stopped() { stopped_.store(true); }
+  // --serve: from now on a SIGINT interrupts the running command only.
+  void set_serving() { serving_.store(true); }
+  // Before each served command: forget an interruption that came while idle.
+  void begin_command() {
+    command_interrupted_.store(false);
+    clear_interrupt();
+  }
+  // After it: whether it was interrupted (then the interruption ends).
+  bool end_command() {
+    bool interrupted = command_interrupted_.exchange(false);
+    if (!signalled_.load()) clear_interrupt();
+    return interrupted;
+  }
 
  private:
   sigset_t set_;
@@ -94,6 +115,7 @@ class SignalWatch {
   std::condition_variable finished_;
   bool done_ = false;
   std::atomic<bool> signalled_{false}, stopped_{false}, watching_{true};
+  std::atomic<bool> serving_{false}, command_interrupted_{false};
   std::atomic<pid_t> launched_{0};
 };
 
@@ -208,10 +230,19 @@ int run_cli(const CliTarget& spec, const std::string& command) {
           break;
         }
       }
-      if (loaded) debugger.GetCommandInterpreter().HandleCommand(command.c_str(), result);
-      if (result.GetOutputSize()) fmt::print("{}", result.GetOutput());
-      if (result.GetErrorSize()) fmt::print(stderr, "{}", result.GetError());
-      status = result.Succeeded() ? 0 : 1;
+      if (loaded && spec.serve) {
+        // Nothing but answers on stdout: whatever LLDB would print itself goes to stderr.
+        debugger.SetOutputFileHandle(stderr, false);
+        signals.set_serving();
+        ServeHooks hooks{[&] { signals.begin_command(); }, [&] { return signals.end_command(); },
+                         [&] { return signals.signalled(); }};
+        status = serve_commands(debugger, STDIN_FILENO, stdout, hooks);
+      } else {
+        if (loaded) debugger.GetCommandInterpreter().HandleCommand(command.c_str(), result);
+        if (result.GetOutputSize()) fmt::print("{}", result.GetOutput());
+        if (result.GetErrorSize()) fmt::print(stderr, "{}", result.GetError());
+        status = result.Succeeded() ? 0 : 1;
+      }
     }
     if (signals.signalled()) status = kInterruptedStatus;
     leave_target(spec, target);
