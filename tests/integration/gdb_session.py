@@ -5,9 +5,9 @@ JSON file named by $HEAPWALK_GDB_SESSION:
    "cli": ".../heapwalk"}
 
 It sources the front end and, live, runs the program to its `ready` breakpoint. Each step is a
-heap command ("heap partition --root sim"), whose gdb output (stdout) and error (the GdbError's
-message) are recorded ("=heap ..." / "!heap ...": one that must succeed / fail, in gdb only,
-not run in lldb), or a gdb command run as is ("up", "frame 0"), or "@kill-engine" (ends the
+heap command ("heap partition --root sim"), run as typed: its output goes to gdb's stdout and its
+error to gdb's stderr, both streams cut by the mark "\x1estep N" for the test to read ("=heap
+..." / "!heap ...": one that must succeed / fail, in gdb only, not run in lldb), or a gdb command run as is ("up", "frame 0"), or "@kill-engine" (ends the
 front end's engine as a crash would). "{addr:EXPR}" in a step is replaced by EXPR's value as gdb
 evaluates it.
 
@@ -68,15 +68,28 @@ def main():
         if not step.startswith("heap "):
             gdb.execute(step, to_string=True)
             continue
-        record = {"command": step[len("heap "):], "stdout": "", "error": None}
+        record = {"command": step[len("heap "):], "failed": False}
         if expect:
             record.update(gdb_only=True, expect=expect)
+        # Each command's output goes to gdb's stdout and stderr as typed at the prompt; the
+        # test cuts both streams at these marks.
+        mark = f"\x1estep {len(results['gdb'])}\n"
+        gdb.write(mark, gdb.STDOUT)
+        gdb.write(mark, gdb.STDERR)
+        gdb.flush(gdb.STDOUT)
+        gdb.flush(gdb.STDERR)
         try:
-            record["stdout"] = gdb.execute(step, to_string=True)
+            gdb.execute(step)
         except gdb.error as e:
-            record["error"] = str(e)
+            gdb.write(f"{e}\n", gdb.STDERR)  # as gdb prints a command's error
+            record["failed"] = True
+        gdb.flush(gdb.STDOUT)
+        gdb.flush(gdb.STDERR)
         record["out_file"] = gdb_serve.take_out_file(record["command"])
         results["gdb"].append(record)
+    for stream in (gdb.STDOUT, gdb.STDERR):
+        gdb.write("\x1eend\n", stream)
+        gdb.flush(stream)
     if live:
         results["after"] = state()
         gdb.execute("queue-signal SIGSTOP")
