@@ -292,6 +292,35 @@ def test_live(args, spec, failures):
             shutil.rmtree(work, ignore_errors=True)
 
 
+def test_engine_per_stop(args, spec, failures):
+    """One engine per stop: kept across the commands of a stop (heap more continues), ended by
+    `set var` (memory changed), by `finish` (the inferior resumed) and by `kill`."""
+    work = tempfile.mkdtemp(prefix="heapwalk-gdb-stops-", dir=args.keep)
+    engine = "python print('ENGINE', getattr(_heapwalk_frontend.engine, 'proc', None) and " \
+             "_heapwalk_frontend.engine.proc.pid)"
+    try:
+        out, err = plain_gdb(
+            ["source " + args.script, "break ready", "run", "heap partition --root sim --limit 1",
+             engine, "heap more --limit 1", engine, "set var g_zeroed_page = g_zeroed_page",
+             engine, "heap more", "heap partition --root sim --limit 1", engine, "finish", engine,
+             "heap partition --root sim --limit 1", engine, "kill", engine, "heap summary"],
+            ["--args", spec["exe"]] + spec["args"], cwd=work)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    engines = re.findall(r"^ENGINE (\S+)$", out, re.M)
+    ok = (len(engines) == 7 and engines[0] == engines[1] != "None" and engines[2] == "None"
+          and engines[3] not in ("None", engines[0]) and engines[4] == "None"
+          and engines[5] not in ("None", engines[3]) and engines[6] == "None")
+    failures.check(ok and "Index  Count" in out and out.count("Partition of a set of") == 3,
+                   "engine per stop: not kept within a stop, or not ended when the stop ends",
+                   f"{engines}\n{out[-2000:]}\n{err[-2000:]}")
+    failures.check(any("no table to continue" in l for l in error_lines(err, "heap more:"))
+                   and any("no process" in l for l in error_lines(err, "heap summary:")),
+                   "engine per stop: 'set var' or 'kill' did not end the stop", err[-2000:])
+    print(f"{spec['name']}: one engine per stop", flush=True)
+
+
 def plain_gdb(commands, gdb_args=(), env=None, cwd=None, timeout=120):
     """gdb -batch with -ex commands, as a user types them; returns (stdout, stderr)."""
     argv = GDB + ["-ex", "set pagination off"]
@@ -444,6 +473,8 @@ def main():
             test_core(args, spec, failures)
         if "live" in parts:
             test_live(args, spec, failures)
+            if spec["name"] == "sim":
+                test_engine_per_stop(args, spec, failures)
     if "bad" in parts:
         test_bad(args, specs, failures)
     print(f"{len(failures.items)} failures in {time.monotonic() - start:.1f} s")
