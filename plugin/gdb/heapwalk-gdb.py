@@ -249,6 +249,8 @@ class _Heapwalk:
     def run(self, command, args):
         line = command + (" " + args if args else "")
         engine = self.engine_for(command, args)
+        if engine.key[0] == "core" and self.depends_on_selection(command, args):
+            self.note_core_selection()
         try:
             status, out = engine.request(line.replace("\n", " "))
         except _EngineError as e:
@@ -266,6 +268,20 @@ class _Heapwalk:
             gdb.write(result)
             gdb.flush()
         raise gdb.GdbError(message or f"heap {command}: failed")
+
+    @staticmethod
+    def note_core_selection():
+        # The engine opens the core itself and stands where lldb does: the core's first thread,
+        # its newest frame. Say so when gdb's selection is elsewhere.
+        thread = gdb.selected_thread()
+        try:
+            level = gdb.selected_frame().level()
+        except gdb.error:
+            return
+        first = min((t.num for t in gdb.selected_inferior().threads()), default=1)
+        if (thread is not None and thread.num != first) or level != 0:
+            gdb.write(f"heapwalk: on a core, expressions are evaluated in thread {first}, frame 0 "
+                      "(as lldb opens the core), not at gdb's selected frame\n", gdb.STDERR)
 
     def remember_recognizers(self, args):
         try:
