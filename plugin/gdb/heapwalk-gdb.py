@@ -121,9 +121,13 @@ class _Heapwalk:
             raise gdb.GdbError(f"heap {command}: gdb's target is '{kind}': heapwalk reads a "
                                "process of this machine (gdb's native target) or a core")
         threads = inferior.threads()
-        if any(t.is_running() for t in threads):
-            raise gdb.GdbError(f"heap {command}: the process is running: stop it (Ctrl-C or "
-                               "'interrupt') and run the command at the stop")
+        running = [t for t in threads if t.is_running()]
+        if running:
+            # All of them or, in non-stop mode, some: either way its memory is moving.
+            what = ("the process is running" if len(running) == len(threads) else
+                    f"{len(running)} of its {len(threads)} threads are running")
+            raise gdb.GdbError(f"heap {command}: {what}: stop it (Ctrl-C, 'interrupt', or "
+                               "'interrupt -a' in non-stop mode) and run the command at the stop")
         selected = gdb.selected_thread()
         try:
             level = gdb.selected_frame().level()

@@ -11,7 +11,7 @@ and retention (-O2) fixtures:
         same commands in one lldb engine attached to it (`heapwalk --pid PID --serve`) print
         exactly what gdb printed. gdb's selected thread and frame, the pc and every register
         are the same before and after; a local of the frame selected with `up` is found.
-  bad   no process, a running process, a bad --root, an engine that dies, hangs at startup
+  bad   no process, a running process (all-stop and non-stop), a bad --root, an engine that dies, hangs at startup
         or is interrupted with Ctrl-C: one error line each, and gdb answers the next command.
 
 A result compares as the CLI prints it: the output, then "error: MESSAGE" (gdb shows MESSAGE as
@@ -385,6 +385,14 @@ def test_bad(args, specs, failures):
         failures.check("Partition of a set of" in out,
                        "bad: no answer once the running process was interrupted",
                        out[-2000:] + err[-2000:])
+        # Non-stop mode: at the breakpoint only one thread stops; the others run.
+        out, err = plain_gdb(["set non-stop on", source, "break ready", "run", "heap summary",
+                              alive, "kill"], ["--args", sim["exe"]] + sim["args"] + ["--wait"],
+                             cwd=work)
+        lines = error_lines(err, "heap summary:")
+        failures.check(len(lines) == 1 and "2 of its 3 threads are running" in lines[0]
+                       and "alive" in out, "bad: non-stop mode with running threads is not "
+                       "refused in one line", out[-2000:] + err[-2000:])
         # A bad --root and a usage error in a core: one line each, then an answer.
         core = make_core(sim, work)
         out, err = plain_gdb([source, "heap partition --root no_such_thing", "heap top --bogus",
