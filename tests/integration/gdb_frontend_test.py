@@ -7,7 +7,8 @@ and retention (-O2) fixtures:
         needs no earlier one equals the one-shot CLI (`heapwalk --core CORE EXE COMMAND`).
         A killed engine is one error line and the next command starts a new one.
   live  gdb EXE at the `ready` breakpoint, every heap command; then, in the same gdb,
-        `queue-signal SIGSTOP` and `detach` leave the process stopped where gdb stood, and the
+        `queue-signal SIGSTOP` on every thread and `detach` leave each thread stopped where
+        gdb stood (its sp and pc in /proc/PID/task/TID/syscall are gdb's), and the
         same commands in one lldb engine attached to it (`heapwalk --pid PID --serve`) print
         exactly what gdb printed. gdb's selected thread and frame, the pc and every register
         are the same before and after; a local of the frame selected with `up` is found.
@@ -270,6 +271,10 @@ def test_live(args, spec, failures):
             failures.check(before[key] == after[key],
                            f"{where}: gdb's {key} changed across the heap commands",
                            diff(str(before[key]), str(after[key]), ("before", "after")))
+        failures.check(results["gdb_threads"] == results["detached_threads"],
+                       f"{where}: after queue-signal SIGSTOP and detach, the threads are not "
+                       "stopped where gdb stood",
+                       f"{results['gdb_threads']}\n{results['detached_threads']}")
         compared = [r for r in results["gdb"] if not r.get("gdb_only")]
         for record, expected in zip(compared, results["lldb"]):
             compare(failures, where, record, expected, "lldb (heapwalk --pid --serve)")

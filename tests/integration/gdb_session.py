@@ -12,8 +12,8 @@ front end's engine as a crash would). "{addr:EXPR}" in a step is replaced by EXP
 evaluates it.
 
 Live, it also records gdb's selection, every thread's registers and the inferior's pc before
-and after the heap commands, then queues SIGSTOP and detaches, which leaves the process stopped
-where gdb stood, and runs the same heap commands in one lldb engine attached to it
+and after the heap commands, then queues SIGSTOP on every thread and detaches, which leaves
+each thread stopped where gdb stood (checked against /proc/PID/task/TID/syscall), and runs the same heap commands in one lldb engine attached to it
 (`heapwalk --pid PID --serve`): results["lldb"]. The test then kills the process.
 """
 import json
@@ -21,6 +21,7 @@ import os
 import re
 import signal
 import sys
+import time
 
 import gdb
 
@@ -40,6 +41,32 @@ def state():
     registers = gdb.execute("thread apply all info registers", to_string=True)
     return {"thread": thread.num, "frame": frame.level(), "pc": hex(frame.pc()),
             "registers": registers}
+
+
+def thread_positions():
+    """Each thread's stack pointer and pc, as gdb sees them."""
+    selected, positions = gdb.selected_thread(), {}
+    for thread in gdb.selected_inferior().threads():
+        thread.switch()
+        frame = gdb.newest_frame()
+        positions[str(thread.ptid[1])] = [hex(int(frame.read_register("rsp"))), hex(frame.pc())]
+    selected.switch()
+    gdb.execute("frame 0", to_string=True)
+    return positions
+
+
+def stopped_positions(pid):
+    """Once the detached process is stopped: each thread's stack pointer and pc, from
+    /proc/PID/task/TID/syscall (its last two fields, in a system call or not)."""
+    for _ in range(100):
+        if open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] == "T":
+            break
+        time.sleep(0.05)
+    positions = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        fields = open(f"/proc/{pid}/task/{tid}/syscall").read().split()
+        positions[tid] = [hex(int(fields[-2], 16)), hex(int(fields[-1], 16))]
+    return positions
 
 
 def main():
@@ -92,8 +119,11 @@ def main():
         gdb.flush(stream)
     if live:
         results["after"] = state()
-        gdb.execute("queue-signal SIGSTOP")
+        results["gdb_threads"] = thread_positions()
+        # Every thread: one with nothing queued would run on until the group stop reaches it.
+        gdb.execute("thread apply all -q queue-signal SIGSTOP", to_string=True)
         gdb.execute("detach")
+        results["detached_threads"] = stopped_positions(results["pid"])
         commands = [r["command"] for r in results["gdb"] if not r.get("gdb_only")]
         results["lldb"] = gdb_serve.serve(config["cli"], ["--pid", str(results["pid"])], commands)
     with open(config["results"], "w") as f:
