@@ -11,9 +11,11 @@ and retention (-O2) fixtures:
         gdb stood (its sp and pc in /proc/PID/task/TID/syscall are gdb's), and the
         same commands in one lldb engine attached to it (`heapwalk --pid PID --serve`) print
         exactly what gdb printed. gdb's selected thread and frame, the pc and every register
-        are the same before and after; a local of the frame selected with `up` is found.
-  bad   no process, a running process (all-stop and non-stop), a bad --root, an engine that dies, hangs at startup
-        or is interrupted with Ctrl-C: one error line each, and gdb answers the next command.
+        are the same before and after; a local of the frame selected with `up` is found. One
+        engine serves a stop; `set var`, `finish` and `kill` end it.
+  bad   no process, a running process (all-stop and non-stop), a bad --root, a core of another
+        build, an engine that dies, hangs at startup or is interrupted with Ctrl-C: one error
+        line each, and gdb answers the next command.
 
 A result compares as the CLI prints it: the output, then "error: MESSAGE" (gdb shows MESSAGE as
 its error line), and the contents of an --out file. Run by ctest (test gdb_frontend) or by hand:
