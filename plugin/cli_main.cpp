@@ -3,6 +3,7 @@
 //   heapwalk --pid PID partition
 //   heapwalk --break FUNC -- EXE ARGS... partition --root sim
 //   heapwalk --core CORE EXE --serve      (commands from stdin, framed answers: cli_serve.h)
+//   heapwalk --pid PID --no-attach [--mem-fd FD] [--threads FILE] leaks   (no_attach/)
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -20,6 +21,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: heapwalk [--recognizers FILE]... --core CORE EXE COMMAND [OPTIONS]\n"
     "       heapwalk [--recognizers FILE]... --pid PID COMMAND [OPTIONS]\n"
+    "       heapwalk [--recognizers FILE]... --pid PID --no-attach [--mem-fd FD] [--threads FILE]\n"
+    "                COMMAND [OPTIONS]\n"
     "       heapwalk [--recognizers FILE]... --break FUNC -- EXE [ARGS...] COMMAND [OPTIONS]\n"
     "       heapwalk [--recognizers FILE]... MODE --serve\n"
     "COMMAND is a heap subcommand (partition, leaks, summary, arenas, top, shpaths, dominators,\n"
@@ -30,7 +33,11 @@ constexpr const char* kUsage =
     "target up once, then runs one subcommand per line read from stdin ('partition --root sim',\n"
     "'more', 'help partition', 'quit'), each answered on stdout by its output and error text and\n"
     "the line \"\\x1eheapwalk-status N\" (0 success, 1 failure); Ctrl-C interrupts the running\n"
-    "command only; EOF or 'quit' ends (docs/no-attach.md).\n";
+    "command only; EOF or 'quit' ends (docs/no-attach.md).\n"
+    "--no-attach analyzes a stopped process that another tool (gdb) holds, without attaching,\n"
+    "writing to it or running code in it: memory from /proc/PID/mem (or the open descriptor\n"
+    "FD of it that the tracer passes), threads from /proc/PID/task, registers from the JSON\n"
+    "threads FILE the front end writes (else only each thread's stack pointer and pc).\n";
 
 int usage_error(const std::string& message) {
   fmt::print(stderr, "heapwalk: {}\n{}", message, kUsage);
@@ -83,7 +90,7 @@ int main(int argc, char** argv) {
     spec.core = args[1];
     spec.executable = args[2];
     i = 3;
-  } else if (args[0] == "--pid" && args.size() >= (spec.serve ? 2u : 3u)) {
+  } else if (args[0] == "--pid" && args.size() >= 2) {
     spec.mode = heapwalk::plugin::CliTarget::Mode::kAttach;
     try {
       spec.pid = heapwalk::plugin::parse_number("--pid", args[1], 0x7fffffff);
@@ -92,6 +99,30 @@ int main(int argc, char** argv) {
     }
     if (spec.pid == 0) return usage_error(fmt::format("'{}' is not a process id", args[1]));
     i = 2;
+    // --no-attach [--mem-fd FD] [--threads FILE], in any order.
+    bool mem_fd = false;
+    for (;;) {
+      if (i < args.size() && args[i] == "--no-attach") {
+        spec.mode = heapwalk::plugin::CliTarget::Mode::kNoAttach;
+        ++i;
+      } else if (i + 1 < args.size() && args[i] == "--mem-fd") {
+        try {
+          spec.mem_fd = static_cast<int>(heapwalk::plugin::parse_number("--mem-fd", args[i + 1], 1 << 20));
+          mem_fd = true;
+        } catch (const std::exception&) {
+          return usage_error(fmt::format("--mem-fd takes a file descriptor, not '{}'", args[i + 1]));
+        }
+        i += 2;
+      } else if (i + 1 < args.size() && args[i] == "--threads") {
+        spec.threads_file = args[i + 1];
+        i += 2;
+      } else {
+        break;
+      }
+    }
+    if ((mem_fd || !spec.threads_file.empty()) &&
+        spec.mode != heapwalk::plugin::CliTarget::Mode::kNoAttach)
+      return usage_error("--mem-fd and --threads go with --no-attach");
   } else if (args[0] == "--break" && args.size() >= 4 && args[2] == "--" &&
              (args.size() >= 5 || spec.serve)) {
     spec.mode = heapwalk::plugin::CliTarget::Mode::kLaunch;

@@ -18,6 +18,7 @@
 #include "plugin/cli_serve.h"
 #include "plugin/heap_commands.h"
 #include "plugin/interrupt.h"
+#include "plugin/no_attach/no_attach_target.h"
 
 namespace heapwalk::plugin {
 namespace {
@@ -121,11 +122,14 @@ class SignalWatch {
 
 // Creates the target and brings it to a stop; returns an error message, empty on success.
 std::string open_target(lldb::SBDebugger& debugger, const CliTarget& spec, lldb::SBTarget& target,
-                        SignalWatch& signals) {
+                        SignalWatch& signals, std::unique_ptr<no_attach::NoAttachSession>& no_attach) {
   lldb::SBError error;
   switch (spec.mode) {
     case CliTarget::Mode::kNone:
       return {};
+    case CliTarget::Mode::kNoAttach:
+      return no_attach::connect_no_attach(debugger, {spec.pid, spec.mem_fd, spec.threads_file},
+                                          target, no_attach);
     case CliTarget::Mode::kCore: {
       target = debugger.CreateTarget(spec.executable.c_str());
       if (!target.IsValid()) return fmt::format("cannot load executable '{}'", spec.executable);
@@ -194,7 +198,9 @@ void leave_target(const CliTarget& spec, lldb::SBTarget& target) {
   if (!target.IsValid()) return;
   lldb::SBProcess process = target.GetProcess();
   if (!process.IsValid()) return;
-  if (spec.mode == CliTarget::Mode::kAttach) process.Detach();
+  // --no-attach: the stub answers D and stops; the process was never attached.
+  if (spec.mode == CliTarget::Mode::kAttach || spec.mode == CliTarget::Mode::kNoAttach)
+    process.Detach();
   if (spec.mode == CliTarget::Mode::kLaunch) process.Kill();
 }
 
@@ -214,7 +220,8 @@ int run_cli(const CliTarget& spec, const std::string& command) {
     debugger.SetAsync(false);
     register_heap_commands(debugger, spec.core);
     lldb::SBTarget target;
-    std::string error = open_target(debugger, spec, target, signals);
+    std::unique_ptr<no_attach::NoAttachSession> no_attach;
+    std::string error = open_target(debugger, spec, target, signals, no_attach);
     if (!error.empty()) {
       fmt::print(stderr, "heapwalk: {}\n", error);
     } else {
@@ -246,6 +253,7 @@ int run_cli(const CliTarget& spec, const std::string& command) {
     }
     if (signals.signalled()) status = kInterruptedStatus;
     leave_target(spec, target);
+    no_attach.reset();
     lldb::SBDebugger::Destroy(debugger);
   }
   lldb::SBDebugger::Terminate();

@@ -10,13 +10,15 @@
 namespace heapwalk::plugin {
 
 struct CliTarget {
-  enum class Mode { kNone, kCore, kAttach, kLaunch } mode = Mode::kNone;
+  enum class Mode { kNone, kCore, kAttach, kLaunch, kNoAttach } mode = Mode::kNone;
   std::string core;
   std::string executable;
   uint64_t pid = 0;
   std::string function;                // --break FUNC
   std::vector<std::string> arguments;  // the program's, without argv[0]
   std::vector<std::string> recognizer_files;  // --recognizers FILE: loaded before the command
+  int mem_fd = -1;                     // --no-attach --mem-fd FD: an open /proc/PID/mem
+  std::string threads_file;            // --no-attach --threads FILE
   bool serve = false;  // --serve: commands from stdin, answers framed on stdout (cli_serve.h)
 };
 

@@ -100,8 +100,16 @@ class BlockCachedImage final : public MemoryImage {
 }  // namespace
 
 std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, std::vector<Region> regions) {
+  int fd = ::open(fmt::format("/proc/{}/mem", pid).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  auto image = open_proc_mem_image(pid, fd, std::move(regions));
+  ::close(fd);
+  return image;
+}
+
+std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, int given_fd, std::vector<Region> regions) {
   std::string path = fmt::format("/proc/{}/mem", pid);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::fcntl(given_fd, F_DUPFD_CLOEXEC, 0);
   if (fd < 0) return nullptr;
   auto shared_fd = std::shared_ptr<int>(new int(fd), [](int* p) { ::close(*p); delete p; });
   Fetch fetch = [shared_fd](uint64_t addr, void* dst, size_t len) {

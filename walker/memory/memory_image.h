@@ -99,6 +99,9 @@ std::unique_ptr<MemoryImage> open_core_image(const std::string& core_path);
 // A stopped local process: /proc/PID/mem read in large cached blocks. Regions come from LLDB.
 // Returns nullptr when /proc/PID/mem cannot be opened (permissions, remote target).
 std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, std::vector<Region> regions);
+// The same through `fd`, an open /proc/PID/mem (read through a duplicate: the caller keeps
+// `fd`); nullptr when it cannot be duplicated.
+std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, int fd, std::vector<Region> regions);
 
 // The fallback for anything else: SBProcess::ReadMemory, in large cached blocks.
 std::unique_ptr<MemoryImage> open_lldb_image(const lldb::SBProcess& process,
