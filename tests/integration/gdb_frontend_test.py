@@ -29,6 +29,7 @@ import difflib
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -383,7 +384,7 @@ def test_bad(args, specs, failures):
         # A process that runs (in the background): refused; after `interrupt`, answered. gdb
         # reads the commands from a pipe (in batch mode it would not see the stop before the
         # next command).
-        out, err = piped_gdb([source, "run &", 2, "heap summary", alive, "interrupt", 1,
+        out, err = piped_gdb([source, "run &", 2, "heap summary", alive, "interrupt", 3,
                               "heap partition --root sim --limit 1", "kill"],
                              ["--args", sim["exe"]] + sim["args"] + ["--wait"], cwd=work)
         failures.check(any("is running" in l for l in error_lines(err, "heap summary:"))
@@ -436,10 +437,46 @@ def test_bad(args, specs, failures):
                        and "alive" in out and time.monotonic() - t0 < 30,
                        "bad: an engine that hangs at startup is not one line", out + err)
         test_interrupt(args, sim, core, fake, failures)
+        test_real_interrupt(args, sim, failures)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     print(f"bad input: done ({time.monotonic() - start:.1f} s)", flush=True)
+
+
+def test_real_interrupt(args, sim, failures):
+    """Ctrl-C in gdb while the real engine walks 3 million allocations (the benchmark size of
+    the sim fixture): the command stops in one line, gdb and the engine go on."""
+    work = tempfile.mkdtemp(prefix="heapwalk-gdb-ctrl-c-", dir=args.keep)
+    try:
+        big = dict(sim, args=["--retina-density", "1000", "--cortex-density", "1000",
+                              "--big-block-mb", "0"])
+        core = make_core(big, work)
+        p = subprocess.Popen(GDB + ["-ex", "source " + args.script, "-ex", "heap top 3",
+                                    "-ex", "heap arenas --format csv", "-ex", "echo alive\\n",
+                                    sim["exe"], core],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # Interrupt once the walk reports progress (past its first second).
+        seen, deadline = b"", time.monotonic() + 120
+        while b"Ctrl-C stops" not in seen and time.monotonic() < deadline and p.poll() is None:
+            ready, _, _ = select.select([p.stderr], [], [], 0.5)
+            if ready:
+                seen += os.read(p.stderr.fileno(), 1 << 16)
+        interrupted_at = time.monotonic()
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=300)
+        out, err = out.decode(errors="replace"), (seen + err).decode(errors="replace")
+        lines = error_lines(err, "heap top:")
+        failures.check(len(lines) == 1 and "interrupted" in lines[0]
+                       and "Largest retained" not in out and "arena,main,system_mem" in out
+                       and "alive" in out,
+                       "bad: Ctrl-C during the real engine's walk is not one line, or gdb and "
+                       "the engine did not go on", out[-2000:] + err[-2000:])
+        print(f"Ctrl-C: the walk stopped, the next command answered "
+              f"({time.monotonic() - interrupted_at:.1f} s after the signal)", flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def test_interrupt(args, sim, core, fake, failures):
