@@ -62,6 +62,11 @@ COMMON = [
 ]
 
 
+# A recognizer file (fixtures/suballoc's): loaded in gdb, it stays loaded in later engines.
+RULES = os.path.join(os.path.dirname(os.path.dirname(HERE)), "fixtures", "suballoc",
+                     "suballoc.heapwalk.toml")
+
+
 def fixture_specs(fixtures):
     return [
         {"name": "sim", "exe": f"{fixtures}/sim/heapwalk_fixture_sim", "truth": "sim-truth.json",
@@ -74,7 +79,7 @@ def fixture_specs(fixtures):
                    "heap dominators --addr {addr:sim} --depth 2",
                    "heap dominators --addr {addr:sim} --format json --out {work}/dom.json",
                    "heap size sim", "heap size sim --format json", "heap size nosuch_variable"]
-         + COMMON,
+         + COMMON + [f"heap recognizers load {RULES}", "heap recognizers list"],
          # Live only: a local of main (frame 1) is found once `up` selects that frame.
          "live_steps": ["!heap size opt", "up", "=heap size opt", "=heap partition --root opt",
                         "frame 0", "!heap size opt"]},
@@ -216,14 +221,17 @@ def test_core(args, spec, failures):
     start = time.monotonic()
     steps = steps_for(spec, work, live=False)
     # An engine killed between two commands: the next command starts a new one (and says so).
-    steps += ["heap warnings", "@kill-engine", "heap warnings"]
+    steps += ["heap warnings", "@kill-engine", "heap warnings", "heap recognizers list"]
     results, log = run_gdb(args, {"mode": "core", "steps": steps}, work, [spec["exe"], core])
     where = f"{spec['name']} core"
     if not failures.check(results is not None, f"{where}: gdb session failed", log[-3000:]):
         return
     records = results["gdb"]
-    before, restarted = records[-2], records[-1]
-    records = records[:-2]
+    before, restarted, rules = records[-3:]
+    records = records[:-3]
+    loaded = any(r["command"].startswith("recognizers load") for r in records)
+    failures.check(not loaded or os.path.basename(RULES) in rules["stdout"],
+                   f"{where}: a new engine forgot the recognizers loaded in gdb", rules["stdout"])
     failures.check(restarted["error"] is None and restarted["stdout"] == before["stdout"],
                    f"{where}: no new engine after a killed one", str(restarted))
     failures.check("engine ended (killed by SIGKILL)" in restarted["stderr"]
@@ -239,6 +247,8 @@ def test_core(args, spec, failures):
     chosen, seen = [], set()
     for record in records:
         name = record["command"].split()[0]
+        if name == "recognizers" and "load" in record["command"]:
+            break  # what follows runs with the rules loaded
         if stateless(record["command"]) and (spec["name"] == "sim" or name not in seen):
             chosen.append(record)
             seen.add(name)
