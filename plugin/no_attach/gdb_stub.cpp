@@ -78,8 +78,10 @@ std::string GdbStub::answer(const std::string& p) {
         "effective-gid:{:x};triple:{};ostype:linux;endian:little;ptrsize:8;",
         target_.pid, ids.ppid, ids.uid, ids.gid, ids.euid, ids.egid, to_hex(kTriple));
   }
-  if (p == "qC") return fmt::format("QC{:x}", target_.threads[target_.selected].tid);
-  if (p == "?" || p == "\x03") return stop_reply(target_.selected);
+  // The stop is reported on the first thread: LLDB numbers the stop's thread #1, then the others
+  // in qfThreadInfo's order. The selected thread is set through the SB API afterwards.
+  if (p == "qC") return fmt::format("QC{:x}", target_.threads.front().tid);
+  if (p == "?" || p == "\x03") return stop_reply(0);
   if (p == "qfThreadInfo") {
     std::string reply = "m";
     for (size_t i = 0; i < target_.threads.size(); ++i)
@@ -137,20 +139,20 @@ std::string GdbStub::answer(const std::string& p) {
 std::string GdbStub::stop_reply(size_t index) const {
   const ThreadState& t = target_.threads[index];
   // The stop's thread: stopped by SIGSTOP (0x13) as far as LLDB knows; the others: no reason.
-  std::string reply = fmt::format("T{}thread:{:x};", index == target_.selected ? "13" : "00", t.tid);
+  std::string reply = fmt::format("T{}thread:{:x};", index == 0 ? "13" : "00", t.tid);
   if (!t.name.empty()) reply += fmt::format("hexname:{};", to_hex(t.name));
   reply += "threads:";
   for (size_t i = 0; i < target_.threads.size(); ++i)
     reply += fmt::format("{}{:x}", i ? "," : "", target_.threads[i].tid);
   reply += ";";
-  if (index == target_.selected) reply += "reason:signal;";
+  if (index == 0) reply += "reason:signal;";
   return reply;
 }
 
 const ThreadState* GdbStub::thread_of(const std::string& packet, size_t& index) const {
   size_t at = packet.find(";thread:");
   if (at == std::string::npos) {
-    index = current_ == SIZE_MAX ? target_.selected : current_;
+    index = current_ == SIZE_MAX ? 0 : current_;
     return &target_.threads[index];
   }
   std::string_view id = std::string_view(packet).substr(at + 8);

@@ -19,7 +19,7 @@ struct TargetSnapshot {
   uint64_t pid = 0;
   ProcessIds ids;
   std::vector<ThreadState> threads;  // in the order LLDB numbers them
-  size_t selected = 0;               // index into threads: the stop's thread
+  size_t selected = 0;               // index into threads: the front end's selected thread
   std::vector<MapEntry> maps;
   std::string auxv;
   std::shared_ptr<const walker::MemoryImage> memory;
@@ -45,7 +45,7 @@ class GdbStub {
   std::string read_auxv(const std::string& packet) const;
 
   TargetSnapshot target_;
-  size_t current_ = SIZE_MAX;  // Hg's thread; SIZE_MAX: the selected one
+  size_t current_ = SIZE_MAX;  // Hg's thread; SIZE_MAX: the first one (the stop's)
   bool no_ack_ = false, detached_ = false;
   uint64_t refused_ = 0;
 };

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command_output.h"
+#include "plugin/no_attach/no_attach_target.h"
 #include "serve_client.h"
 #include "sim_fixture.h"
 
@@ -232,4 +234,53 @@ TEST_CASE("--no-attach refuses a running process, a bad pid and a bad threads fi
   ShellOutput usage = run_shell(fmt::format("{} --pid {} --threads x summary", HEAPWALK_CLI_PATH, sim.pid));
   CHECK(usage.status == 2);
   CHECK(usage.text.find("--mem-fd and --threads go with --no-attach") != std::string::npos);
+}
+
+TEST_CASE("--no-attach numbers threads in the threads file's order and selects its thread and frame",
+          "[no-attach][live]") {
+  StoppedSim sim({"--threads", "2"});
+  std::string threads = sim.dir + "/threads.json";
+  write_threads_file(sim.pid, threads);
+  // The front end's order reversed, the last thread selected, its frame 1.
+  nlohmann::json doc;
+  std::ifstream(threads) >> doc;
+  std::reverse(doc["threads"].begin(), doc["threads"].end());
+  REQUIRE(doc["threads"].size() >= 2);
+  uint64_t selected = doc["threads"].back()["tid"];
+  doc["selected_tid"] = selected;
+  doc["selected_frame"] = 1;
+  std::ofstream(threads) << doc.dump();
+
+  Debugger dbg;
+  lldb::SBTarget target;
+  std::unique_ptr<heapwalk::plugin::no_attach::NoAttachSession> session;
+  std::string error = heapwalk::plugin::no_attach::connect_no_attach(
+      dbg.debugger, {static_cast<uint64_t>(sim.pid), -1, threads}, target, session);
+  REQUIRE(error.empty());
+  lldb::SBProcess process = target.GetProcess();
+  REQUIRE(process.GetNumThreads() == doc["threads"].size());
+  for (uint32_t i = 0; i < process.GetNumThreads(); ++i) {
+    lldb::SBThread thread = process.GetThreadAtIndex(i);
+    CHECK(thread.GetThreadID() == doc["threads"][i]["tid"].get<uint64_t>());
+    CHECK(thread.GetIndexID() == i + 1);
+    // Registers as the file gave them; the stack unwinds from them.
+    lldb::SBFrame top = thread.GetFrameAtIndex(0);
+    CHECK(fmt::format("{:#x}", top.GetPC()) == doc["threads"][i]["registers"]["rip"].get<std::string>());
+    CHECK(thread.GetNumFrames() >= 2);
+  }
+  CHECK(process.GetSelectedThread().GetThreadID() == selected);
+  CHECK(process.GetSelectedThread().GetSelectedFrame().GetFrameID() == 1);
+  // Nothing may change the process: a memory write and a resume fail.
+  uint8_t byte = 0;
+  lldb::SBError write_error;
+  CHECK(process.WriteMemory(process.GetSelectedThread().GetFrameAtIndex(0).GetSP(), &byte, 1, write_error) == 0);
+  CHECK(write_error.Fail());
+  lldb::SBError resumed = process.Continue();
+  INFO("continue: " << (resumed.GetCString() ? resumed.GetCString() : "ok") << ", LLDB state "
+                    << lldb::SBDebugger::StateAsCString(process.GetState()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(thread_states(sim.pid).find_first_not_of("T") == std::string::npos);
+  CHECK(process.GetState() != lldb::eStateRunning);
+  process.Detach();
+  session.reset();
 }
