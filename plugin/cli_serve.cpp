@@ -64,7 +64,9 @@ class LineReader {
 
 }  // namespace
 
-std::string serve_frame(int status) { return fmt::format("{}{}\n", kServeFramePrefix, status); }
+std::string serve_frame(int status, size_t error_bytes) {
+  return fmt::format("{}{} {}\n", kServeFramePrefix, status, error_bytes);
+}
 
 std::string serve_command_of(const std::string& line) {
   std::string text = trimmed(line);
@@ -86,6 +88,7 @@ int serve_commands(lldb::SBDebugger& debugger, int in, FILE* out, const ServeHoo
     if (trimmed(line) == "quit") break;
     std::string command = serve_command_of(line);
     int status = 0;
+    size_t error_bytes = 0;
     if (!command.empty()) {
       if (hooks.begin_command) hooks.begin_command();
       lldb::SBCommandReturnObject result;
@@ -93,10 +96,11 @@ int serve_commands(lldb::SBDebugger& debugger, int in, FILE* out, const ServeHoo
       bool interrupted = hooks.end_command && hooks.end_command();
       // Result text, then error text, as the one-shot CLI prints them (there on two streams).
       if (result.GetOutputSize()) fmt::print(out, "{}", result.GetOutput());
-      if (result.GetErrorSize()) fmt::print(out, "{}", result.GetError());
+      error_bytes = result.GetErrorSize();
+      if (error_bytes) fmt::print(out, "{}", result.GetError());
       status = result.Succeeded() && !interrupted ? 0 : 1;
     }
-    fmt::print(out, "{}", serve_frame(status));
+    fmt::print(out, "{}", serve_frame(status, error_bytes));
     std::fflush(out);
     if (hooks.stop_serving && hooks.stop_serving()) break;
   }

@@ -1,6 +1,7 @@
 // heapwalk --serve: the engine a front end (the gdb script, an IDE) keeps running. One heap
 // subcommand per line on stdin; on stdout the command's result text, then its error text, then
-// the frame line "\x1eheapwalk-status N\n" (N: 0 success, 1 failure). docs/no-attach.md.
+// the frame line "\x1eheapwalk-status N E\n" (N: 0 success, 1 failure; E: how many of the
+// answer's last bytes are error text). docs/no-attach.md.
 #pragma once
 
 #include <cstdio>
@@ -11,9 +12,11 @@
 
 namespace heapwalk::plugin {
 
-// The frame that ends every answer: ASCII RS, the word, the status, a newline.
+// The frame that ends every answer: ASCII RS, the word, the status, the length in bytes of the
+// error text that ends the answer (so a client tells output from error without parsing it), a
+// newline.
 constexpr const char* kServeFramePrefix = "\x1eheapwalk-status ";
-std::string serve_frame(int status);
+std::string serve_frame(int status, size_t error_bytes = 0);
 
 // The interpreter command for one line of the protocol: "partition --root sim" ->
 // "heap partition --root sim", "help partition" -> "help heap partition"; a leading "heap" is

@@ -256,18 +256,17 @@ class _Heapwalk:
         if engine.key[0] == "core" and self.depends_on_selection(command, args):
             self.note_core_selection()
         try:
-            status, out = engine.request(line.replace("\n", " "))
+            status, out, error_bytes = engine.request(line.replace("\n", " "))
         except _EngineError as e:
             self.stop_engine()
             raise gdb.GdbError(f"heap {command}: {e}; the next heap command starts a new engine")
-        text = out.decode("utf-8", "replace")
         if status == 0:
             if command == "recognizers load":
                 self.remember_recognizers(args)
-            gdb.write(text)
+            gdb.write(out.decode("utf-8", "replace"))
             gdb.flush()
             return
-        result, message = self.split_error(text)
+        result, message = self.split_error(out, error_bytes)
         if result:
             gdb.write(result)
             gdb.flush()
@@ -298,18 +297,15 @@ class _Heapwalk:
                 self.recognizer_files.append(path)
 
     @staticmethod
-    def split_error(text):
-        """The engine prints a failed command's output, then its error text ("error: ...").
-        Returns (output, the error without lldb's "error: ")."""
-        if text.startswith("error: "):
-            at = 0
-        else:
-            at = text.find("\nerror: ")
-            at = at + 1 if at >= 0 else -1
-        if at < 0:
-            lines = text.rstrip("\n").split("\n")
-            return "".join(line + "\n" for line in lines[:-1]), lines[-1]
-        return text[:at], text[at + len("error: "):].rstrip("\n")
+    def split_error(out, error_bytes):
+        """The engine's answer ends with the command's error text ("error: ..."), whose length
+        the status line gives. Returns (output, the error without lldb's "error: ")."""
+        cut = max(0, len(out) - error_bytes)
+        result = out[:cut].decode("utf-8", "replace")
+        message = out[cut:].decode("utf-8", "replace").rstrip("\n")
+        if message.startswith("error: "):
+            message = message[len("error: "):]
+        return result, message
 
 
 class _EngineError(Exception):
@@ -337,7 +333,7 @@ class _Engine:
     def start(self, timeout):
         self.startup_stderr = b""
         try:
-            status, out = self.request("help partition", time.monotonic() + timeout)
+            status, out, _ = self.request("help partition", time.monotonic() + timeout)
         except _EngineError as e:
             raise _EngineError(self.last_error_line() or str(e))
         finally:
@@ -359,9 +355,11 @@ class _Engine:
             if at >= 0:
                 end = out.find(b"\n", at)
                 if end >= 0:
-                    word = bytes(out[at + len(_Heapwalk.STATUS):end]).strip()
-                    status = int(word) if word.isdigit() else 1
-                    return status, bytes(out[:at])
+                    # "N E": the status, and how many of the answer's last bytes are error text.
+                    words = bytes(out[at + len(_Heapwalk.STATUS):end]).split()
+                    status = int(words[0]) if words and words[0].isdigit() else 1
+                    error_bytes = int(words[1]) if len(words) > 1 and words[1].isdigit() else 0
+                    return status, bytes(out[:at]), error_bytes
             try:
                 wait = 0.25
                 if deadline is not None:

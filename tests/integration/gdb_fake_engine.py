@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for `heapwalk ... --serve` that misbehaves on purpose, for the bad-input part of
 gdb_frontend_test.py (HEAPWALK_CLI points the front end at it). It speaks the engine's protocol
-(a line in; the output and "\\x1eheapwalk-status N" out) and, by command:
+(a line in; the output and "\\x1eheapwalk-status N E" out) and, by command:
 
   leaks     dies of SIGSEGV in the middle of the command;
   top       writes progress, touches $FAKE_ENGINE_FLAG, then works until SIGINT, and fails with
@@ -23,8 +23,8 @@ def on_sigint(signum, frame):
     interrupted = True
 
 
-def answer(text, status):
-    sys.stdout.write(text + f"\x1eheapwalk-status {status}\n")
+def answer(text, status, error=""):
+    sys.stdout.write(text + error + f"\x1eheapwalk-status {status} {len(error.encode())}\n")
     sys.stdout.flush()
 
 
@@ -58,7 +58,7 @@ def main():
             while not interrupted and time.monotonic() < deadline:
                 time.sleep(0.02)
             was_interrupted = interrupted
-            answer("error: heap top: interrupted\n", 1)
+            answer("", 1, "error: heap top: interrupted\n")
         else:
             answer(f"fake {name}" + (" (same engine)" if was_interrupted else "") + "\n", 0)
 

@@ -60,7 +60,7 @@ def serve(cli, target_args, commands, pass_fds=(), timeout=600):
                 at = buffered.find(STATUS)
                 if at >= 0 and b"\n" in buffered[at:]:
                     end = buffered.index(b"\n", at)
-                    status = int(buffered[at + len(STATUS):end])
+                    status = int(buffered[at + len(STATUS):end].split()[0])
                     text, buffered = buffered[:at], buffered[end + 1:]
                     break
                 chunk = proc.stdout.read1(1 << 16)

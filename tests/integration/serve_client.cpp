@@ -64,7 +64,9 @@ ServeAnswer ServeClient::read_answer(int seconds) {
       if (end != std::string::npos) {
         ServeAnswer answer;
         answer.text = buffer_.substr(0, at);
-        answer.status = std::stoi(buffer_.substr(at + std::string(kFrame).size()));
+        size_t fields = at + std::string(kFrame).size();
+        std::istringstream frame(buffer_.substr(fields, end - fields));
+        frame >> answer.status >> answer.error_bytes;
         buffer_.erase(0, end + 1);
         return answer;
       }

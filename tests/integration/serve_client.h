@@ -10,8 +10,9 @@
 namespace heapwalk::test {
 
 struct ServeAnswer {
-  int status = -1;   // the N of "\x1eheapwalk-status N"; -1 when the engine ended first
+  int status = -1;   // the N of "\x1eheapwalk-status N E"; -1 when the engine ended first
   std::string text;  // everything before the frame
+  size_t error_bytes = 0;  // the E: how many of text's last bytes are the error text
 };
 
 class ServeClient {

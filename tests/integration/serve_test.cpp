@@ -1,5 +1,5 @@
 // heapwalk --serve (issue 9): one engine, many commands, each answered exactly as the one-shot
-// CLI answers it, framed by "\x1eheapwalk-status N"; `heap more` works across lines; Ctrl-C
+// CLI answers it, framed by "\x1eheapwalk-status N E"; `heap more` works across lines; Ctrl-C
 // interrupts a command, not the engine.
 #include <catch2/catch.hpp>
 
@@ -70,10 +70,14 @@ TEST_CASE("--serve answers each command as the one-shot CLI does, framed", "[cli
   ServeAnswer blank = engine.ask("");
   CHECK(blank.status == 0);
   CHECK(blank.text.empty());
+  CHECK(blank.error_bytes == 0);
   // A failing command is status 1 and leaves the engine serving.
   ServeAnswer bad = engine.ask("frobnicate");
   CHECK(bad.status == 1);
   CHECK_FALSE(bad.text.empty());
+  // The frame says where the error text starts: all of this answer is error.
+  CHECK(bad.error_bytes == bad.text.size());
+  CHECK(bad.text.rfind("error: ", 0) == 0);
   CHECK(engine.ask("summary").status == 0);
   // Ctrl-C while idle changes nothing.
   kill(engine.pid(), SIGINT);

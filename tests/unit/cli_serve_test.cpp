@@ -5,9 +5,9 @@
 
 using namespace heapwalk::plugin;
 
-TEST_CASE("--serve frames each answer with RS heapwalk-status N", "[serve]") {
-  CHECK(serve_frame(0) == "\x1eheapwalk-status 0\n");
-  CHECK(serve_frame(1) == "\x1eheapwalk-status 1\n");
+TEST_CASE("--serve frames each answer with RS heapwalk-status N E", "[serve]") {
+  CHECK(serve_frame(0) == "\x1eheapwalk-status 0 0\n");
+  CHECK(serve_frame(1, 42) == "\x1eheapwalk-status 1 42\n");
 }
 
 TEST_CASE("--serve lines become heap commands", "[serve]") {
