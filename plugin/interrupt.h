@@ -7,5 +7,7 @@ namespace heapwalk::plugin {
 // Async-signal-safe and thread-safe: marks the running command (and every later one) interrupted.
 void request_interrupt();
 bool interrupt_requested();
+// Lets commands run again (tests that interrupt one command in-process, then go on).
+void clear_interrupt();
 
 }  // namespace heapwalk::plugin
