@@ -230,6 +230,26 @@ TEST_CASE("SIGINT and SIGTERM stop the CLI: exit 130, nothing it launched left",
   }
 }
 
+TEST_CASE("the CLI launches its program with its own environment: a preloaded jemalloc is named",
+          "[cli][refusals][live]") {
+  // SBLaunchInfo starts with no environment: the program used to run without PATH, HOME or the
+  // LD_PRELOAD a user sets for it, and the CLI reported glibc's heap.
+  const char* jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+  if (!fs::exists(jemalloc)) {
+    WARN("libjemalloc2 is not installed (scripts/install-deps): skipped");
+    return;
+  }
+  std::string dir = make_work_dir("cli-env");
+  pid_t cli = spawn({"/usr/bin/env", fmt::format("LD_PRELOAD={}", jemalloc), HEAPWALK_CLI_PATH,
+                     "--break", "ready", "--", tiny(), "summary"},
+                    dir);
+  int status = wait_exit(cli, 60);
+  std::string out = contents(dir + "/out.txt");
+  INFO(out);
+  CHECK(status == 1);
+  CHECK(out.find("this process allocates with jemalloc (libjemalloc.so.2)") != std::string::npos);
+}
+
 // Item 6: rendering honours Ctrl-C as the walks do. The graph and dominators are built first (a
 // command of their own), so the interrupted command spends its time choosing, building and
 // rendering rows (a path per row for heap top; a million JSON rows). Interrupted at several
