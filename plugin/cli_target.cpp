@@ -159,6 +159,9 @@ std::string open_target(lldb::SBDebugger& debugger, const CliTarget& spec, lldb:
       for (const std::string& a : spec.arguments) argv.push_back(a.c_str());
       argv.push_back(nullptr);
       lldb::SBLaunchInfo info(argv.data());  // argv without argv[0]
+      // The CLI's own environment, as a shell would pass it (SBLaunchInfo starts with none:
+      // the program ran without PATH, HOME or an LD_PRELOAD'ed allocator).
+      info.SetEnvironmentEntries(const_cast<const char**>(environ), /*append=*/true);
       char cwd[4096];
       if (getcwd(cwd, sizeof cwd)) info.SetWorkingDirectory(cwd);
       // Launched asynchronously, so that its pid is known while it runs to the breakpoint.

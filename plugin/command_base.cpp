@@ -80,7 +80,11 @@ bool HeapCommand::DoExecute(lldb::SBDebugger debugger, char** command,
     if (parsed.positional().size() > max_positional(operands()))
       throw UsageError(fmt::format("unexpected argument '{}'",
                                    parsed.positional()[max_positional(operands())]));
-    run(debugger, parsed, result);
+    {
+      // Renderings and regroupings (walker::poll_interrupt) ask the same check as the walks.
+      walker::InterruptScope render_interrupt(interruption(debugger));
+      run(debugger, parsed, result);
+    }
     warn_rule_problems(result);
     command_debugger = nullptr;
     result.SetStatus(lldb::eReturnStatusSuccessFinishResult);

@@ -7,7 +7,8 @@ namespace heapwalk::plugin {
 // Async-signal-safe and thread-safe: marks the running command (and every later one) interrupted.
 void request_interrupt();
 bool interrupt_requested();
-// Ends the interruption: the CLI's --serve loop before each command.
+// Ends the interruption: before each command of the CLI's --serve loop, and in tests that
+// interrupt one command in-process and then go on.
 void clear_interrupt();
 
 }  // namespace heapwalk::plugin

@@ -11,8 +11,10 @@
 #include "plugin/timings.h"
 #include "walker/analysis/dominators.h"
 #include "walker/analysis/partition_by.h"
+#include "walker/analysis/partition_untyped.h"
 #include "walker/analysis/process_graph.h"
 #include "walker/analysis/reachable.h"
+#include "walker/progress.h"
 #include "walker/roots/roots.h"
 #include "walker/session.h"
 
@@ -88,6 +90,15 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
     auto graph = walker::process_graph(*session, interruption(debugger));
     if (!graph) throw std::runtime_error("interrupted");
     partition = walker::partition_by(*session, *graph, row.nodes, by, filter);
+  } else if (!options.has("root") && walker::program_without_debug_info(*session)) {
+    // No types, so no typed global to start from: what the process's roots reach
+    // conservatively, named by vtables where it can be (the session's note says so).
+    auto graph = walker::process_graph(*session, interruption(debugger));
+    if (!graph) throw std::runtime_error("interrupted");
+    std::vector<uint32_t> set = walker::reached_from_roots(*graph, filter);
+    partition = by == walker::PartitionBy::kKind
+                    ? walker::partition_by_kind_or_vtable(*session, *graph, set)
+                    : walker::partition_by(*session, *graph, set, by, filter);
   } else {
     std::vector<walker::Root> roots;
     if (options.has("root")) {
@@ -115,7 +126,9 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
     auto graph = walker::process_graph(*session, interruption(debugger));
     if (!graph) throw std::runtime_error("interrupted");
     auto start = std::chrono::steady_clock::now();
+    const auto interrupted = interruption(debugger);
     for (walker::PartitionRow& row : partition->rows) {
+      if (interrupted()) throw walker::Interrupted();  // a traversal per row
       std::vector<walker::GraphNode> set;
       set.reserve(row.nodes.size());
       for (uint32_t n : row.nodes) set.push_back(walker::graph_node(n));

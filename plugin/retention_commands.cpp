@@ -8,6 +8,7 @@
 
 #include "plugin/selection.h"
 #include "plugin/timings.h"
+#include "walker/progress.h"
 #include "report/retention_render.h"
 #include "walker/analysis/edge_labels.h"
 #include "walker/analysis/retention.h"
@@ -143,8 +144,10 @@ void TopCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   report.title = fmt::format(
       "Largest retained sizes of {} reached objects; total {} bytes ({}).",
       r.tree->preorder.size() - 1, report.total, edges_counted(filter));
-  for (GraphNode node : walker::top_retained(*r.tree, count))
+  for (GraphNode node : walker::top_retained(*r.tree, count)) {
+    walker::poll_interrupt(64);  // a path per row: heap top 1000000 takes a while
     report.rows.push_back(row_of(r, node, true));
+  }
   if (options.has("timings")) print_graph_timings(r, anon_before);
   emit_retained(report, format, options, result, &HeapCommand::emit);
 }
@@ -233,6 +236,7 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
       }
       std::vector<int8_t> kind_matches(r.session->kinds().size(), -1);
       for (walker::NodeId n = 0; n < r.graph->kinds.size(); ++n) {
+        walker::poll_interrupt();
         walker::KindId k = r.graph->kinds[n];
         if (k == walker::kNoKind) continue;
         if (kind_matches[k] < 0)
@@ -244,6 +248,7 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
     std::vector<std::pair<size_t, GraphNode>> matches;
     uint64_t unreached = 0;
     for (walker::NodeId n : objects) {
+      walker::poll_interrupt();
       GraphNode node = walker::graph_node(n);
       if (r.paths->reached(node))
         matches.emplace_back(r.paths->edges_to(node).size(), node);
@@ -255,6 +260,7 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
     if (unreached)
       report.title += fmt::format(" ({} reached by no root: leaks, see 'heap leaks')", unreached);
     for (size_t i = 0; i < matches.size() && i < count; ++i) {
+      walker::poll_interrupt(64);  // a path per row
       GraphNode node = matches[i].second;
       found.emplace_back(matches[i].first,
                          fmt::format("{} (0x{:x}, {})",
@@ -332,6 +338,7 @@ void DominatorsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opt
   // Depth first, largest children first.
   std::vector<std::pair<GraphNode, int>> todo{{top, 0}};
   while (!todo.empty()) {
+    walker::poll_interrupt(64);  // a path per row, children sorted
     auto [node, level] = todo.back();
     todo.pop_back();
     RetainedRow row = row_of(r, node, level == 0);

@@ -1,5 +1,7 @@
 #include "report/json.h"
 
+#include "walker/progress.h"
+
 namespace heapwalk::report {
 namespace {
 
@@ -18,6 +20,7 @@ void compact(const Json& value, std::string& out) {
   } else if (value.is_array()) {
     out += '[';
     for (size_t i = 0; i < value.size(); ++i) {
+      walker::poll_interrupt();
       if (i) out += ", ";
       compact(value[i], out);
     }
@@ -51,6 +54,7 @@ std::string json_text(const Json& value) {
     }
     out += '[';
     for (size_t i = 0; i < v.size(); ++i) {
+      walker::poll_interrupt();
       out += i ? ",\n  " : "\n  ";
       compact(v[i], out);
     }

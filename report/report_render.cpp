@@ -1,4 +1,5 @@
 #include "report/report_render.h"
+#include "walker/progress.h"
 
 #include <algorithm>
 #include <iterator>
@@ -57,6 +58,7 @@ std::string render_partition_text(const walker::Partition& partition, size_t fir
   const size_t end = partition_page_end(partition, first_row, max_rows);
   uint64_t cumulative = size_of_rows_before(partition, first_row);
   for (size_t i = first_row; i < end; ++i) {
+    walker::poll_interrupt();
     const walker::PartitionRow& row = partition.rows[i];
     cumulative += row.size;
     fmt::format_to(sink, "{:>6} {:>6} {:>3} {:>8} {:>3} {:>9} {:>3} ", i, row.count,
@@ -79,6 +81,7 @@ std::string render_partition_json(const walker::Partition& partition, const Json
   for (const auto& member : extra.items()) out[member.key()] = member.value();
   Json rows = Json::array();
   for (size_t i = 0; i < partition.rows.size(); ++i) {
+    walker::poll_interrupt();
     const walker::PartitionRow& row = partition.rows[i];
     Json r = {{"index", i}, {"kind", row.kind}, {"count", row.count}, {"size", row.size}};
     if (partition.has_retained) r["retained"] = row.retained;
@@ -105,6 +108,7 @@ std::string render_partition_csv(const walker::Partition& partition) {
   auto sink = std::back_inserter(out);
   uint64_t cumulative = 0;
   for (size_t i = 0; i < partition.rows.size(); ++i) {
+    walker::poll_interrupt();
     const walker::PartitionRow& row = partition.rows[i];
     cumulative += row.size;
     fmt::format_to(sink, "{},{},{},{},{},{},{},{}\n", i, row.count,

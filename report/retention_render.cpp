@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/json.h"
+#include "walker/progress.h"
 #include "report/report_render.h"
 
 namespace heapwalk::report {
@@ -11,6 +12,7 @@ std::string render_retained_text(const RetainedReport& report) {
   std::string out = report.title + "\n";
   out += " Index   Retained   %    Shallow Kind\n";
   for (size_t i = 0; i < report.rows.size(); ++i) {
+    walker::poll_interrupt();
     const RetainedRow& row = report.rows[i];
     std::string kind = std::string(2 * row.depth, ' ') + row.kind;
     out += fmt::format("{:>6} {:>10} {:>3} {:>10} {} 0x{:x}", i, row.retained,
@@ -25,6 +27,7 @@ std::string render_retained_text(const RetainedReport& report) {
 std::string render_retained_json(const RetainedReport& report) {
   Json rows = Json::array();
   for (size_t i = 0; i < report.rows.size(); ++i) {
+    walker::poll_interrupt();
     const RetainedRow& row = report.rows[i];
     rows.push_back({{"index", i},
                     {"address", fmt::format("0x{:x}", row.address)},
@@ -42,6 +45,7 @@ std::string render_retained_json(const RetainedReport& report) {
 std::string render_retained_csv(const RetainedReport& report) {
   std::string out = "index,address,retained,retained_percent,shallow,depth,kind,path\n";
   for (size_t i = 0; i < report.rows.size(); ++i) {
+    walker::poll_interrupt();
     const RetainedRow& row = report.rows[i];
     out += fmt::format("{},0x{:x},{},{},{},{},{},{}\n", i, row.address, row.retained,
                        heapy_percent(row.retained, report.total), row.shallow, row.depth,
@@ -52,8 +56,10 @@ std::string render_retained_csv(const RetainedReport& report) {
 
 std::string render_paths_text(const PathsReport& report) {
   std::string out = report.title + "\n";
-  for (size_t i = 0; i < report.paths.size(); ++i)
+  for (size_t i = 0; i < report.paths.size(); ++i) {
+    walker::poll_interrupt();
     out += fmt::format("{:>2}: {}\n", i, report.paths[i]);
+  }
   if (report.more) out += fmt::format("<... {} more paths ...>\n", report.more);
   return out;
 }

@@ -24,6 +24,13 @@ const DynamicType* DynamicTypes::resolve(uint64_t vptr) {
   return it->second ? &*it->second : nullptr;
 }
 
+const std::string* DynamicTypes::vtable_class(uint64_t vptr) {
+  const std::string* name = vtable_containing(vptr);
+  if (!name || vptr < 16 || vtable_containing(vptr - 16) != name) return nullptr;
+  auto offset_to_top = read_(vptr - 16), typeinfo = read_(vptr - 8);
+  return offset_to_top && *offset_to_top == 0 && typeinfo && *typeinfo ? name : nullptr;
+}
+
 const std::string* DynamicTypes::vtable_containing(uint64_t address) {
   if (!vtables_indexed_) {
     vtables_indexed_ = true;

@@ -28,6 +28,9 @@ class DynamicTypes {
   // nullptr when vptr is not the address point of a vtable with a type we can find.
   // Cached by vptr: a handful of vptrs cover millions of objects.
   const DynamicType* resolve(uint64_t vptr);
+  // The class whose vtable has its primary address point at `vptr` (offset-to-top 0), by its
+  // symbol alone: a complete object's class where no debug info describes it. nullptr if none.
+  const std::string* vtable_class(uint64_t vptr);
 
  private:
   std::optional<DynamicType> lookup(uint64_t vptr);

@@ -59,6 +59,17 @@ Session::Session(lldb::SBTarget target, const std::string& core_path,
   note_missing_debug_info();
 }
 
+namespace {
+// glibc's other libraries, which libc6-dbg gives debug info too (libm: any C++ program).
+bool glibc_library(std::string_view name) {
+  for (std::string_view lib : {"libm.so", "libmvec.so", "libpthread.so", "libdl.so", "librt.so",
+                               "libresolv.so", "libutil.so", "libanl.so", "libnss_", "libthread_db",
+                               "libBrokenLocale.so", "libc_malloc_debug.so", "libmemusage.so"})
+    if (name.starts_with(lib)) return true;
+  return false;
+}
+}  // namespace
+
 // Without DWARF in the program's own modules the typed walk has no types to start from: kinds
 // come from vtables, reachability from the conservative scan. Said once, not left to guess.
 void Session::note_missing_debug_info() {
@@ -67,7 +78,7 @@ void Session::note_missing_debug_info() {
     lldb::SBModule module = target_.GetModuleAtIndex(i);
     const char* name = module.GetFileSpec().GetFilename();
     if (!name || is_system_runtime(module) || std::string_view(name).starts_with("[vdso]") ||
-        std::string_view(name).starts_with("linux-vdso"))
+        std::string_view(name).starts_with("linux-vdso") || glibc_library(name))
       continue;
     // Compile units of C, C++… (the startup files' assembly units do not count).
     for (uint32_t u = 0; u < module.GetNumCompileUnits(); ++u) {

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "command_output.h"
+#include "plugin/interrupt.h"
 #include "sim_fixture.h"
 
 using namespace heapwalk::test;
@@ -227,4 +228,67 @@ TEST_CASE("SIGINT and SIGTERM stop the CLI: exit 130, nothing it launched left",
     CHECK(status == 130);
     CHECK(gone_within(dir, 5));
   }
+}
+
+TEST_CASE("the CLI launches its program with its own environment: a preloaded jemalloc is named",
+          "[cli][refusals][live]") {
+  // SBLaunchInfo starts with no environment: the program used to run without PATH, HOME or the
+  // LD_PRELOAD a user sets for it, and the CLI reported glibc's heap.
+  const char* jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+  if (!fs::exists(jemalloc)) {
+    WARN("libjemalloc2 is not installed (scripts/install-deps): skipped");
+    return;
+  }
+  std::string dir = make_work_dir("cli-env");
+  pid_t cli = spawn({"/usr/bin/env", fmt::format("LD_PRELOAD={}", jemalloc), HEAPWALK_CLI_PATH,
+                     "--break", "ready", "--", tiny(), "summary"},
+                    dir);
+  int status = wait_exit(cli, 60);
+  std::string out = contents(dir + "/out.txt");
+  INFO(out);
+  CHECK(status == 1);
+  CHECK(out.find("this process allocates with jemalloc (libjemalloc.so.2)") != std::string::npos);
+}
+
+// Item 6: rendering honours Ctrl-C as the walks do. The graph and dominators are built first (a
+// command of their own), so the interrupted command spends its time choosing, building and
+// rendering rows (a path per row for heap top; a million JSON rows). Interrupted at several
+// moments (sorting, building rows, rendering), it stops within 0.2 s each time.
+TEST_CASE("a long rendering stops within 0.2 s of the interrupt", "[cli][signals][live]") {
+  LiveSim sim({"--cortex-density", "800", "--retina-density", "800"});
+  bool ok = false;
+  std::string error;
+  sim.dbg.run("heap top 1", &ok, &error);
+  REQUIRE(ok);
+  for (const char* command : {"heap top 1000000 --format json", "heap top 1000000 --format csv",
+                              "heap shpaths --kind . --count 1000000"}) {
+    int interrupted = 0;
+    for (int delay_ms : {300, 1000, 2500}) {
+      std::chrono::steady_clock::time_point asked;
+      std::thread interrupter([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+        asked = std::chrono::steady_clock::now();
+        heapwalk::plugin::request_interrupt();
+      });
+      std::string out = sim.dbg.run(command, &ok, &error);
+      auto ended = std::chrono::steady_clock::now();
+      interrupter.join();
+      heapwalk::plugin::clear_interrupt();
+      if (ok) {  // done before the interrupt: nothing to measure at this moment
+        WARN(command << ": finished within " << delay_ms << " ms");
+        continue;
+      }
+      ++interrupted;
+      double seconds = std::chrono::duration<double>(ended - asked).count();
+      INFO(command << " interrupted at " << delay_ms << " ms: " << error);
+      CHECK(error.find("interrupted") != std::string::npos);
+      CHECK(seconds < 0.2);
+      WARN(command << ": interrupted at " << delay_ms << " ms, stopped " << seconds * 1000
+                   << " ms later");
+    }
+    CHECK(interrupted > 0);
+  }
+  // The session is intact: the next command answers.
+  sim.dbg.run("heap top 3", &ok, &error);
+  CHECK(ok);
 }

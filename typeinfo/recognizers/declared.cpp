@@ -218,7 +218,8 @@ Declared compile_rule(const TypeRule& rule, lldb::SBType type, TypeRegistry& reg
   for (auto [offset, container] : retyped)
     for (ContainerSlot& slot : rest.containers)
       if (slot.offset == offset) slot.container = container;
-  for (auto [begin, end] : explained) {
+  for (const auto& span : explained) {
+    const auto begin = span.first, end = span.second;  // not captured bindings: clang 14 (fuzz)
     std::erase_if(rest.pointers, [&](const PointerSlot& s) { return s.offset >= begin && s.offset < end; });
     cut(rest.untyped, begin, end);
   }

@@ -10,6 +10,7 @@
 #include "walker/analysis/edge_labels.h"
 #include "walker/analysis/partition_by_module.h"
 #include "walker/graph/reverse_edges.h"
+#include "walker/progress.h"
 
 namespace heapwalk::walker {
 
@@ -41,9 +42,11 @@ Partition partition_by(Session& session, const ProcessGraph& graph, std::span<co
   const HeapGraph& g = graph.graph;
   std::vector<std::string> label(table.size());
   if (by == PartitionBy::kKind || by == PartitionBy::kSize) {
-    for (uint32_t n : set)
+    for (uint32_t n : set) {
+      poll_interrupt();
       label[n] = by == PartitionBy::kSize ? fmt::format("{} bytes", table.usable_size(n))
                                           : node_kind(session, graph, graph_node(n));
+    }
   } else {
     // The referrers (or edge labels) of the set's members: their in-edges (built once per
     // graph, on first need).
@@ -54,6 +57,7 @@ Partition partition_by(Session& session, const ProcessGraph& graph, std::span<co
     // order the in-edges come in does not matter.
     std::map<std::tuple<KindId, uint32_t, bool>, std::string> via_cache;
     for (uint32_t n : set) {
+      poll_interrupt(4);  // its in-edges, their labels
       const GraphNode to = graph_node(n);
       if (member[to]) continue;  // once per member
       member[to] = true;

@@ -1,5 +1,7 @@
 #include "walker/analysis/retention.h"
 
+#include "walker/progress.h"
+
 #include <algorithm>
 #include <string>
 
@@ -148,6 +150,7 @@ std::vector<GraphNode> top_retained(const DominatorTree& tree, size_t count) {
   for (GraphNode v : tree.preorder)
     if (v != kRootNode) nodes.push_back(v);
   auto larger = [&](GraphNode a, GraphNode b) {
+    poll_interrupt();  // heap top 1000000 sorts for a while: Ctrl-C stops it
     return tree.retained[a] != tree.retained[b] ? tree.retained[a] > tree.retained[b] : a < b;
   };
   count = std::min(count, nodes.size());

@@ -303,8 +303,11 @@ void ContainerWalk::boost_object_pool(const Container& c, const Names& n, uint64
                                [](const SubBlock& b, uint64_t a) { return b.address < a; });
     return it != subs.end() && it->address == at ? &*it : nullptr;
   };
+  // Each block once: a block list that loops back to a big block would otherwise walk its
+  // chunks again at every turn, up to the bound (allocations x chunks).
+  std::unordered_set<uint64_t> blocks;
   if (block && carved(block)) {
-    for (uint64_t seen = 0; block && seen < limit; ++seen) {
+    for (uint64_t seen = 0; block && seen < limit && blocks.insert(block).second; ++seen) {
       const SubBlock* sub = carved(block);
       if (!sub || size < 16 + stride || size > sub->usable) return;
       for (uint64_t at = block; at + stride <= block + size - 16; at += stride) {
@@ -321,7 +324,7 @@ void ContainerWalk::boost_object_pool(const Container& c, const Names& n, uint64
     }
     return;
   }
-  for (uint64_t seen = 0; block && seen < limit; ++seen) {
+  for (uint64_t seen = 0; block && seen < limit && blocks.insert(block).second; ++seen) {
     auto node = allocations_.find(block);
     if (!node || allocations_.address(*node) != block || size < 16 + stride ||
         size > allocations_.usable_size(*node))

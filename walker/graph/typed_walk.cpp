@@ -309,10 +309,13 @@ void TypedWalk::follow(const Reach& reach, bool trusted) {
   if (!node) {
     // Outside the heap (static storage, a stack, an SSO buffer): walk it once per layout. Inside
     // malloc's memory but in no allocation, it is freed memory or a chunk header: dead.
-    if (reach.layout == kNoLayout || !memory_.region_of(reach.walk_at) ||
-        in_malloc_memory(reach.walk_at))
-      return;
+    const Region* region = reach.layout == kNoLayout ? nullptr : memory_.region_of(reach.walk_at);
+    if (!region || in_malloc_memory(reach.walk_at)) return;
     uint64_t count = reach.count == kToAllocationEnd ? 1 : reach.count;
+    // No further than the mapped region it starts in, whatever a garbage count says (a stale
+    // vector on a stack whose finish is any word): found by fuzzing (docs/fuzzing.md).
+    count = std::min(count, (region->end - reach.walk_at) /
+                                std::max<uint64_t>(types_.layout(reach.layout).size, 1));
     if (static_seen_.insert({reach.walk_at, reach.layout}).second)
       push(reach.walk_at, reach.layout, count, trusted);
     return;
