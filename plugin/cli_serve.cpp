@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -62,6 +63,32 @@ class LineReader {
   bool eof_ = false;
 };
 
+// "select TID FRAME": the thread (by its system id) and frame that expressions are evaluated in
+// from now on (a front end's selection on a core, which the engine opened where lldb stands).
+// Empty when done, else the error line.
+std::string select_frame(lldb::SBDebugger& debugger, const std::string& arguments) {
+  auto [tid_text, frame_text] = first_word(arguments);
+  uint64_t tid = 0, frame = 0;
+  try {
+    size_t used = 0;
+    tid = std::stoull(tid_text, &used, 0);
+    if (used != tid_text.size()) throw std::invalid_argument(tid_text);
+    frame = frame_text.empty() ? 0 : std::stoull(frame_text, &used, 0);
+    if (!frame_text.empty() && used != frame_text.size()) throw std::invalid_argument(frame_text);
+  } catch (const std::exception&) {
+    return "error: select takes a thread id and a frame number: select TID [FRAME]\n";
+  }
+  lldb::SBProcess process = debugger.GetSelectedTarget().GetProcess();
+  if (!process.IsValid()) return "error: select: no process\n";
+  lldb::SBThread thread = process.GetThreadByID(tid);
+  if (!thread.IsValid()) return fmt::format("error: select: no thread {}\n", tid);
+  if (frame >= thread.GetNumFrames())
+    return fmt::format("error: select: thread {} has {} frames\n", tid, thread.GetNumFrames());
+  process.SetSelectedThread(thread);
+  thread.SetSelectedFrame(static_cast<uint32_t>(frame));
+  return {};
+}
+
 }  // namespace
 
 std::string serve_frame(int status, size_t error_bytes) {
@@ -89,7 +116,12 @@ int serve_commands(lldb::SBDebugger& debugger, int in, FILE* out, const ServeHoo
     std::string command = serve_command_of(line);
     int status = 0;
     size_t error_bytes = 0;
-    if (!command.empty()) {
+    if (auto [word, rest] = first_word(trimmed(line)); word == "select") {
+      std::string error = select_frame(debugger, rest);
+      error_bytes = error.size();
+      status = error.empty() ? 0 : 1;
+      fmt::print(out, "{}", error);
+    } else if (!command.empty()) {
       if (hooks.begin_command) hooks.begin_command();
       lldb::SBCommandReturnObject result;
       debugger.GetCommandInterpreter().HandleCommand(command.c_str(), result);

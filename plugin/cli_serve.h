@@ -31,7 +31,9 @@ struct ServeHooks {
 };
 
 // Reads lines from the file descriptor `in` until EOF, "quit" or stop_serving() (polled while
-// waiting); answers each on `out`. Returns 0.
+// waiting); answers each on `out`. Besides heap subcommands, "select TID [FRAME]" selects the
+// thread (system id) and frame that later expressions (--root, size) are evaluated in.
+// Returns 0.
 int serve_commands(lldb::SBDebugger& debugger, int in, FILE* out, const ServeHooks& hooks);
 
 }  // namespace heapwalk::plugin

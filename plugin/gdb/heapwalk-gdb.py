@@ -204,9 +204,9 @@ class _Heapwalk:
         elif engine is not None:
             same = engine.key == key
             if not same and kind == "live" and engine.key[:3] == key[:3]:
-                # Another thread or frame of the same stop: only commands that evaluate an
-                # expression need an engine that stands there.
-                same = not self.depends_on_selection(command, args)
+                # Another thread or frame of the same stop: the engine is moved there (select)
+                # before a command that evaluates an expression.
+                same = True
             if same:
                 return engine
         self.stop_engine()
@@ -253,8 +253,8 @@ class _Heapwalk:
     def run(self, command, args):
         line = command + (" " + args if args else "")
         engine = self.engine_for(command, args)
-        if engine.key[0] == "core" and self.depends_on_selection(command, args):
-            self.note_core_selection()
+        if self.depends_on_selection(command, args):
+            self.select_where_gdb_stands(engine)
         try:
             status, out, error_bytes = engine.request(line.replace("\n", " "))
         except _EngineError as e:
@@ -273,18 +273,25 @@ class _Heapwalk:
         raise gdb.GdbError(message or f"heap {command}: failed")
 
     @staticmethod
-    def note_core_selection():
-        # The engine opens the core itself and stands where lldb does: the core's first thread,
-        # its newest frame. Say so when gdb's selection is elsewhere.
+    def select_where_gdb_stands(engine):
+        # The engine stands where it was started (on a core where lldb opens it: the first
+        # thread, its newest frame): move it to gdb's selection, so that expressions mean what
+        # they mean at gdb's prompt. If it cannot follow (lldb sees other frames), say so.
         thread = gdb.selected_thread()
         try:
             level = gdb.selected_frame().level()
         except gdb.error:
             return
-        first = min((t.num for t in gdb.selected_inferior().threads()), default=1)
-        if (thread is not None and thread.num != first) or level != 0:
-            gdb.write(f"heapwalk: on a core, expressions are evaluated in thread {first}, frame 0 "
-                      "(as lldb opens the core), not at gdb's selected frame\n", gdb.STDERR)
+        if thread is None:
+            return
+        try:
+            status, out, _ = engine.request(f"select {thread.ptid[1]} {level}")
+        except _EngineError:
+            return
+        if status != 0:
+            message = out.decode("utf-8", "replace").strip().removeprefix("error: ")
+            gdb.write(f"heapwalk: {message}; expressions are evaluated where the engine stood "
+                      "before, not at gdb's selected frame\n", gdb.STDERR)
 
     def remember_recognizers(self, args):
         try:

@@ -4,7 +4,8 @@ and retention (-O2) fixtures:
 
   core  gdb EXE CORE (a gcore core), every heap command: gdb's output equals, byte for byte, the
         same commands in one `heapwalk --core CORE EXE --serve` engine, and each command that
-        needs no earlier one equals the one-shot CLI (`heapwalk --core CORE EXE COMMAND`).
+        needs no earlier one equals the one-shot CLI (`heapwalk --core CORE EXE COMMAND`); a
+        local of the frame selected with `up` is found (the engine follows gdb's selection).
         A killed engine is one error line and the next command starts a new one.
   live  gdb EXE at the `ready` breakpoint, every heap command; then, in the same gdb,
         `queue-signal SIGSTOP` on every thread and `detach` leave each thread stopped where
@@ -80,21 +81,22 @@ def fixture_specs(fixtures):
                    "heap dominators --addr {addr:sim} --format json --out {work}/dom.json",
                    "heap size sim", "heap size sim --format json", "heap size nosuch_variable"]
          + COMMON + [f"heap recognizers load {RULES}", "heap recognizers list"],
-         # Live only: a local of main (frame 1) is found once `up` selects that frame.
-         "live_steps": ["!heap size opt", "up", "=heap size opt", "=heap partition --root opt",
+         # A local of main (frame 1) is found once `up` selects that frame, live and on the
+         # core (the engine follows gdb's selection), and no longer after `frame 0`.
+         "selection_steps": ["!heap size opt", "up", "=heap size opt", "=heap partition --root opt",
                         "frame 0", "!heap size opt"]},
         {"name": "leaky", "exe": f"{fixtures}/leaky/heapwalk_fixture_leaky",
          "truth": "leaky-truth.json", "args": ["--threads", "2"],
          "steps": ["heap leaks --limit 50", "heap more", "heap referrers 0", "heap referents 0",
                    "heap leaks --format csv --out {work}/leaks.csv", "heap size g_opaque",
                    "heap shpaths --kind . --count 3"] + COMMON,
-         "live_steps": []},
+         "selection_steps": []},
         {"name": "retention_O2", "exe": f"{fixtures}/retention/heapwalk_fixture_retention_O2",
          "truth": "retention-truth.json", "args": [],
          "steps": ["heap partition --root g_model", "heap size g_model", "heap size g_holder",
                    "heap dominators --addr {addr:g_model}", "heap top 5", "heap leaks",
                    "heap summary", "heap partition --retained"],
-         "live_steps": []},
+         "selection_steps": []},
     ]
 
 
@@ -211,8 +213,18 @@ def cut(stream):
 
 
 def steps_for(spec, work, live):
-    steps = spec["steps"] + (spec["live_steps"] if live else [])
+    steps = spec["steps"] + spec["selection_steps"]
     return [s.replace("{work}", work) for s in steps]
+
+
+def check_gdb_only(failures, where, records):
+    """The steps whose answer depends on gdb's selected frame: each succeeds or fails as marked."""
+    for record in records:
+        if record.get("gdb_only"):
+            ok = record["error"] is None
+            failures.check(ok == (record["expect"] == "ok"),
+                           f"{where}: '{record['command']}' at gdb's selected frame: "
+                           f"expected {record['expect']}", str(record)[:1000])
 
 
 def test_core(args, spec, failures):
@@ -229,6 +241,8 @@ def test_core(args, spec, failures):
     records = results["gdb"]
     before, restarted, rules = records[-3:]
     records = records[:-3]
+    check_gdb_only(failures, where, records)
+    records = [r for r in records if not r.get("gdb_only")]
     loaded = any(r["command"].startswith("recognizers load") for r in records)
     failures.check(not loaded or os.path.basename(RULES) in rules["stdout"],
                    f"{where}: a new engine forgot the recognizers loaded in gdb", rules["stdout"])
@@ -292,12 +306,7 @@ def test_live(args, spec, failures):
         for record, expected in zip(compared, results["lldb"]):
             compare(failures, where, record, expected, "lldb (heapwalk --pid --serve)")
         failures.check(len(compared) == len(results["lldb"]), f"{where}: lldb ran fewer commands")
-        for record in results["gdb"]:
-            if record.get("gdb_only"):
-                ok = record["error"] is None
-                failures.check(ok == (record["expect"] == "ok"),
-                               f"{where}: '{record['command']}' at gdb's selected frame: "
-                               f"expected {record['expect']}", str(record)[:1000])
+        check_gdb_only(failures, where, results["gdb"])
         print(f"{where}: {len(compared)} commands in gdb and in lldb on the same stop "
               f"({time.monotonic() - start:.1f} s)", flush=True)
     finally:

@@ -78,6 +78,14 @@ TEST_CASE("--serve answers each command as the one-shot CLI does, framed", "[cli
   // The frame says where the error text starts: all of this answer is error.
   CHECK(bad.error_bytes == bad.text.size());
   CHECK(bad.text.rfind("error: ", 0) == 0);
+  // select: a thread the core does not have, or words that are not numbers, are one error line.
+  for (const char* line : {"select 4294967295 0", "select 1x", "select"}) {
+    ServeAnswer refused = engine.ask(line);
+    INFO(line << ": " << refused.text);
+    CHECK(refused.status == 1);
+    CHECK(refused.error_bytes == refused.text.size());
+    CHECK(refused.text.rfind("error: select", 0) == 0);
+  }
   CHECK(engine.ask("summary").status == 0);
   // Ctrl-C while idle changes nothing.
   kill(engine.pid(), SIGINT);
