@@ -1,9 +1,79 @@
 #include "walker/analysis/process_graph.h"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "walker/analysis/leak_components.h"
 #include "walker/graph/heap_reach.h"
 #include "walker/roots/roots.h"
 
 namespace heapwalk::walker {
+namespace {
+
+// The leak phase: what the reach from the roots left unreached gets its own out-edges among
+// the unreached (they cannot change what the root reaches) and its names. Typed first, from
+// each leaked object's vtable (as far as typed pointers lead through leaked objects: what names
+// them); then every word of every leaked block that points into another leaked block, unless a
+// typed edge from that block already leads there (so the direct/indirect split sees the same
+// pairs as memcheck's word scan). False when interrupted.
+bool leak_phase(Session& session, HeapGraphBuilder& builder, ProcessGraph& result,
+                const std::function<bool()>& interrupted) {
+  const AllocationTable& table = session.heap().in_use;
+  constexpr uint8_t kReached = NodeStates::kTyped | NodeStates::kConservative;
+  auto leaked_node = [&](NodeId n) { return !(result.reach_flags[n] & kReached); };
+  std::vector<NodeId> leaked;
+  for (NodeId n = 0; n < table.size(); ++n)
+    if (leaked_node(n)) leaked.push_back(n);
+  result.unnamed_leak = session.kinds().intern("<untyped>");
+  if (leaked.empty()) return true;
+
+  ReachOptions typed_only;
+  typed_only.conservative = false;
+  HeapReach naming(session.walk_context(), typed_only);
+  std::vector<uint64_t> typed_pairs;  // from << 32 | to, graph nodes
+  naming.record_edges([&](GraphNode from, uint32_t where, GraphNode to, EdgeProvenance p) {
+    // The naming walk may pass through reached objects: their edges are in the graph already.
+    if (from == kRootNode || !leaked_node(allocation_of(from)) || !leaked_node(allocation_of(to)))
+      return;
+    builder.add_edge(from, to, p, where);
+    typed_pairs.push_back(uint64_t{from} << 32 | to);
+  });
+  for (NodeId n : leaked) naming.walk_vtable_object(n);
+  auto named = naming.run(interrupted);
+  if (!named) return false;
+  result.leak_names.reserve(leaked.size());
+  for (NodeId n : leaked) {
+    KindId kind = named->reached(n) ? named->kinds[n] : kNoKind;
+    if (kind == kNoKind)
+      kind = session.kinds().intern(fmt::format("<untyped {} bytes>", table.usable_size(n)));
+    result.leak_names.push_back({n, kind});
+  }
+  named.reset();
+  result.leak_typed_edges = typed_pairs.size();
+  std::sort(typed_pairs.begin(), typed_pairs.end());
+  typed_pairs.erase(std::unique(typed_pairs.begin(), typed_pairs.end()), typed_pairs.end());
+
+  // The words, by block in address order: the typed pairs of the block being scanned are a
+  // run of typed_pairs, found by walking a cursor along.
+  size_t cursor = 0;
+  bool ok = for_each_leak_word(
+      session.memory(), table, leaked,
+      [&](uint32_t i, uint64_t offset, uint32_t j) {
+        GraphNode from = graph_node(leaked[i]), to = graph_node(leaked[j]);
+        uint64_t key = uint64_t{from} << 32;
+        while (cursor < typed_pairs.size() && typed_pairs[cursor] < key) ++cursor;
+        for (size_t c = cursor; c < typed_pairs.size() && typed_pairs[c] >> 32 == from; ++c)
+          if ((typed_pairs[c] & 0xffffffffu) == to) return;
+        builder.add_edge(from, to, EdgeProvenance::kConservative,
+                         static_cast<uint32_t>(std::min<uint64_t>(offset, UINT32_MAX)));
+        ++result.leak_conservative_edges;
+      },
+      interrupted);
+  return ok;
+}
+
+}  // namespace
 
 std::optional<ProcessGraph> build_process_graph(Session& session,
                                                 const std::function<bool()>& interrupted) {
@@ -35,6 +105,12 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   if (!reached) return std::nullopt;
   result.kinds = std::move(reached->kinds);
   result.kind_layouts = reach.kind_layouts();
+  result.reach_flags = std::move(reached->flags);
+  result.words_scanned = reached->words_scanned;
+  auto leaks_start = std::chrono::steady_clock::now();
+  if (!leak_phase(session, builder, result, interrupted)) return std::nullopt;
+  result.leak_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - leaks_start).count();
   result.graph = std::move(builder).build();
   session.record("heap graph", start);
   return result;

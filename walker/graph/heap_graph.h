@@ -132,6 +132,29 @@ struct ProcessGraph {
   std::vector<std::string> root_labels;  // by the `where` of node 0's edges
   // What the walk found, for --timings.
   uint64_t typed_edges = 0, weak_edges = 0, conservative_edges = 0;
+
+  // Per allocation, how the reach from the roots found it: NodeStates flags (kTyped,
+  // kConservative) and Reachability::kScalarArray (what the ledger's buckets read).
+  std::vector<uint8_t> reach_flags;
+  // The leak phase. Allocations no root reaches have their own out-edges in `graph` too, to the
+  // other such allocations (typed from a vtable where the walk can, else every word that points
+  // into one): they change nothing the root reaches. Their names, by node (ascending): the
+  // vtable's type, a type reached through typed pointers from a leaked typed object, or
+  // "<untyped N bytes>".
+  struct LeakName {
+    uint32_t node = 0;  // allocation (not graph node)
+    KindId kind = kNoKind;
+  };
+  std::vector<LeakName> leak_names;
+  KindId unnamed_leak = kNoKind;  // the kind of a leak leak_names misses (none should)
+  uint64_t words_scanned = 0, leak_typed_edges = 0, leak_conservative_edges = 0;
+  double leak_seconds = 0;  // the leak phase's share of the build
+
+  // What the graph and its side tables hold, in bytes.
+  size_t memory_bytes() const {
+    return graph.memory_bytes() + kinds.capacity() * sizeof(KindId) +
+           reach_flags.capacity() + leak_names.capacity() * sizeof(LeakName);
+  }
 };
 
 }  // namespace heapwalk::walker
