@@ -66,7 +66,8 @@ struct LeakSplit {
   double graph_seconds = 0, components_seconds = 0;
 };
 
-// leak_graph, strong_components, direct_nodes. nullopt when interrupted.
+// leak_graph, strong_components, direct_nodes, straight from memory. The commands split over the
+// process graph (below); this remains as the tests' oracle for it. nullopt when interrupted.
 std::optional<LeakSplit> split_leaks(const MemoryImage& memory, const AllocationTable& table,
                                      const std::vector<NodeId>& leaked,
                                      const std::function<bool()>& interrupted = {});
