@@ -86,14 +86,13 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
     if (options.has("root")) {
       lldb::SBFrame frame = session->process().GetSelectedThread().GetSelectedFrame();
       roots.push_back(walker::resolve_root(session->target(), frame, options.get("root")));
-      partition =
-          walker::partition_reachable(*session, roots, partition_options, interruption(debugger));
     } else {
-      // The static roots are the first typed roots of the process graph.
-      auto graph = walker::process_graph(*session, interruption(debugger));
-      if (!graph) throw std::runtime_error("interrupted");
-      partition = walker::static_partition(*session, *graph, filter);
+      roots = walker::static_roots(session->target(), session->memory(), session->glibc().version);
     }
+    // A walk from these roots, not the process graph: its root labels do not say which root
+    // reached a static object that lies outside every root's extent (see docs/performance.md).
+    partition =
+        walker::partition_reachable(*session, roots, partition_options, interruption(debugger));
     if (!partition) throw std::runtime_error("interrupted");
     if (by != walker::PartitionBy::kKind) {  // regroup the walk's set over the process graph
       std::vector<uint32_t> set;

@@ -98,10 +98,7 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
     result.root_labels.push_back(name);
     return static_cast<uint32_t>(result.root_labels.size() - 1);
   };
-  for (const Root& root : roots.typed) {
-    reach.add_root(root, label(root.label));
-    if (!reach.walk_typed(interrupted)) return std::nullopt;
-  }
+  for (const Root& root : roots.typed) reach.add_root(root, label(root.label));
   for (const RootRange& range : roots.ranges) reach.add_range(range.begin, range.end, label(range.label));
   for (const RootWord& word : roots.words) reach.add_word(word.value, label(word.label));
   auto reached = reach.run(interrupted);

@@ -41,27 +41,6 @@ std::optional<Partition> partition_reachable(Session& session, const std::vector
   return partition;
 }
 
-std::optional<Partition> static_partition(Session& session, const ProcessGraph& graph,
-                                          EdgeFilter filter,
-                                          const std::function<bool()>& interrupted) {
-  std::vector<Root> roots =
-      static_roots(session.target(), session.memory(), session.glibc().version);
-  bool prefix = roots.size() <= graph.root_labels.size();
-  for (size_t i = 0; prefix && i < roots.size(); ++i) prefix = graph.root_labels[i] == roots[i].label;
-  if (!prefix) {
-    PartitionOptions options;
-    options.typed_only = filter == EdgeFilter::kTypedOnly;
-    return partition_reachable(session, roots, options, interrupted);
-  }
-  auto start = std::chrono::steady_clock::now();
-  const uint32_t statics = static_cast<uint32_t>(roots.size());
-  Partition partition =
-      partition_reached(graph, session.kinds(), filter, session.kinds().intern("<conservative>"),
-                        [statics](uint32_t label) { return label < statics; });
-  session.record("partition", start);
-  return partition;
-}
-
 std::set<uint64_t> tcaches_that_are_objects(Session& session,
                                             const std::function<bool()>& interrupted) {
   std::set<uint64_t> objects;

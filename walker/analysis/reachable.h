@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "walker/analysis/partition.h"
-#include "walker/graph/heap_graph.h"
 #include "walker/roots/roots.h"
 #include "walker/session.h"
 
@@ -23,14 +22,6 @@ struct PartitionOptions {
 std::optional<Partition> partition_reachable(Session& session, const std::vector<Root>& roots,
                                              PartitionOptions options = {},
                                              const std::function<bool()>& interrupted = {});
-
-// The partition from the static roots (every global, function-local static and thread_local
-// variable with debug info: heap partition's default) over the process graph, whose first typed
-// roots they are: partition_reached through the root edges labelled by them. Falls back to a
-// walk from them should the graph's roots not start with them.
-std::optional<Partition> static_partition(Session& session, const ProcessGraph& graph,
-                                          EdgeFilter filter,
-                                          const std::function<bool()>& interrupted = {});
 
 // Empty tcache candidates (zeroed 0x290 blocks) that typed roots reach: the program's own
 // zeroed objects, not a thread's tcache. Walks only when there is such a candidate.

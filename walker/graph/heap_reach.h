@@ -45,10 +45,6 @@ class HeapReach {
   void add_root(const Root& root, uint32_t root_label = 0);
   void add_range(uint64_t begin, uint64_t end, uint32_t root_label = 0);  // scanned conservatively
   void add_word(uint64_t value, uint32_t root_label = 0);                 // a register
-  // Walks the typed roots added so far, now: a graph's builder calls it after each root, so
-  // that an object outside every root's extent (a static object a root points to) is walked,
-  // and its edges labelled, by the first root that reaches it. False when interrupted.
-  bool walk_typed(const std::function<bool()>& interrupted = {}) { return walk_.run(interrupted); }
   // Walks the allocation typed by the vtable at its start, at once (a leaked object, to name
   // what it holds: walking each before the next keeps the walk's stack short).
   bool walk_vtable_object(NodeId node, const std::function<bool()>& interrupted = {}) {
