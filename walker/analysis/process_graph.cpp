@@ -88,8 +88,9 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   ProcessGraph result;
   // Weak edges are recorded, and followed so that what only they reach is in the graph too
   // (analyses then ignore them): the census of the process, with the edges that make it.
-  HeapReach reach(session.walk_context());
-  reach.record_edges([&](GraphNode from, uint32_t where, GraphNode to, EdgeProvenance p) {
+  // Optional so that its per-allocation state is gone before the leak phase and the CSR sort.
+  std::optional<HeapReach> reach(std::in_place, session.walk_context());
+  reach->record_edges([&](GraphNode from, uint32_t where, GraphNode to, EdgeProvenance p) {
     builder.add_edge(from, to, p, where);
     ++(p == EdgeProvenance::kTyped ? result.typed_edges
        : p == EdgeProvenance::kWeak ? result.weak_edges : result.conservative_edges);
@@ -98,15 +99,17 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
     result.root_labels.push_back(name);
     return static_cast<uint32_t>(result.root_labels.size() - 1);
   };
-  for (const Root& root : roots.typed) reach.add_root(root, label(root.label));
-  for (const RootRange& range : roots.ranges) reach.add_range(range.begin, range.end, label(range.label));
-  for (const RootWord& word : roots.words) reach.add_word(word.value, label(word.label));
-  auto reached = reach.run(interrupted);
+  for (const Root& root : roots.typed) reach->add_root(root, label(root.label));
+  for (const RootRange& range : roots.ranges) reach->add_range(range.begin, range.end, label(range.label));
+  for (const RootWord& word : roots.words) reach->add_word(word.value, label(word.label));
+  auto reached = reach->run(interrupted);
   if (!reached) return std::nullopt;
   result.kinds = std::move(reached->kinds);
-  result.kind_layouts = reach.kind_layouts();
+  result.kind_layouts = reach->kind_layouts();
   result.reach_flags = std::move(reached->flags);
   result.words_scanned = reached->words_scanned;
+  reached.reset();
+  reach.reset();
   auto leaks_start = std::chrono::steady_clock::now();
   if (!leak_phase(session, builder, result, interrupted)) return std::nullopt;
   result.leak_seconds =
