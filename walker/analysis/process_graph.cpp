@@ -51,7 +51,9 @@ bool leak_phase(Session& session, HeapGraphBuilder& builder, ProcessGraph& resul
   }
   named.reset();
   result.leak_typed_edges = typed_pairs.size();
-  std::sort(typed_pairs.begin(), typed_pairs.end());
+  // The walk goes object by object, mostly in address order: often sorted already.
+  if (!std::is_sorted(typed_pairs.begin(), typed_pairs.end()))
+    std::sort(typed_pairs.begin(), typed_pairs.end());
   typed_pairs.erase(std::unique(typed_pairs.begin(), typed_pairs.end()), typed_pairs.end());
 
   // The words, by block in address order: the typed pairs of the block being scanned are a
