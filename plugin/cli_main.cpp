@@ -12,6 +12,7 @@
 
 #include "plugin/cli_target.h"
 #include "plugin/heap_commands.h"
+#include "plugin/options.h"
 
 namespace {
 
@@ -20,7 +21,7 @@ constexpr const char* kUsage =
     "       heapwalk [--recognizers FILE]... --pid PID COMMAND [OPTIONS]\n"
     "       heapwalk [--recognizers FILE]... --break FUNC -- EXE [ARGS...] COMMAND [OPTIONS]\n"
     "COMMAND is a heap subcommand (partition, leaks, summary, arenas, top, shpaths, dominators,\n"
-    "referents, referrers, size, more, recognizers);\n"
+    "referents, referrers, size, more, recognizers, warnings);\n"
     "'heapwalk help' lists them. With --break, the last argument that names a subcommand\n"
     "starts the command. --recognizers reads a recognizer file first (docs/recognizers.md).\n";
 
@@ -41,7 +42,7 @@ std::string quoted(const std::string& arg) {
 
 bool is_subcommand(const std::string& word) {
   for (const char* name : {"partition", "more", "leaks", "summary", "arenas", "top", "shpaths",
-                           "dominators", "referents", "referrers", "size", "recognizers"})
+                           "dominators", "referents", "referrers", "size", "recognizers", "warnings"})
     if (word == name) return true;
   return false;
 }
@@ -70,7 +71,11 @@ int main(int argc, char** argv) {
     i = 3;
   } else if (args[0] == "--pid" && args.size() >= 3) {
     spec.mode = heapwalk::plugin::CliTarget::Mode::kAttach;
-    spec.pid = std::strtoull(args[1].c_str(), nullptr, 10);
+    try {
+      spec.pid = heapwalk::plugin::parse_number("--pid", args[1], 0x7fffffff);
+    } catch (const std::exception&) {
+      spec.pid = 0;
+    }
     if (spec.pid == 0) return usage_error(fmt::format("'{}' is not a process id", args[1]));
     i = 2;
   } else if (args[0] == "--break" && args.size() >= 5 && args[2] == "--") {
@@ -86,8 +91,14 @@ int main(int argc, char** argv) {
     if (command_start == args.size()) return usage_error("no heap command after the program's arguments");
     spec.arguments.assign(args.begin() + 4, args.begin() + command_start);
     i = command_start;
+  } else if (args[0] == "--core") {
+    return usage_error("--core takes CORE EXE, then a heap command");
+  } else if (args[0] == "--pid") {
+    return usage_error("--pid takes PID, then a heap command");
+  } else if (args[0] == "--break") {
+    return usage_error("--break takes FUNC -- EXE [ARGS...], then a heap command");
   } else {
-    return usage_error("expected --core, --pid or --break");
+    return usage_error(fmt::format("expected --core, --pid or --break, not '{}'", args[0]));
   }
 
   std::string command = "heap";

@@ -1,21 +1,105 @@
 #include "plugin/cli_target.h"
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
+
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <lldb/API/LLDB.h>
 
 #include "plugin/heap_commands.h"
-#include "walker/memory/build_id.h"
+#include "plugin/interrupt.h"
 
 namespace heapwalk::plugin {
 namespace {
 
 constexpr const char* kDebugServer = "/usr/lib/llvm-16/bin/lldb-server";
 
+// The exit status after SIGINT or SIGTERM, as a shell reports a process a SIGINT ended.
+constexpr int kInterruptedStatus = 130;
+
+// SIGINT and SIGTERM, taken by one thread (sigwait) rather than a handler, so that what they
+// do may call LLDB: the first one interrupts the command (its `interrupted` callback polls the
+// flag), stops a launch that has not reached its breakpoint (by killing what was launched), and
+// gives the main thread a few seconds to detach or kill and exit 130; a second signal, or those
+// seconds passing, kills what was launched and exits 130 at once.
+class SignalWatch {
+ public:
+  SignalWatch() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    // Blocked before LLDB starts its threads, which inherit the mask; lldb-server and the
+    // launched program reset theirs.
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::thread([this] { watch(); });
+  }
+  ~SignalWatch() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    finished_.notify_all();
+    // Wakes sigwait (the flag says why); a watcher that already returned needs nothing.
+    if (watching_.load()) pthread_kill(thread_.native_handle(), SIGTERM);
+    thread_.join();
+  }
+  bool signalled() const { return signalled_.load(); }
+  // The process heapwalk launched (0: none), killed if heapwalk must exit without the main
+  // thread.
+  void set_launched(lldb::pid_t pid) { launched_.store(static_cast<pid_t>(pid)); }
+
+ private:
+  void watch() {
+    struct Done {
+      std::atomic<bool>& flag;
+      ~Done() { flag.store(false); }
+    } done{watching_};
+    int signal = 0;
+    while (sigwait(&set_, &signal) == 0) {
+      {
+        std::lock_guard lock(mutex_);
+        if (done_) return;
+      }
+      if (!signalled_.exchange(true)) {
+        request_interrupt();
+        fmt::print(stderr, "heapwalk: {}: stopping\n", signal == SIGINT ? "interrupted" : "terminated");
+        // A launch still on its way to the breakpoint ends when its program does.
+        if (!stopped_.load() && launched_.load() > 0) ::kill(launched_.load(), SIGKILL);
+        std::unique_lock lock(mutex_);
+        if (finished_.wait_for(lock, std::chrono::seconds(5), [this] { return done_; })) return;
+      }
+      // A second signal, or the main thread still busy: leave now.
+      if (pid_t pid = launched_.load(); pid > 0) ::kill(pid, SIGKILL);
+      std::_Exit(kInterruptedStatus);
+    }
+  }
+
+ public:
+  // The launch reached its stop: from now on the main thread kills what it launched.
+  void mark_stopped() { stopped_.store(true); }
+
+ private:
+  sigset_t set_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable finished_;
+  bool done_ = false;
+  std::atomic<bool> signalled_{false}, stopped_{false}, watching_{true};
+  std::atomic<pid_t> launched_{0};
+};
+
 // Creates the target and brings it to a stop; returns an error message, empty on success.
-std::string open_target(lldb::SBDebugger& debugger, const CliTarget& spec, lldb::SBTarget& target) {
+std::string open_target(lldb::SBDebugger& debugger, const CliTarget& spec, lldb::SBTarget& target,
+                        SignalWatch& signals) {
   lldb::SBError error;
   switch (spec.mode) {
     case CliTarget::Mode::kNone:
@@ -27,8 +111,6 @@ std::string open_target(lldb::SBDebugger& debugger, const CliTarget& spec, lldb:
       if (!process.IsValid() || error.Fail())
         return fmt::format("cannot load core '{}': {}", spec.core,
                            error.GetCString() ? error.GetCString() : "not a core file");
-      std::string mismatch = walker::build_id_mismatch(spec.executable, spec.core);
-      if (!mismatch.empty()) fmt::print(stderr, "heapwalk: warning: {}\n", mismatch);
       return {};
     }
     case CliTarget::Mode::kAttach: {
@@ -53,7 +135,28 @@ std::string open_target(lldb::SBDebugger& debugger, const CliTarget& spec, lldb:
       lldb::SBLaunchInfo info(argv.data());  // argv without argv[0]
       char cwd[4096];
       if (getcwd(cwd, sizeof cwd)) info.SetWorkingDirectory(cwd);
+      // Launched asynchronously, so that its pid is known while it runs to the breakpoint.
+      debugger.SetAsync(true);
+      lldb::SBListener listener = debugger.GetListener();
       lldb::SBProcess process = target.Launch(info, error);
+      if (process.IsValid()) signals.set_launched(process.GetProcessID());
+      if (process.IsValid() && error.Success()) {
+        for (lldb::SBEvent event;;) {
+          if (!listener.WaitForEvent(1, event)) {
+            if (signals.signalled()) break;
+            continue;
+          }
+          if (!lldb::SBProcess::EventIsProcessEvent(event)) continue;
+          lldb::StateType state = lldb::SBProcess::GetStateFromEvent(event);
+          if (state == lldb::eStateStopped && lldb::SBProcess::GetRestartedFromEvent(event)) continue;
+          if (state == lldb::eStateStopped || state == lldb::eStateExited ||
+              state == lldb::eStateCrashed || state == lldb::eStateDetached)
+            break;
+        }
+      }
+      debugger.SetAsync(false);
+      if (signals.signalled()) return "interrupted before the program reached its breakpoint";
+      if (process.IsValid() && process.GetState() == lldb::eStateStopped) signals.mark_stopped();
       if (!process.IsValid() || error.Fail())
         return fmt::format("cannot launch '{}': {}", spec.executable,
                            error.GetCString() ? error.GetCString() : "unknown error");
@@ -78,6 +181,10 @@ void leave_target(const CliTarget& spec, lldb::SBTarget& target) {
 int run_cli(const CliTarget& spec, const std::string& command) {
   // A program that links liblldb finds no lldb-server by itself.
   setenv("LLDB_DEBUGSERVER_PATH", kDebugServer, /*overwrite=*/0);
+  // A write to lldb-server's socket once it is gone (after a kill) must be an error, not a
+  // death by SIGPIPE; lldb's own driver ignores it too.
+  std::signal(SIGPIPE, SIG_IGN);
+  SignalWatch signals;
   lldb::SBDebugger::Initialize();
   int status = 1;
   {
@@ -85,7 +192,7 @@ int run_cli(const CliTarget& spec, const std::string& command) {
     debugger.SetAsync(false);
     register_heap_commands(debugger, spec.core);
     lldb::SBTarget target;
-    std::string error = open_target(debugger, spec, target);
+    std::string error = open_target(debugger, spec, target, signals);
     if (!error.empty()) {
       fmt::print(stderr, "heapwalk: {}\n", error);
     } else {
@@ -106,6 +213,7 @@ int run_cli(const CliTarget& spec, const std::string& command) {
       if (result.GetErrorSize()) fmt::print(stderr, "{}", result.GetError());
       status = result.Succeeded() ? 0 : 1;
     }
+    if (signals.signalled()) status = kInterruptedStatus;
     leave_target(spec, target);
     lldb::SBDebugger::Destroy(debugger);
   }

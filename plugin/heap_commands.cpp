@@ -14,6 +14,7 @@
 #include "plugin/retention_commands.h"
 #include "plugin/size_command.h"
 #include "plugin/summary_command.h"
+#include "plugin/warnings_command.h"
 
 namespace heapwalk::plugin {
 namespace {
@@ -56,6 +57,7 @@ bool register_heap_commands(lldb::SBDebugger debugger, const std::string& core_p
   add(heap, std::make_unique<ReferentsCommand>(core_path, false));
   add(heap, std::make_unique<ReferentsCommand>(core_path, true));
   add(heap, std::make_unique<SizeCommand>(core_path));
+  add(heap, std::make_unique<WarningsCommand>(core_path));
   lldb::SBCommand recognizers = heap.AddMultiwordCommand(
       "recognizers", "Teach heapwalk the program's own containers and allocators (rule files).");
   add(recognizers, std::make_unique<RecognizersLoadCommand>());

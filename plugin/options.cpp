@@ -13,15 +13,27 @@ std::string ParsedOptions::get(const std::string& name, const std::string& fallb
   return it == values_.end() ? fallback : it->second;
 }
 
-uint64_t ParsedOptions::number(const std::string& name, uint64_t fallback) const {
+uint64_t parse_number(const std::string& what, const std::string& text, uint64_t max) {
+  uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc::result_out_of_range || (error == std::errc() && value > max &&
+                                                  end == text.data() + text.size()))
+    throw UsageError(fmt::format("{} takes a number up to {}, not '{}'", what, max, text));
+  if (text.empty() || error != std::errc() || end != text.data() + text.size())
+    throw UsageError(fmt::format("{} takes a whole number, not '{}'", what, text));
+  return value;
+}
+
+uint64_t ParsedOptions::number(const std::string& name, uint64_t fallback, uint64_t max) const {
   auto it = values_.find(name);
   if (it == values_.end()) return fallback;
-  uint64_t value = 0;
-  const std::string& text = it->second;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size())
-    throw std::runtime_error(fmt::format("--{} takes a whole number, not '{}'", name, text));
-  return value;
+  return parse_number("--" + name, it->second, max);
+}
+
+size_t max_positional(const std::string& operands) {
+  size_t count = 0;
+  for (char c : operands) count += c == '<';
+  return count;
 }
 
 ParsedOptions parse_options(const std::vector<OptionSpec>& specs, char** argv) {
@@ -52,16 +64,17 @@ ParsedOptions parse_options(const std::vector<OptionSpec>& specs, char** argv) {
       inline_value = true;
     }
     const OptionSpec* spec = find(arg);
-    if (!spec) throw std::runtime_error(fmt::format("unknown option '{}'; see 'help heap'", arg));
+    if (!spec) throw UsageError(fmt::format("unknown option '{}'", arg));
+    if (parsed.values_.count(spec->long_name))
+      throw UsageError(fmt::format("--{} is given twice", spec->long_name));
     if (spec->value_name.empty()) {
-      if (inline_value) throw std::runtime_error(fmt::format("--{} takes no value", spec->long_name));
+      if (inline_value) throw UsageError(fmt::format("--{} takes no value", spec->long_name));
       parsed.values_[spec->long_name] = "1";
       continue;
     }
     if (!inline_value) {
       if (!p[1])
-        throw std::runtime_error(
-            fmt::format("--{} needs a value ({})", spec->long_name, spec->value_name));
+        throw UsageError(fmt::format("--{} needs a value ({})", spec->long_name, spec->value_name));
       value = *++p;
     }
     parsed.values_[spec->long_name] = value;

@@ -35,9 +35,16 @@ std::vector<OptionSpec> PartitionCommand::options() const {
        "Add each row's retained size: what would be freed if every object of the row were "
        "freed (Heapy's definition: what the roots no longer reach without the row, counted "
        "once), over the graph of the whole process."},
-      {"by", 'b', "kind|owner|via|size",
+      {"by", 'b', "kind|owner|via|size|module",
        "Group by kind (the default), by the kinds of each object's referrers (owner: who holds "
-       "it), by the edge labels it is referenced through (via), or by its size."},
+       "it), by the edge labels it is referenced through (via), by its size, or by the module "
+       "(executable or shared library) that defines its kind: for an object with a vtable the "
+       "module holding the vtable, for other class types the module whose debug info defines "
+       "it (when several do, its owner's if that is one of them, else the first in the target's "
+       "module order), and for what names no class (float[], char[] (string), control blocks, "
+       "<conservative>) the module of its owner, the lowest-addressed heap object with a typed "
+       "pointer to it, or of the global that points to it; else <no module>. Rows read "
+       "libfoo.so.1; JSON gives each module's full path."},
       {"of", 'o', "ROW",
        "Partition the objects of ROW of the last table instead of walking from roots "
        "(heap partition --of 0 --by owner)."},

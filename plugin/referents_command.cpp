@@ -9,6 +9,7 @@
 #include "report/report_render.h"
 #include "walker/analysis/partition_by.h"
 #include "walker/analysis/process_graph.h"
+#include "walker/graph/reverse_edges.h"
 
 namespace heapwalk::plugin {
 
@@ -56,15 +57,22 @@ void ReferentsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
       options.has("typed-only") ? walker::EdgeFilter::kTypedOnly : walker::EdgeFilter::kOwning;
 
   std::vector<bool> in_row(g.node_count(), false), found(g.node_count(), false);
-  for (uint32_t n : row.nodes) in_row[walker::graph_node(n)] = true;
   uint64_t root_edges = 0;
   if (referrers_) {
-    for (GraphNode from = 0; from < g.node_count(); ++from)
-      for (uint32_t e = g.first_edge(from); e < g.first_edge(from + 1); ++e)
-        if (in_row[g.target_of(e)] && walker::follows(filter, g.provenance_of(e))) {
-          if (from == walker::kRootNode) ++root_edges;
-          else found[from] = true;
+    // The row's in-edges (built once per graph, on first need).
+    const walker::ReverseEdges& in = g.in_edges();
+    for (uint32_t n : row.nodes) {
+      GraphNode to = walker::graph_node(n);
+      if (in_row[to]) continue;  // once per object
+      in_row[to] = true;
+      auto edges = in.edges(to);
+      auto sources = in.sources(to);
+      for (size_t i = 0; i < edges.size(); ++i)
+        if (walker::follows(filter, g.provenance_of(edges[i]))) {
+          if (sources[i] == walker::kRootNode) ++root_edges;
+          else found[sources[i]] = true;
         }
+    }
   } else {
     for (uint32_t n : row.nodes) {
       GraphNode from = walker::graph_node(n);

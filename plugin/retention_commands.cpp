@@ -11,6 +11,7 @@
 #include "report/retention_render.h"
 #include "walker/analysis/edge_labels.h"
 #include "walker/analysis/retention.h"
+#include "walker/graph/reverse_edges.h"
 
 namespace heapwalk::plugin {
 
@@ -130,12 +131,8 @@ void TopCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   std::string format = report_format(options);
   size_t count = 10;
   if (options.positional().size() > 1) throw std::runtime_error("give one count: heap top [<N>]");
-  if (!options.positional().empty()) {
-    const std::string& n = options.positional()[0];
-    if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos)
-      throw std::runtime_error(fmt::format("heap top takes a count, not '{}'", n));
-    count = std::stoull(n);
-  }
+  if (!options.positional().empty())
+    count = parse_number("heap top", options.positional()[0], ParsedOptions::kMaxNumber);
   walker::EdgeFilter filter = filter_of(options);
   auto [session, anon_before] = open_session(debugger);
   Retention r = retention(session, filter, interruption(debugger));
@@ -199,23 +196,25 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
                                table.address(walker::allocation_of(target)),
                                walker::node_kind(*r.session, *r.graph, target),
                                graph.size(target));
-    // Through each referrer the roots reach: its own shortest path, then the edge.
-    for (GraphNode from = 0; from < graph.node_count(); ++from) {
-      if (!r.paths->reached(from)) continue;
-      for (uint32_t e = graph.first_edge(from); e < graph.first_edge(from + 1); ++e) {
-        if (graph.target_of(e) != target || !walker::follows(filter, graph.provenance_of(e)))
-          continue;
-        // One path per pointer: a shared_ptr's two words (object and control block) into one
-        // make_shared block are one referrer.
-        bool repeated = false;
-        for (uint32_t d = graph.first_edge(from); d < e && !repeated; ++d)
-          repeated = graph.target_of(d) == target && graph.where_of(d) == graph.where_of(e) &&
-                     walker::follows(filter, graph.provenance_of(d));
-        if (repeated) continue;
-        std::vector<uint32_t> edges = r.paths->edges_to(from);
-        edges.push_back(e);
-        found.emplace_back(edges.size(), walker::path_text(*r.session, *r.graph, edges));
-      }
+    // Through each referrer the roots reach: its own shortest path, then the edge. The
+    // target's in-edges, ascending (so by referrer, then by edge, as a scan would meet them).
+    const walker::ReverseEdges& in = graph.in_edges();
+    auto in_edges = in.edges(target);
+    auto referrers = in.sources(target);
+    for (size_t i = 0; i < in_edges.size(); ++i) {
+      GraphNode from = referrers[i];
+      uint32_t e = in_edges[i];
+      if (!r.paths->reached(from) || !walker::follows(filter, graph.provenance_of(e))) continue;
+      // One path per pointer: a shared_ptr's two words (object and control block) into one
+      // make_shared block are one referrer. Earlier edges of the same referrer come just before.
+      bool repeated = false;
+      for (size_t j = i; j-- > 0 && referrers[j] == from && !repeated;)
+        repeated = graph.where_of(in_edges[j]) == graph.where_of(e) &&
+                   walker::follows(filter, graph.provenance_of(in_edges[j]));
+      if (repeated) continue;
+      std::vector<uint32_t> edges = r.paths->edges_to(from);
+      edges.push_back(e);
+      found.emplace_back(edges.size(), walker::path_text(*r.session, *r.graph, edges));
     }
   } else {
     // The objects: a row of the last table, or every reached object of the kinds matching.

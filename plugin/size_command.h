@@ -11,7 +11,7 @@ class SizeCommand final : public SessionCommand {
   using SessionCommand::SessionCommand;
   const char* name() const override { return "size"; }
   const char* help() const override {
-    return "Show the shallow, deep and retained size of a variable's object graph.";
+    return "Show the shallow, deep and retained size of a variable's object graph, and its deep set by kind with element counts of arrays.";
   }
   std::string operands() const override { return "<EXPR>"; }
   std::string long_help() const override;

@@ -82,6 +82,7 @@ std::string render_partition_json(const walker::Partition& partition, const Json
     const walker::PartitionRow& row = partition.rows[i];
     Json r = {{"index", i}, {"kind", row.kind}, {"count", row.count}, {"size", row.size}};
     if (partition.has_retained) r["retained"] = row.retained;
+    if (!row.path.empty()) r["path"] = row.path;  // --by module
     rows.push_back(std::move(r));
   }
   out["rows"] = std::move(rows);

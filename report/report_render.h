@@ -33,7 +33,8 @@ std::string render_partition_text(const walker::Partition& partition, size_t fir
 size_t partition_page_end(const walker::Partition& partition, size_t first_row, size_t max_rows);
 
 // {"count": N, "size": S, <extra's members, in order>, "rows": [{"index": 0, "kind": "…",
-// "count": n, "size": s}, …]} with every row, one row per line (report/json.h). Ends in '\n'.
+// "count": n, "size": s[, "retained": r][, "path": "/full/path/of/libfoo.so"]}, …]} with every
+// row, one row per line (report/json.h); "path" for heap partition --by module. Ends in '\n'.
 std::string render_partition_json(const walker::Partition& partition,
                                   const Json& extra = Json::object());
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ struct PhaseTiming {
   std::string phase;
   double seconds = 0;
 };
+
+// Why the target's heap cannot be read, in one line naming the cause, before anything touches
+// the target: no target or process; a process running, exited or detached; a core of another
+// build or program (by build-id); not x86-64; malloc not glibc's (jemalloc, tcmalloc…
+// preloaded or linked; a static program). Empty when it can.
+std::string unsupported_target(lldb::SBTarget target, const std::string& core_path = {});
 
 class Session {
  public:
@@ -55,13 +62,27 @@ class Session {
   std::shared_ptr<const ProcessGraph> cached_graph() const { return graph_; }
   void cache_graph(std::shared_ptr<const ProcessGraph> graph) { graph_ = std::move(graph); }
 
-  // Recognizer rules that could not apply to a type, not yet shown: each is warned about once.
+  // Notes on this stop (a program without debug info) and recognizer rules that could not apply
+  // to a type, not yet shown: each is warned about once.
   std::vector<std::string> take_new_problems() {
+    std::vector<std::string> fresh;
+    if (!notes_shown_) fresh = notes_;
+    notes_shown_ = true;
     const auto& all = types_.problems();
-    std::vector<std::string> fresh(all.begin() + std::min(problems_shown_, all.size()), all.end());
+    fresh.insert(fresh.end(), all.begin() + std::min(problems_shown_, all.size()), all.end());
     problems_shown_ = all.size();
     return fresh;
   }
+  // What limits this stop's answers without being wrong with it: "no debug info …".
+  const std::vector<std::string>& notes() const { return notes_; }
+
+  // True the first time it is asked for `what` at this stop: what is said once per stop (the
+  // heap's warnings) is said by the first command that asks.
+  bool claim_once(const std::string& what) const { return claimed_.insert(what).second; }
+
+  // Drops every cached session: the next command at any stop builds its own (tests of
+  // determinism; nothing else needs it, as sessions are keyed by stop).
+  static void forget_all();
 
   // Results of analyses at this stop (a dominator tree per edge filter, ...), by key.
   std::shared_ptr<const void> memo(const std::string& key) const {
@@ -79,6 +100,7 @@ class Session {
  private:
   std::optional<uint64_t> read_word(uint64_t addr);
   void carve_program_allocators();
+  void note_missing_debug_info();
 
   lldb::SBTarget target_;
   lldb::SBProcess process_;
@@ -94,6 +116,9 @@ class Session {
   std::shared_ptr<const ProcessGraph> graph_;
   std::map<std::string, std::shared_ptr<const void>> memo_;
   size_t problems_shown_ = 0;
+  std::vector<std::string> notes_;
+  mutable std::set<std::string> claimed_;
+  bool notes_shown_ = false;
 };
 
 }  // namespace heapwalk::walker

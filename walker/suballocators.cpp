@@ -15,6 +15,8 @@
 #include "typeinfo/recognizers/allocator_rules.h"
 #include "typeinfo/recognizers/declared.h"
 #include "typeinfo/recognizers/expression.h"
+#include "walker/carved_block.h"
+#include "walker/protobuf_arena.h"
 #include "walker/roots/roots.h"
 
 namespace heapwalk::walker {
@@ -37,6 +39,19 @@ const AllocatorRule& boost_pool_rule() {
     AllocatorRule r;
     r.patterns = {"boost::object_pool<**>"};
     r.form = AllocatorRule::Form::kPool;
+    r.source = {"(built in)", 0};
+    return r;
+  }();
+  return rule;
+}
+
+// protobuf's Arena (walker/protobuf_arena.h): its blocks carved into the objects its cleanup
+// lists name and the stretches between them.
+const AllocatorRule& protobuf_arena_rule() {
+  static const AllocatorRule rule = [] {
+    AllocatorRule r;
+    r.patterns = {kProtobufArenaType};
+    r.form = AllocatorRule::Form::kBump;
     r.source = {"(built in)", 0};
     return r;
   }();
@@ -260,16 +275,7 @@ CompiledAllocator compile(const AllocatorRule& rule, lldb::SBType type,
   return c;
 }
 
-struct Unit {
-  uint64_t address = 0, size = 0;
-  bool live = true;
-};
-
-struct CarvedBlock {
-  uint64_t chunk = 0, usable = 0;
-  std::vector<Unit> units;  // by address
-  std::string allocator, kind;
-};
+using Unit = CarvedUnit;
 
 // One block that does not read as the rule says.
 struct Mismatch {
@@ -385,7 +391,7 @@ class Carver {
       b.kind = pool.element_name;
       uint64_t n = (size - 16) / stride;
       if (n > kMaxUnits) return mismatch(c, fmt::format("block {:#x}: too many chunks", block));
-      for (uint64_t i = 0; i < n; ++i) b.units.push_back({block + i * stride, stride, true});
+      for (uint64_t i = 0; i < n; ++i) b.units.push_back({block + i * stride, stride, true, {}});
       blocks.push_back(std::move(b));
       starts.push_back(block);
       strides.push_back(stride);
@@ -397,6 +403,15 @@ class Carver {
     }
     std::string why = mark_free(c, {}, a, blocks, starts, strides);
     if (!why.empty()) return mismatch(c, fmt::format("the free list of {} at {:#x}: {}", c.name, a, why));
+    for (CarvedBlock& b : blocks)
+      if (carved_.insert(b.chunk).second) out.push_back(std::move(b));
+  }
+
+  // protobuf's Arena at `a` (walker/protobuf_arena.h).
+  void carve_protobuf_arena(ProtobufArenaCarver& arenas, lldb::SBType type, uint64_t a) {
+    std::vector<CarvedBlock> blocks;
+    if (auto why = arenas.carve(a, type, blocks))
+      return mismatches.push_back(fmt::format("{} ({} at {:#x})", *why, kProtobufArenaType, a));
     for (CarvedBlock& b : blocks)
       if (carved_.insert(b.chunk).second) out.push_back(std::move(b));
   }
@@ -438,7 +453,7 @@ class Carver {
           return fmt::format("unit at {:#x} links back to {:#x}, the previous unit is at {:#x}", h,
                              link, prev);
       }
-      b.units.push_back({h + c.payload, *size - c.payload, *in_use != 0});
+      b.units.push_back({h + c.payload, *size - c.payload, *in_use != 0, {}});
       prev = h;
       h = next;
     }
@@ -457,7 +472,7 @@ class Carver {
       n = declared;
     }
     if (n > kMaxUnits) return "too many units";
-    for (uint64_t i = 0; i < n; ++i) b.units.push_back({start + i * stride, stride, true});
+    for (uint64_t i = 0; i < n; ++i) b.units.push_back({start + i * stride, stride, true, {}});
     return {};
   }
 
@@ -465,8 +480,8 @@ class Carver {
                          uint64_t limit, CarvedBlock& b) {
     uint64_t used = scoped(c.used, d, a).value_or(~uint64_t{0});
     if (used > limit - start) return fmt::format("{} bytes used of {}", used, limit - start);
-    if (used) b.units.push_back({start, used, true});
-    if (start + used < limit) b.units.push_back({start + used, limit - start - used, false});
+    if (used) b.units.push_back({start, used, true, {}});
+    if (start + used < limit) b.units.push_back({start + used, limit - start - used, false, {}});
     return {};
   }
 
@@ -533,19 +548,28 @@ std::vector<HeapRange> carve_suballocators(lldb::SBTarget target, const MemoryIm
       target.FindFirstType("boost::default_user_allocator_new_delete").IsValid() ||
       target.FindFirstType("boost::default_user_allocator_malloc_free").IsValid();
   if (boost_pools) rules.push_back(boost_pool_rule());
+  const bool protobuf_arenas = target.FindFirstType(kProtobufArenaType).IsValid();
+  if (protobuf_arenas) rules.push_back(protobuf_arena_rule());
   if (rules.empty()) return {};
-  const AllocatorRule* builtin_pool = boost_pools ? &rules.back() : nullptr;
+  // The built-in ones are last (the finder matches the rules' copies, in this vector).
+  const AllocatorRule* builtin_arena = protobuf_arenas ? &rules.back() : nullptr;
+  const AllocatorRule* builtin_pool = boost_pools ? &rules[rules.size() - 1 - protobuf_arenas] : nullptr;
   AllocatorFinder finder(memory, types, rules);
   for (const Root& root : static_roots(target, memory, glibc.version))
     if (root.type.IsValid()) finder.search(root.address, root.type, 0);
   if (finder.found.empty()) return {};
 
   Carver carver(memory, heap.in_use);
+  ProtobufArenaCarver arenas(target, memory, heap.in_use, types);
   std::map<std::pair<const AllocatorRule*, std::string>, CompiledAllocator> compiled;
   for (const FoundAllocator& f : finder.found) {
     if (f.rule == builtin_pool) {
       if (auto pool = typeinfo::recognize_boost_pool(types.complete(f.type), types))
         carver.carve_boost_pool(*pool, f.address);
+      continue;
+    }
+    if (f.rule == builtin_arena) {
+      carver.carve_protobuf_arena(arenas, types.complete(f.type), f.address);
       continue;
     }
     auto key = std::make_pair(f.rule, name_of(f.type));
@@ -585,15 +609,21 @@ std::vector<HeapRange> carve_suballocators(lldb::SBTarget target, const MemoryIm
     sub.allocator = b.allocator;
     sub.mmapped = old.mmapped(n);
     sub.head = b.units.front().address - b.chunk;
-    if (sub.head)
+    sub.closed = b.closed;
+    if (sub.head) {
+      // A head the allocator names is also a unit, so that its kind is declared.
+      const uint8_t named = b.head_kind.empty() ? 0 : AllocationTable::kUnit;
       table.add_flagged(b.chunk, sub.head,
-                        AllocationTable::kBlockHead | (old.mmapped(n) ? AllocationTable::kMmapped : 0));
+                        AllocationTable::kBlockHead | named | (old.mmapped(n) ? AllocationTable::kMmapped : 0));
+      if (named) table.unit_kinds.push_back({b.chunk, b.head_kind});
+    }
     for (const Unit& u : b.units) {
       if (u.live) {
         table.add_flagged(u.address, u.size, AllocationTable::kUnit);
         sub.live_units += 1;
         sub.live_bytes += u.size;
-        if (!b.kind.empty()) table.unit_kinds.push_back({u.address, b.kind});
+        if (!u.kind.empty()) table.unit_kinds.push_back({u.address, u.kind});
+        else if (!b.kind.empty()) table.unit_kinds.push_back({u.address, b.kind});
       } else {
         table.free_units.push_back({u.address, u.size});
         sub.free_units += 1;

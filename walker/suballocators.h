@@ -5,7 +5,8 @@
 // then the allocation table is rebuilt: each live unit an allocation, each free unit in the
 // table's free_units, each block's head (from its start to its first unit) an allocation of its
 // own. A block that does not validate stays one allocation, with one warning for all of them.
-// Built in, without a rule: boost::object_pool<T> (typeinfo/boost_pool.h), read in C++.
+// Built in, without a rule: boost::object_pool<T> (typeinfo/boost_pool.h) and protobuf's Arena
+// (walker/protobuf_arena.h), read in C++.
 #pragma once
 
 #include <vector>

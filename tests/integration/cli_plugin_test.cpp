@@ -112,8 +112,12 @@ TEST_CASE("a core is checked against the executable's build-id", "[cli][core]") 
   std::filesystem::copy_file(HEAPWALK_CLI_PATH, impostor);
   CHECK(heapwalk::walker::build_id_mismatch(impostor, core).find("different build") !=
         std::string::npos);
-  Output warned = run(fmt::format("{} --core {} {} partition", HEAPWALK_CLI_PATH, core, impostor));
-  CHECK(warned.text.find("heapwalk: warning: core") != std::string::npos);
+  // Refused, in one line naming the mismatch (not "no libc.so.6" or an empty heap).
+  Output refused = run(fmt::format("{} --core {} {} partition", HEAPWALK_CLI_PATH, core, impostor));
+  INFO(refused.text);
+  CHECK(refused.status == 1);
+  CHECK(refused.text.find("error: heap partition: core " + core + " was made from a different build") !=
+        std::string::npos);
 }
 
 TEST_CASE("heapwalk CLI attaches with --pid, writes --out, and detaches", "[cli][live]") {

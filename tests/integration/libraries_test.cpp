@@ -164,11 +164,9 @@ Report report(const Target& t, const std::string& subcommand, const std::string&
 // Programs whose fixture labels every allocation with the kind heapwalk must give it: their
 // partitions are compared row by row, not only in count and bytes.
 const std::set<std::string> kKindsChecked = {"eigen", "boost", "abseil", "protobuf"};
-// Roots of those programs whose kinds are not checked yet: protobuf's arena roots, whose objects
-// live inside the Arena's blocks (a sub-allocator's units, labelled generically until it is
-// recognized).
-const std::set<std::pair<std::string, std::string>> kKindsUnchecked = {
-    {"protobuf", "g_arena"}, {"protobuf", "g_arena_tree"}};
+// Roots of those programs whose kinds are not checked yet (none: protobuf's arena roots are
+// carved into their objects, walker/protobuf_arena.h).
+const std::set<std::pair<std::string, std::string>> kKindsUnchecked = {};
 
 // "kind: expected count/bytes, reported count/bytes" for each row that differs; empty when equal.
 std::string kind_rows_differ(const ptree& expected, const ptree& report) {

@@ -44,6 +44,47 @@ void check_retention(Debugger& dbg, const ptree& truth) {
   CHECK(size.get<uint64_t>("deep.bytes") == bytes);
   CHECK(size.get<uint64_t>("retained.count") == count);
   CHECK(size.get<uint64_t>("retained.bytes") == bytes);
+  // The deep set by kind (the guide's n_bytes / n_conns): the weights and the other scalar
+  // buffers, with the elements their vectors hold (sizes, not capacities), as the fixture counts
+  // them. The kinds add up to the deep set.
+  uint64_t kinds_count = 0, kinds_bytes = 0;
+  for (const auto& [_, kind] : size.get_child("by_kind")) {
+    kinds_count += kind.get<uint64_t>("count");
+    kinds_bytes += kind.get<uint64_t>("bytes");
+  }
+  CHECK(kinds_count == count);
+  CHECK(kinds_bytes == bytes);
+  for (const char* kind : {"float[]", "double[]"}) {
+    INFO(kind);
+    const ptree& expected = truth.get_child(ptree::path_type(std::string("arrays/") + kind, '/'));
+    const ptree* row = nullptr;
+    for (const auto& [_, k] : size.get_child("by_kind"))
+      if (k.get<std::string>("kind") == kind) row = &k;
+    REQUIRE(row);
+    CHECK(row->get<uint64_t>("count") == expected.get<uint64_t>("arrays"));
+    CHECK(row->get<uint64_t>("elements") == expected.get<uint64_t>("elements"));
+    CHECK(row->get<uint64_t>("uncounted") == 0);
+    CHECK(row->get<uint64_t>("bytes") == expected.get<uint64_t>("bytes"));
+  }
+  {
+    bool ok = false;
+    std::string error;
+    std::string text = dbg.run("heap size sim --kinds 0", &ok, &error);
+    REQUIRE(ok);
+    const ptree& floats = truth.get_child(ptree::path_type("arrays/float[]", '/'));
+    std::string line = "float[]: " + std::to_string(floats.get<uint64_t>("arrays")) + " arrays, ";
+    INFO(text);
+    CHECK(text.find(line) != std::string::npos);
+  }
+
+  // By module: everything sim reaches is the executable's (its types, or owned by them).
+  ptree modules = json_of(dbg, "heap partition --root sim --by module --format json");
+  REQUIRE(modules.get_child("rows").size() == 1);
+  const ptree& exe = modules.get_child("rows").front().second;
+  CHECK(exe.get<std::string>("kind") == "heapwalk_fixture_sim");
+  CHECK(exe.get<std::string>("path").ends_with("/heapwalk_fixture_sim"));
+  CHECK(exe.get<uint64_t>("count") == count);
+  CHECK(exe.get<uint64_t>("size") == bytes);
 
   // The Simulation object dominates the whole model: it is the top of the dominator tree.
   ptree top = json_of(dbg, "heap top 3 --format json");

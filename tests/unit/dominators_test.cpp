@@ -1,6 +1,7 @@
 // Dominators and retained sizes on synthetic graphs, against Boost.Graph's Lengauer-Tarjan.
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dominator_tree.hpp>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <limits>
 #include <random>
@@ -136,6 +137,46 @@ TEST_CASE("dominators equal Boost's on random graphs", "[dominators]") {
   }
 }
 
+TEST_CASE("dominators equal Boost's on deep heap-shaped graphs", "[dominators]") {
+  // As tests/bench/dominators_bench.cpp builds them, smaller: an owner within 64 nodes before
+  // each node, two more edges each, most of them near their source and some anywhere, so the
+  // DFS goes thousands deep and evaluation climbs (and halves) long paths of the forest.
+  std::mt19937 random(8);
+  for (int round = 0; round < 6; ++round) {
+    const size_t n = 2000 + random() % 20000;
+    auto near = [&](size_t v, size_t below) {
+      if (random() % 50 == 0) return static_cast<GraphNode>(random() % below);
+      size_t lo = v > 64 ? v - 64 : 0, hi = std::min(below, v + 64);
+      return static_cast<GraphNode>(lo + random() % (hi - lo));
+    };
+    std::vector<Edge> edges;
+    for (size_t v = 1; v < n; ++v) edges.emplace_back(near(v, v), v, EdgeProvenance::kTyped);
+    for (size_t e = 0; e < 2 * n; ++e) {
+      size_t from = random() % n;
+      uint32_t r = random() % 10;
+      auto p = r < 7 ? EdgeProvenance::kTyped
+                     : r < 9 ? EdgeProvenance::kConservative : EdgeProvenance::kWeak;
+      edges.emplace_back(static_cast<GraphNode>(from), near(from, n), p);
+    }
+    std::vector<uint64_t> sizes(n, 0);
+    for (size_t v = 1; v < n; ++v) sizes[v] = 16 + random() % 100;
+    HeapGraph graph = make_graph(sizes, edges);
+    for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
+      INFO("round " << round << ", " << n << " nodes");
+      DominatorTree tree = dominator_tree(graph, filter);
+      REQUIRE(tree.idom == boost_idoms(n, edges, filter));
+      // Retained = own size plus the dominator-tree children's retained sizes.
+      std::vector<uint64_t> expected(n, 0);
+      for (size_t i = tree.preorder.size(); i-- > 0;) {
+        GraphNode v = tree.preorder[i];
+        expected[v] += sizes[v];
+        if (v != 0) expected[tree.idom[v]] += expected[v];
+      }
+      REQUIRE(tree.retained == expected);
+    }
+  }
+}
+
 TEST_CASE("a million-deep chain needs no recursion", "[dominators]") {
   const GraphNode n = 1'000'001;
   HeapGraphBuilder builder(std::vector<uint64_t>(n, 8));
@@ -188,6 +229,61 @@ TEST_CASE("shortest paths prefer typed edges and never use weak ones", "[dominat
   CHECK_FALSE(typed.reached(5));
   CHECK(typed.edges_to(3) == paths.edges_to(3));
   CHECK(paths.edges_to(0).empty());
+}
+
+TEST_CASE("shortest paths equal two plain breadth-first passes on random graphs", "[dominators]") {
+  using heapwalk::walker::shortest_paths;
+  using heapwalk::walker::ShortestPaths;
+  // The reference: typed edges first, then every edge the filter allows from all that is
+  // reached (shortest_paths restarts only from the nodes with a conservative edge).
+  auto reference = [](const HeapGraph& graph, EdgeFilter filter) {
+    const size_t n = graph.node_count();
+    std::vector<GraphNode> parent(n, 0);
+    std::vector<uint32_t> via(n, ShortestPaths::kNoEdge);
+    std::vector<bool> seen(n, false);
+    seen[0] = true;
+    std::vector<GraphNode> reached{0}, frontier, next;
+    for (int i = 0; i < (filter == EdgeFilter::kTypedOnly ? 1 : 2); ++i) {
+      EdgeFilter pass = i == 0 ? EdgeFilter::kTypedOnly : filter;
+      frontier = reached;
+      while (!frontier.empty()) {
+        next.clear();
+        for (GraphNode from : frontier)
+          for (uint32_t e = graph.first_edge(from); e < graph.first_edge(from + 1); ++e) {
+            GraphNode to = graph.target_of(e);
+            if (seen[to] || !follows(pass, graph.provenance_of(e))) continue;
+            seen[to] = true;
+            parent[to] = from;
+            via[to] = e;
+            next.push_back(to);
+            reached.push_back(to);
+          }
+        frontier.swap(next);
+      }
+    }
+    return std::make_pair(parent, via);
+  };
+  std::mt19937 random(7);
+  for (int round = 0; round < 300; ++round) {
+    const size_t n = 1 + random() % 150;
+    const size_t m = random() % (4 * n + 1);
+    std::vector<Edge> edges;
+    for (size_t e = 0; e < m; ++e) {
+      uint32_t r = random() % 10;
+      auto p = r < 5 ? EdgeProvenance::kTyped
+                     : r < 8 ? EdgeProvenance::kConservative : EdgeProvenance::kWeak;
+      GraphNode from = static_cast<GraphNode>(random() % (random() % 2 ? n : (n + 3) / 4));
+      edges.emplace_back(from, static_cast<GraphNode>(random() % n), p);
+    }
+    HeapGraph graph = make_graph(std::vector<uint64_t>(n, 8), edges);
+    for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
+      INFO("round " << round);
+      ShortestPaths paths = shortest_paths(graph, filter);
+      auto [parent, via] = reference(graph, filter);
+      REQUIRE(paths.via == via);
+      REQUIRE(paths.parent == parent);
+    }
+  }
 }
 
 TEST_CASE("retained size with edges cut: what a variable's own pointers alone keep", "[dominators]") {

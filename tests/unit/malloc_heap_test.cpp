@@ -102,7 +102,13 @@ TEST_CASE("a corrupt chunk header is skipped with a warning", "[malloc]") {
   CHECK(std::any_of(heap.warnings.begin(), heap.warnings.end(), [](const std::string& w) {
     return w.find("corrupt chunk at 0x100050") != std::string::npos;
   }));
-  CHECK(heap.in_use.size() == 2);  // the chunk before it, and the mmapped one
+  // The chunk before it, the rest of the heap up to top as one block of unknown content (so
+  // that what it points to stays reachable), and the mmapped chunk.
+  REQUIRE(heap.in_use.size() == 3);
+  CHECK(heap.in_use.address(1) == kHeap + 0x60);
+  CHECK(heap.in_use.usable_size(1) == 0x190 - 0x60);
+  CHECK(heap.in_use.unknown(1));
+  CHECK_FALSE(heap.in_use.unknown(0));
 }
 
 TEST_CASE("a fastbin that loops and an arena ring that breaks do not hang", "[malloc]") {
@@ -113,4 +119,69 @@ TEST_CASE("a fastbin that loops and an arena ring that breaks do not hang", "[ma
   REQUIRE(heap.warnings.size() >= 2);
   CHECK(heap.warnings[0].find("loops") != std::string::npos);
   CHECK(heap.arenas.size() == 1);
+}
+
+namespace {
+
+bool any_warning(const walker::MallocHeap& heap, const std::string& words) {
+  return std::any_of(heap.warnings.begin(), heap.warnings.end(),
+                     [&](const std::string& w) { return w.find(words) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("a self-looping unsorted bin is cut at the loop, its chunk counted once", "[malloc]") {
+  Heap h;
+  h.memory.put<uint64_t>(kHeap + 0x50 + 16, kHeap + 0x50);  // fd -> itself
+  walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
+  CHECK(any_warning(heap, "bin 1 (unsorted) of arena 0x1000 loops back to (or shares) chunk 0x100050"));
+  REQUIRE(heap.arenas.size() == 1);
+  CHECK(heap.arenas[0].unsorted_chunks == 1);
+  CHECK(heap.arenas[0].unsorted_bytes == 0x100);
+}
+
+TEST_CASE("a bin listing a chunk that is not free, or another bin's chunk, is cut", "[malloc]") {
+  Heap h;
+  uint64_t small2 = kArena + 112 + 16 * 1 - 16;  // bin_at(2)
+  h.memory.put<uint64_t>(small2 + 16, kHeap + 0x50);    // also lists the unsorted chunk
+  h.memory.put<uint64_t>(small2 + 16 + 16, kHeap);      // bin 3 lists an in-use chunk
+  walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
+  CHECK(any_warning(heap, "bin 2 (small)"));
+  CHECK(any_warning(heap, "and 1 more bin lists cut"));
+  CHECK(heap.arenas[0].small_bytes == 0);
+  CHECK(heap.arenas[0].unsorted_bytes == 0x100);
+}
+
+TEST_CASE("a fastbin entry of the wrong size or outside the heap cuts the list", "[malloc]") {
+  Heap h;
+  h.memory.put<uint64_t>(kArena + 16 + 8, kHeap + 0x150);  // fastbin 1 (0x30) lists a 0x40 chunk
+  h.memory.put<uint64_t>(kArena + 16 + 16, 0x7000);       // fastbin 2: not in the heap
+  walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
+  CHECK(any_warning(heap, "fastbin 1 of arena 0x1000: 0x100150 (size 0x40) is no chunk"));
+  CHECK(any_warning(heap, "fastbin 2 of arena 0x1000: 0x7000"));
+  CHECK(heap.arenas[0].fast_free_chunks == 1);
+}
+
+TEST_CASE("absurd top and system_mem are replaced by what the heap maps", "[malloc]") {
+  Heap h;
+  h.memory.put<uint64_t>(kHeap + 0x190 + 8, (uint64_t{1} << 60) | 1);  // top's size
+  h.memory.put<uint64_t>(kArena + 2184, uint64_t{1} << 63);              // system_mem
+  walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
+  CHECK(any_warning(heap, "its top chunk 0x100190"));
+  CHECK(any_warning(heap, "system_mem says 9223372036854775808 bytes"));
+  const walker::ArenaCensus& a = heap.arenas[0];
+  CHECK(a.top_size == 0);
+  CHECK(a.system_mem <= 0x1000);
+  walker::MallinfoTotals m = heap.mallinfo();
+  CHECK(m.uordblks <= m.arena);
+}
+
+TEST_CASE("a zeroed heap is one warning, not a silent end", "[malloc]") {
+  Heap h;
+  for (uint64_t o = 0; o < 0x190; o += 8) h.memory.put<uint64_t>(kHeap + o, 0);
+  walker::MallocHeap heap = walker::enumerate_glibc_heap(h.memory, layout());
+  CHECK(any_warning(heap, "chunk at 0x100000 in arena 0x1000 has size 0"));
+  CHECK(any_warning(heap, "its 384 bytes kept as one block of unknown content"));
+  CHECK(heap.arenas[0].in_use_chunks == 1);  // that block
+  CHECK(heap.arenas[0].in_use_bytes == 0x190 - 0x10);
 }

@@ -34,6 +34,45 @@ TEST_CASE("bad options are one-line errors", "[options]") {
   CHECK_THROWS_WITH(parse({"--timings=1"}), Catch::Contains("takes no value"));
 }
 
+TEST_CASE("numbers are parsed whole and bounded", "[options]") {
+  for (const char* bad : {"1x", "", "-1", "+1", " 1", "1 ", "0x10", "1e3", "1.5"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(parse({"--limit", bad}).number("limit", 1),
+                      Catch::Contains("--limit takes a whole number, not '" + std::string(bad) + "'"));
+  }
+  for (const char* huge : {"18446744073709551615", "18446744073709551616", "99999999999999999999999",
+                           "1000000001"}) {
+    INFO(huge);
+    CHECK_THROWS_WITH(parse({"--limit", huge}).number("limit", 1),
+                      Catch::Contains("--limit takes a number up to 1000000000"));
+  }
+  CHECK(parse({"--limit", "1000000000"}).number("limit", 1) == 1000000000);
+  CHECK(parse({"--limit", "0"}).number("limit", 1) == 0);
+  CHECK(parse({"--limit", "007"}).number("limit", 1) == 7);
+  CHECK_THROWS_WITH(parse({"--limit", "50"}).number("limit", 1, 40),
+                    Catch::Contains("--limit takes a number up to 40, not '50'"));
+}
+
+TEST_CASE("usage errors are UsageErrors: the command adds its usage line", "[options]") {
+  CHECK_THROWS_AS(parse({"--bogus"}), UsageError);
+  CHECK_THROWS_AS(parse({"--root"}), UsageError);
+  CHECK_THROWS_AS(parse({"--timings=1"}), UsageError);
+  CHECK_THROWS_AS(parse({"--limit", "x"}).number("limit", 1), UsageError);
+  CHECK_THROWS_WITH(parse({"--root", "a", "-r", "b"}), Catch::Contains("--root is given twice"));
+  CHECK_THROWS_WITH(parse({"-t", "--timings"}), Catch::Contains("--timings is given twice"));
+}
+
+TEST_CASE("positional arguments allowed by a syntax line's operands", "[options]") {
+  CHECK(max_positional("") == 0);
+  CHECK(max_positional("{--addr}") == 0);
+  CHECK(max_positional("[{--root} | {--of}]") == 0);
+  CHECK(max_positional("<ROW>") == 1);
+  CHECK(max_positional("[<N>]") == 1);
+  CHECK(max_positional("(<ROW> | {--addr} | {--kind})") == 1);
+  // Words after "--" are positional, whatever they look like.
+  CHECK(parse({"--", "--root"}).positional() == std::vector<std::string>{"--root"});
+}
+
 TEST_CASE("help lists every option", "[options]") {
   std::string help = options_help(specs());
   CHECK(help.find("-r --root <EXPR>") != std::string::npos);

@@ -1,6 +1,7 @@
 // A MemoryImage made by a test: regions of bytes at chosen addresses.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <vector>
@@ -38,7 +39,8 @@ class SyntheticImage final : public walker::MemoryImage {
     auto it = bytes_.upper_bound(addr);
     if (it == bytes_.begin()) return {};
     --it;
-    if (addr + len > it->first + it->second.size()) return {};
+    uint64_t offset = addr - it->first, size = it->second.size();
+    if (offset > size || len > size - offset) return {};  // no overflow near 2^64
     return {it->second.data() + (addr - it->first), len};
   }
   std::string source() const override { return "synthetic"; }

@@ -56,5 +56,8 @@ RetainedSet retained_by_cut(const HeapGraph& graph, const EdgeCut& cut,
 // Everything the edges `cut` selects reach, their targets included (a variable's deep size).
 RetainedSet reached_through(const HeapGraph& graph, const EdgeCut& cut,
                             EdgeFilter filter = EdgeFilter::kOwning);
+// The same set, node by node (heap size's breakdown by kind).
+std::vector<bool> reached_set(const HeapGraph& graph, const EdgeCut& cut,
+                              EdgeFilter filter = EdgeFilter::kOwning);
 
 }  // namespace heapwalk::walker

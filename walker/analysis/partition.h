@@ -22,6 +22,7 @@ struct PartitionRow {
   // later commands take (heap shpaths 0, heap referrers 2). Empty where a report has none.
   std::vector<uint32_t> nodes;
   uint64_t retained = 0;  // with Partition::has_retained: what would be freed with the row
+  std::string path;       // heap partition --by module: the module's full path ("" for none)
 };
 
 struct Partition {

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
 #include "walker/analysis/edge_labels.h"
+#include "walker/analysis/partition_by_module.h"
+#include "walker/graph/reverse_edges.h"
 
 namespace heapwalk::walker {
 
@@ -15,7 +18,8 @@ PartitionBy partition_by_name(const std::string& name) {
   if (name == "owner") return PartitionBy::kOwner;
   if (name == "via") return PartitionBy::kVia;
   if (name == "size") return PartitionBy::kSize;
-  throw std::runtime_error(fmt::format("--by is kind, owner, via or size, not '{}'", name));
+  if (name == "module") return PartitionBy::kModule;
+  throw std::runtime_error(fmt::format("--by is kind, owner, via, size or module, not '{}'", name));
 }
 
 namespace {
@@ -32,6 +36,7 @@ std::string set_name(const std::set<std::string>& names) {
 
 Partition partition_by(Session& session, const ProcessGraph& graph, std::span<const uint32_t> set,
                        PartitionBy by, EdgeFilter filter) {
+  if (by == PartitionBy::kModule) return partition_by_module(session, graph, set);
   const AllocationTable& table = session.heap().in_use;
   const HeapGraph& g = graph.graph;
   std::vector<std::string> label(table.size());
@@ -40,15 +45,24 @@ Partition partition_by(Session& session, const ProcessGraph& graph, std::span<co
       label[n] = by == PartitionBy::kSize ? fmt::format("{} bytes", table.usable_size(n))
                                           : node_kind(session, graph, graph_node(n));
   } else {
-    // One pass over every edge: the referrers (or edge labels) of the set's members.
+    // The referrers (or edge labels) of the set's members: their in-edges (built once per
+    // graph, on first need).
+    const ReverseEdges& in = g.in_edges();
     std::vector<bool> member(g.node_count(), false);
-    for (uint32_t n : set) member[graph_node(n)] = true;
     std::vector<std::set<std::string>> names(table.size());
-    std::map<std::pair<KindId, uint32_t>, std::string> via_cache;  // labels by (kind, offset)
-    for (GraphNode from = 0; from < g.node_count(); ++from) {
-      for (uint32_t e = g.first_edge(from); e < g.first_edge(from + 1); ++e) {
-        GraphNode to = g.target_of(e);
-        if (!member[to] || !follows(filter, g.provenance_of(e))) continue;
+    // Labels by (kind, offset, conservative): all a label without keys depends on, so the
+    // order the in-edges come in does not matter.
+    std::map<std::tuple<KindId, uint32_t, bool>, std::string> via_cache;
+    for (uint32_t n : set) {
+      const GraphNode to = graph_node(n);
+      if (member[to]) continue;  // once per member
+      member[to] = true;
+      auto in_edges = in.edges(to);
+      auto sources = in.sources(to);
+      for (size_t i = 0; i < in_edges.size(); ++i) {
+        const uint32_t e = in_edges[i];
+        const GraphNode from = sources[i];
+        if (!follows(filter, g.provenance_of(e))) continue;
         std::string name;
         if (by == PartitionBy::kOwner) {
           name = from == kRootNode ? "roots" : node_kind(session, graph, from);
@@ -56,7 +70,8 @@ Partition partition_by(Session& session, const ProcessGraph& graph, std::span<co
           name = edge_label(session, graph, from, e, false);
         } else {
           KindId k = graph.kinds[allocation_of(from)];
-          auto [it, fresh] = via_cache.try_emplace({k, g.where_of(e)});
+          auto [it, fresh] = via_cache.try_emplace(
+              {k, g.where_of(e), g.provenance_of(e) == EdgeProvenance::kConservative});
           if (fresh) it->second = edge_label(session, graph, from, e, false);
           name = it->second;
         }

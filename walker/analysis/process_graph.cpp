@@ -97,6 +97,9 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
     ++(p == EdgeProvenance::kTyped ? result.typed_edges
        : p == EdgeProvenance::kWeak ? result.weak_edges : result.conservative_edges);
   });
+  reach->record_counts([&](NodeId node, KindId kind, uint64_t count) {
+    result.element_counts.add(node, kind, count);
+  });
   auto label = [&](const std::string& name) {
     result.root_labels.push_back(name);
     return static_cast<uint32_t>(result.root_labels.size() - 1);
@@ -110,6 +113,7 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   result.kind_layouts = reach->kind_layouts();
   result.reach_flags = std::move(reached->flags);
   result.words_scanned = reached->words_scanned;
+  result.element_counts.finish();
   reached.reset();
   reach.reset();
   auto leaks_start = std::chrono::steady_clock::now();

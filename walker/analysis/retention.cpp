@@ -32,7 +32,23 @@ ShortestPaths shortest_paths(const HeapGraph& graph, EdgeFilter filter,
   const int passes = filter == EdgeFilter::kTypedOnly ? 1 : 2;
   for (int i = 0; i < passes; ++i) {
     EdgeFilter pass = i == 0 ? EdgeFilter::kTypedOnly : filter;
-    frontier = reached;
+    if (i == 0) {
+      frontier = reached;
+    } else {
+      // Every typed edge of what is reached has been followed: only conservative ones can
+      // reach more. Start from the reached nodes that have one, in the order they were reached
+      // (the paths are the same as from all of them; most heaps have few such nodes).
+      std::vector<bool> conservative(n, false);
+      for (GraphNode v = 0; v < n; ++v)
+        for (uint32_t e = graph.first_edge(v); e < graph.first_edge(v + 1); ++e)
+          if (graph.provenance_of(e) == EdgeProvenance::kConservative) {
+            conservative[v] = true;
+            break;
+          }
+      frontier.clear();
+      for (GraphNode v : reached)
+        if (conservative[v]) frontier.push_back(v);
+    }
     while (!frontier.empty()) {
       next.clear();
       for (GraphNode from : frontier) {

@@ -14,6 +14,25 @@ namespace {
 // Linked structures are followed at most this far beyond their recorded size: corrupt or
 // concurrently modified lists must not hang the walk.
 constexpr uint64_t kSlack = 16;
+
+// Brent's cycle detection for a singly followed chain, in constant memory: seen(p) is true once
+// p repeats an address met before, at most about twice the cycle's length after entering it. A
+// cyclic chain is then cut there instead of being followed up to its bound.
+class CycleCut {
+ public:
+  bool seen(uint64_t p) {
+    if (p == saved_) return true;
+    if (++steps_ == power_) {
+      saved_ = p;
+      power_ *= 2;
+      steps_ = 0;
+    }
+    return false;
+  }
+
+ private:
+  uint64_t saved_ = 0, power_ = 1, steps_ = 0;
+};
 }  // namespace
 
 const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
@@ -230,7 +249,9 @@ void ContainerWalk::vector(const Container& c, const Names& n, uint64_t object, 
   if (start == 0) return;
   // Only [start, finish) holds constructed elements; the rest of the capacity is dead storage.
   uint64_t count = (finish > start && c.element_size) ? (finish - start) / c.element_size : 0;
-  emit(owned_block(start, c.element, n.buffer, count, end > start ? end - start : 0));
+  Reach r = owned_block(start, c.element, n.buffer, count, end > start ? end - start : 0);
+  r.counted = finish >= start && c.element_size && (finish - start) % c.element_size == 0;
+  emit(r);
 }
 
 void ContainerWalk::shared(const Container& c, const Names& n, uint64_t object, const Emit& emit) {
@@ -286,7 +307,9 @@ void ContainerWalk::hashtable(const Container& c, const Names& n, uint64_t objec
     emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, bucket_count * 8));
   uint64_t count = memory_.word(object + c.field[3]);
   uint64_t next = memory_.word(object + c.field[2]);
-  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit; ++seen) {
+  CycleCut cycle;
+  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit && !cycle.seen(next);
+       ++seen) {
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }
@@ -302,7 +325,9 @@ void ContainerWalk::boost_unordered(const Container& c, const Names& n, uint64_t
   emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, (bucket_count + 1) * 8));
   uint64_t count = memory_.word(object + c.field[2]);
   uint64_t next = memory_.word(buckets + bucket_count * 8);
-  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit; ++seen) {
+  CycleCut cycle;
+  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit && !cycle.seen(next);
+       ++seen) {
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }
@@ -321,7 +346,8 @@ void ContainerWalk::boost_intrusive(const Container& c, uint64_t object, const E
   const uint64_t limit = allocations_.size() + kSlack;
   if (c.kind == ContainerKind::kBoostIntrusiveList) {
     uint64_t next = memory_.word(header + c.field[1]);
-    for (uint64_t seen = 0; next && next != header && seen < limit; ++seen) {
+    CycleCut cycle;
+    for (uint64_t seen = 0; next && next != header && seen < limit && !cycle.seen(next); ++seen) {
       held(next);
       next = memory_.word(next + c.field[1]);
     }
@@ -401,7 +427,9 @@ void ContainerWalk::list(const Container& c, const Names& n, uint64_t object, co
   uint64_t header = object + c.field[0];
   uint64_t size = memory_.word(object + c.field[1]);
   uint64_t next = memory_.word(header);
-  for (uint64_t seen = 0, limit = bounded(size); next && next != header && seen < limit; ++seen) {
+  CycleCut cycle;
+  for (uint64_t seen = 0, limit = bounded(size);
+       next && next != header && seen < limit && !cycle.seen(next); ++seen) {
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }
@@ -411,7 +439,8 @@ void ContainerWalk::forward_list(const Container& c, const Names& n, uint64_t ob
                                  const Emit& emit) {
   // No size is stored: the allocation count bounds any honest list.
   uint64_t next = memory_.word(object + c.field[0]);
-  for (uint64_t seen = 0; next && seen <= allocations_.size(); ++seen) {
+  CycleCut cycle;
+  for (uint64_t seen = 0; next && seen <= allocations_.size() && !cycle.seen(next); ++seen) {
     emit(node(c, n.buffer, next));
     next = memory_.word(next);
   }
@@ -426,7 +455,10 @@ void ContainerWalk::deque(const Container& c, const Names& n, uint64_t object, c
   uint64_t start = object + c.field[2], finish = object + c.field[3];
   uint64_t start_cur = memory_.word(start), start_node = memory_.word(start + 24);
   uint64_t finish_cur = memory_.word(finish), finish_node = memory_.word(finish + 24);
-  if (finish_node < start_node || (finish_node - start_node) / 8 > map_size) return;
+  // Each map slot in use holds a block of its own: no more slots than allocations.
+  if (finish_node < start_node || (finish_node - start_node) / 8 > map_size ||
+      (finish_node - start_node) / 8 > allocations_.size() + kSlack)
+    return;
   // libstdc++'s __deque_buf_size: 512-byte blocks, or one element when elements are larger.
   uint64_t block_bytes =
       c.element_size < 512 && c.element_size ? 512 / c.element_size * c.element_size : c.element_size;

@@ -45,6 +45,7 @@ void ContainerWalk::declared_array(const typeinfo::DeclaredArray& a, uint64_t ob
   if (a.live_bytes.empty() && a.node == typeinfo::kNoLayout) {
     Reach r = owned_block(block, a.element, kind, walked, covers);
     r.walk_at = *address;
+    r.counted = walked == *count;  // the rule's count (an Eigen matrix's rows x cols)
     emit(r);
     return;
   }

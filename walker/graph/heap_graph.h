@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "walker/graph/element_counts.h"
 #include "walker/graph/kinds.h"
 
 namespace heapwalk::walker {
@@ -46,6 +49,8 @@ struct EdgeSource {
   }
 };
 
+class ReverseEdges;  // walker/graph/reverse_edges.h
+
 using EdgeSink = std::function<void(GraphNode from, uint32_t where, GraphNode to, EdgeProvenance)>;
 
 class HeapGraph {
@@ -78,10 +83,25 @@ class HeapGraph {
   EdgeProvenance provenance_of(uint32_t edge) const { return provenance_[edge]; }
   uint32_t where_of(uint32_t edge) const { return where_[edge]; }
 
-  // Bytes the graph itself holds.
+  // Every edge's target and provenance, by edge index; every node's size.
+  std::span<const GraphNode> all_targets() const { return targets_; }
+  std::span<const EdgeProvenance> all_provenance() const { return provenance_; }
+  std::span<const uint64_t> sizes() const { return sizes_; }
+
+  // Bytes the graph itself holds (its in-edges not included).
   size_t memory_bytes() const;
 
+  // The in-edges of every node (walker/graph/reverse_edges.h): built on first call (4 bytes a
+  // node, 8 an edge), then kept with the graph, which never changes once built. Thread-safe;
+  // copies of a graph share them.
+  const ReverseEdges& in_edges() const;
+
  private:
+  struct InEdgesCache {
+    std::once_flag once;
+    std::shared_ptr<const ReverseEdges> edges;
+  };
+  std::shared_ptr<InEdgesCache> in_edges_ = std::make_shared<InEdgesCache>();
   std::vector<uint32_t> first_edge_;
   std::vector<GraphNode> targets_;
   std::vector<EdgeProvenance> provenance_;
@@ -130,6 +150,7 @@ struct ProcessGraph {
   std::vector<KindId> kinds;             // per allocation; kNoKind where nothing reaches it
   std::vector<KindLayout> kind_layouts;  // by KindId
   std::vector<std::string> root_labels;  // by the `where` of node 0's edges
+  ElementCounts element_counts;          // array allocations' element counts (heap size)
   // What the walk found, for --timings.
   uint64_t typed_edges = 0, weak_edges = 0, conservative_edges = 0;
 

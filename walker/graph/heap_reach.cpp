@@ -73,8 +73,20 @@ bool HeapReach::scan_gaps(const std::function<bool()>& interrupted) {
       if (((start + begin + 7) & ~uint64_t{7}) + 8 <= start + end)
         ok = ok && scan_.scan(start + begin, start + end, interrupted);
     });
+    if (table.unit(n)) link_closed_block(n);
   }
   return ok;
+}
+
+// A block its allocator frees as one (SubBlock::closed): its head reaches each of its units, a
+// unit reaches the head (conservative edges, as the words of the uncarved chunk were).
+void HeapReach::link_closed_block(NodeId n) {
+  const AllocationTable& table = context_.allocations;
+  const SubBlock* sub = table.parent(n);
+  if (!sub || !sub->closed) return;
+  if (table.address(n) != sub->address) return scan_.word(sub->address);
+  for (NodeId m = n + 1; m < table.size() && table.address(m) < sub->address + sub->usable; ++m)
+    scan_.word(table.address(m));
 }
 
 std::optional<Reachability> HeapReach::run(const std::function<bool()>& stop,

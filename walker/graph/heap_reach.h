@@ -39,6 +39,8 @@ class HeapReach {
   // Every edge found (typed, weak, conservative), reached before or not, goes to `sink`: what
   // builds a HeapGraph. Call before adding roots. Root labels are the indexes given below.
   void record_edges(EdgeSink sink);
+  // The element counts owners know for array allocations (TypedWalk::set_count_sink).
+  void record_counts(TypedWalk::CountSink sink) { walk_.set_count_sink(std::move(sink)); }
 
   void add_typed_root(uint64_t address, typeinfo::LayoutId layout, uint32_t root_label = 0);
   // A root variable: typed, and its bytes scanned when its type has no definition.
@@ -62,6 +64,7 @@ class HeapReach {
  private:
   void hit(NodeId node);
   bool scan_gaps(const std::function<bool()>& interrupted);
+  void link_closed_block(NodeId n);
 
   WalkContext context_;
   ReachOptions options_;

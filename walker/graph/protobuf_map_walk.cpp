@@ -28,6 +28,10 @@ void ContainerWalk::protobuf_map(const typeinfo::Container& c, const Names& n, u
       emit(key);
       Reach value = owned_block(node, c.alternatives[0], n.buffer, 1, c.node_size);
       value.walk_at = node + c.value_offset;
+      // On an arena the node is no allocation: its key and value may be units of their own
+      // (walker/protobuf_arena.h), each reached where it is.
+      if (auto held = allocations_.find(node); held && allocations_.end(*held) <= value.walk_at)
+        value.target = value.walk_at;
       emit(value);
       node = memory_.word(node + c.field[3]);
     }

@@ -43,6 +43,9 @@ struct Reach {
   // What is walked there is probably, not surely, of this type (a pool's chunk that is not on
   // its free list): what it reaches is named, never covered, so no byte goes unscanned.
   bool untrusted = false;
+  // `count` is exactly the number of elements the owner holds (a vector's size, a recognizer's
+  // count): recorded for `heap size`'s element counts. Never set where count is a guess.
+  bool counted = false;
 };
 
 // A reach that walks `count` elements of `layout` from its target (kNoLayout: walks nothing).

@@ -178,6 +178,7 @@ bool TypedWalk::read_cookie_array(NodeId node, LayoutId layout, bool trusted, Re
   r.walk_at = start + 8;
   r.layout = layout;
   r.count = n;
+  r.counted = true;
   r.kind = kind_of_array(layout);
   r.priority = KindPriority::kPointer;
   r.cover_begin = 0;
@@ -225,6 +226,7 @@ TypedWalk::Reading TypedWalk::read_allocation(const Reach& reach, NodeId node, b
       return r;
     }
     r.cover_end = trusted ? std::min(reach.covers, usable) : 0;
+    r.counted = reach.counted && r.count != kToAllocationEnd;
     return r;
   }
   if (r.layout == kNoLayout) {
@@ -320,6 +322,7 @@ void TypedWalk::follow(const Reach& reach, bool trusted) {
   auto how = r.conservative ? NodeStates::kConservative : NodeStates::kTyped;
   if (states_.reach(*node, r.kind, r.priority, how) && first_reach_) first_reach_(*node);
   if (r.cover_end && track_coverage_) states_.cover(*node, r.cover_begin, r.cover_end);
+  if (r.counted && count_sink_ && r.kind != kNoKind) count_sink_(*node, r.kind, r.count);
 
   if (r.layout == kNoLayout) return;
   uint64_t start = allocations_.address(*node), end = allocations_.end(*node);

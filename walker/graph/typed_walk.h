@@ -49,6 +49,10 @@ class TypedWalk {
   void set_track_coverage(bool track) { track_coverage_ = track; }
   // Every typed or weak edge the walk meets, reached before or not (a heap graph's builder).
   void set_edge_sink(EdgeSink sink) { edge_sink_ = std::move(sink); }
+  // An array allocation reached by an owner that knows exactly how many elements it holds
+  // there (a vector's size, new T[n]'s cookie, a recognizer's count), under the kind it names.
+  using CountSink = std::function<void(NodeId node, KindId kind, uint64_t count)>;
+  void set_count_sink(CountSink sink) { count_sink_ = std::move(sink); }
   // The root label of the roots added from now on (an index into the graph's root labels).
   void set_root_label(uint32_t label) { root_label_ = label; }
   // Where the object being walked lies: its untyped bytes' edges start there.
@@ -87,6 +91,7 @@ class TypedWalk {
     uint64_t cover_end = 0;
     bool trusted = false;         // what it reaches inherits this
     bool conservative = false;    // the allocation's own type is unknown (interior pointer)
+    bool counted = false;         // count is exactly the elements its owner holds
   };
 
   void follow(const Reach& reach, bool trusted);
@@ -122,6 +127,7 @@ class TypedWalk {
     uint32_t label;
   };
   EdgeSink edge_sink_;
+  CountSink count_sink_;
   EdgeSource source_;
   uint32_t where_ = 0;
   uint32_t root_label_ = 0;

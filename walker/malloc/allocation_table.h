@@ -21,13 +21,18 @@ struct SubBlock {
   uint64_t live_units = 0, live_bytes = 0, free_units = 0, free_bytes = 0;
   std::string allocator;             // "eng::PoolAllocator"
   bool mmapped = false;              // the chunk is an mmapped one
+  // Its units and its head reach each other (the allocator frees the block as one: protobuf's
+  // Arena), so reaching any part of it reaches all of it, as reaching the chunk did.
+  bool closed = false;
   // The chunk's bytes in no unit: its headers (the head included).
   uint64_t header_bytes() const { return usable - live_bytes - free_bytes; }
 };
 
 class AllocationTable {
  public:
-  enum Flag : uint8_t { kMmapped = 1, kUnit = 2, kBlockHead = 4 };
+  // kUnknown: not a malloc chunk but the rest of a heap whose chunk walk was cut by corruption
+  // (walker/malloc/glibc_heap.cpp): its content is unknown and only scanned conservatively.
+  enum Flag : uint8_t { kMmapped = 1, kUnit = 2, kBlockHead = 4, kUnknown = 8 };
   // Appends one allocation; call finish() once all are added.
   void add(uint64_t user_address, uint64_t usable_size, bool mmapped = false);
   // The same with Flag bits (a unit of a program's allocator, the head of one of its blocks).
@@ -48,6 +53,8 @@ class AllocationTable {
   bool unit(NodeId n) const { return flags_[n] & kUnit; }
   // The head of a block of a program's own allocator: its descriptor and first header.
   bool block_head(NodeId n) const { return flags_[n] & kBlockHead; }
+  // The rest of a heap whose walk was cut: one block of unknown content.
+  bool unknown(NodeId n) const { return flags_[n] & kUnknown; }
   uint64_t end(NodeId n) const { return address_[n] + usable_size(n); }
   // Whether the allocation is exactly what malloc returns for a request of `bytes`: then it
   // has no room for anything but an object of that size (and malloc's slack).

@@ -1,6 +1,8 @@
 // Enumerates every chunk of glibc 2.36's malloc: arenas (the main one from sbrk_base, others
 // through their heaps), free-list caches (fastbins, tcache) that look in use, mmapped chunks.
 #include <algorithm>
+#include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -17,11 +19,45 @@ using namespace glibc;
 
 namespace {
 
-// Bounds for linked structures read from a possibly corrupt target.
+// Bounds for linked structures read from a possibly corrupt target. Every list is also cut at
+// the first node it has seen before, and every node must be a chunk of memory that exists, so
+// these only bound what a consistent-looking but absurd input could ask for.
 constexpr int kMaxArenas = 4096;
-constexpr uint64_t kMaxFastbinChunks = uint64_t{1} << 26;
-constexpr uint64_t kMaxBinChunks = uint64_t{1} << 26;
 constexpr uint32_t kFirstLargeBin = 64;  // NSMALLBINS: bins 2..63 are small, 64..126 large
+
+// The readable bytes of [start, end).
+uint64_t mapped_bytes(const MemoryImage& memory, uint64_t start, uint64_t end) {
+  const std::vector<Region>& regions = memory.regions();
+  auto it = std::upper_bound(regions.begin(), regions.end(), start,
+                             [](uint64_t a, const Region& r) { return a < r.start; });
+  if (it != regions.begin()) --it;
+  uint64_t bytes = 0;
+  for (; it != regions.end() && it->start < end; ++it) {
+    uint64_t lo = std::max(start, it->start), hi = std::min(end, it->end);
+    if (hi > lo) bytes += hi - lo;
+  }
+  return bytes;
+}
+
+// The end of the readable bytes that start at addr without a gap (addr itself if unreadable).
+uint64_t mapped_end(const MemoryImage& memory, uint64_t addr) {
+  uint64_t end = addr;
+  for (const Region* r = memory.region_of(addr); r; r = memory.region_of(r->end)) end = r->end;
+  return end;
+}
+
+// Whether [start, end) is readable without a gap (regions are sorted and disjoint).
+bool mapped_range(const MemoryImage& memory, uint64_t start, uint64_t end) {
+  if (end < start) return false;
+  const Region* r = memory.region_of(start);
+  while (r) {
+    if (end <= r->end) return true;
+    const Region* next = memory.region_of(r->end);
+    if (!next || next == r) return false;
+    r = next;
+  }
+  return false;
+}
 
 class ArenaWalk {
  public:
@@ -30,6 +66,9 @@ class ArenaWalk {
     // Before 2.35 malloc_par has no hp_pagesize (the layout says offset 0 then).
     uint64_t hp = layout.mp_hp_pagesize ? memory.word(layout.mp + layout.mp_hp_pagesize) : 0;
     heap_max_ = hp ? 4 * hp : layout.heap_max_size;
+    // HEAP_MAX is a power of two of at least a page; anything else is a damaged mp_.
+    if (heap_max_ < 4096 || (heap_max_ & (heap_max_ - 1)) || heap_max_ > (uint64_t{1} << 40))
+      heap_max_ = layout.heap_max_size;
   }
 
   void run() {
@@ -40,7 +79,13 @@ class ArenaWalk {
       walk_arena(arena, arena == layout_.main_arena);
       uint64_t next = memory_.word(arena + layout_.arena_next);
       if (next == layout_.main_arena) return;
-      if (next == 0 || (next & 7) || seen.count(next)) {
+      if (seen.count(next)) {
+        warn(fmt::format("arena ring loops: arena 0x{:x}'s next is 0x{:x}, already walked "
+                         "(ring cut there)", arena, next));
+        return;
+      }
+      if (next == 0 || (next & 7) ||
+          !mapped_range(memory_, next, next + std::max<uint64_t>(layout_.arena_size, 8))) {
         warn(fmt::format("arena list broken after 0x{:x} (next 0x{:x})", arena, next));
         return;
       }
@@ -62,18 +107,46 @@ class ArenaWalk {
     census.system_mem = memory_.word(address + layout_.arena_system_mem);
     census.top_chunk = memory_.word(address + layout_.arena_top);
     census.top_size = chunk_size(memory_.word(census.top_chunk + kSizeSz));
-    collect_fastbins(address, census);
-    collect_bins(address, census);
+    bool top_bad = false;
+    if ((census.top_chunk & kAlignMask) || census.top_chunk + census.top_size < census.top_chunk ||
+        !mapped_range(memory_, census.top_chunk, census.top_chunk + census.top_size)) {
+      warn(fmt::format("arena 0x{:x}: its top chunk 0x{:x} (size 0x{:x}) is not in mapped "
+                       "memory: taken as empty",
+                       address, census.top_chunk, census.top_size));
+      census.top_size = 0;
+      top_bad = true;
+    }
 
+    // 1. The heaps: where this arena's chunks may be.
+    struct Walk {
+      uint64_t start, stop;
+    };
+    std::vector<Walk> walks;
     if (main) {
       uint64_t sbrk_base = memory_.word(layout_.mp + layout_.mp_sbrk_base);
       uint64_t start = (sbrk_base + kAlignMask) & ~kAlignMask;
-      census.heaps.push_back({sbrk_base, census.top_chunk + census.top_size});
-      if (sbrk_base) walk_chunks(start, census.top_chunk, census.top_chunk, census);
+      uint64_t end = census.top_chunk + census.top_size;
+      if (sbrk_base && (census.top_chunk < start || !mapped_range(memory_, sbrk_base, end))) {
+        if (!top_bad)
+          warn(fmt::format("main arena: its top chunk 0x{:x} is not in the heap from sbrk_base "
+                           "0x{:x}: the heap walked up to the first unmapped byte",
+                           census.top_chunk, sbrk_base));
+        const Region* r = memory_.region_of(sbrk_base);
+        end = r ? r->end : sbrk_base;
+        census.top_chunk = end;
+        census.top_size = 0;
+      }
+      census.heaps.push_back({sbrk_base, end});
+      if (sbrk_base) walks.push_back({start, census.top_chunk});
     } else {
       // Heaps are heap_max-aligned; the one holding top is the newest, the rest hang off prev.
       uint64_t h = census.top_chunk & ~(heap_max_ - 1);
-      for (int n = 0; h && n < 65536; ++n) {
+      while (h) {
+        if (!heaps_seen_.insert(h).second) {
+          warn(fmt::format("arena 0x{:x}: heap_info.prev list loops back to heap 0x{:x} "
+                           "(list cut there)", address, h));
+          break;
+        }
         uint64_t size = memory_.word(h + layout_.heap_size);
         // A heap_info belongs to its arena and fits in heap_max; anything else is corrupt.
         if (memory_.word(h + layout_.heap_ar_ptr) != address || size > heap_max_ ||
@@ -89,13 +162,42 @@ class ArenaWalk {
         }
         census.heaps.push_back({h, h + size});
         bool holds_top = census.top_chunk >= h && census.top_chunk < h + size;
-        walk_chunks(start, holds_top ? census.top_chunk : h + size, census.top_chunk, census);
+        walks.push_back({start, holds_top ? census.top_chunk : h + size});
         h = memory_.word(h + layout_.heap_prev);
       }
     }
+
+    // 2. Fastbins (their chunks look in use to the chunk walk), 3. the chunks, 4. the bins,
+    // each listed chunk one the walk found free.
+    collect_fastbins(address, census);
+    free_.clear();
+    for (const Walk& w : walks) {
+      if (!claim(w.start, std::max(w.start, w.stop))) {
+        warn(fmt::format("arena 0x{:x}: its heap at 0x{:x}..0x{:x} overlaps a heap walked "
+                         "already: skipped", address, w.start, w.stop));
+        continue;
+      }
+      walk_chunks(w.start, w.stop, census.top_chunk, census);
+    }
+    collect_bins(address, census);
+    free_.clear();
+
+    // system_mem is the arena's own counter: never more than the mapped bytes of the heaps it
+    // spans, never less than the chunks found in them.
+    uint64_t span = 0;
+    for (const HeapRange& r : census.heaps) span += mapped_bytes(memory_, r.start, r.end);
     uint64_t accounted = census.in_use_bytes + census.bin_free_bytes + census.fast_free_bytes +
                          census.top_size;
-    census.overhead_bytes = census.system_mem > accounted ? census.system_mem - accounted : 0;
+    if (census.system_mem > span && census.system_mem - span > heap_max_) {
+      warn(fmt::format("arena 0x{:x}: system_mem says {} bytes but its heaps map {}: taken as "
+                       "{}", address, census.system_mem, span, std::max(span, accounted)));
+      census.system_mem = std::max(span, accounted);
+    } else if (census.system_mem < accounted) {
+      warn(fmt::format("arena 0x{:x}: system_mem says {} bytes but its chunks hold {}: taken as "
+                       "{}", address, census.system_mem, accounted, accounted));
+      census.system_mem = accounted;
+    }
+    census.overhead_bytes = census.system_mem - accounted;
     uint64_t listed = census.unsorted_bytes + census.small_bytes + census.large_bytes;
     if (listed != census.bin_free_bytes)
       warn(fmt::format("arena 0x{:x}: its bin lists hold {} bytes but its heaps {} free bytes",
@@ -103,19 +205,77 @@ class ArenaWalk {
     heap_.arenas.push_back(std::move(census));
   }
 
+  // What is left of a heap whose walk was cut at chunk p: its chunks are unknown, but objects in
+  // it may still hold the only pointers to others. Kept as one in-use block of unknown content
+  // (the mapped bytes from p's user block to the walk's stop), so that the conservative scan
+  // reaches through it and nothing it points to is reported leaked. Returns the warning's tail.
+  std::string keep_unknown(uint64_t p, uint64_t stop, ArenaCensus& census) {
+    uint64_t user = user_of(p), end = user;
+    for (const Region* r = memory_.region_of(user); r && end < stop;) {
+      end = std::min(stop, r->end);
+      const Region* next = memory_.region_of(r->end);
+      if (next == r) break;
+      r = next;
+    }
+    if (end <= user + kSizeSz) return "";
+    uint64_t bytes = end - user;
+    // Fastbin chunks in it are part of the unknown block now, not free bytes besides it.
+    for (uint64_t f : fast_) {
+      uint64_t size = chunk_size(memory_.word(f + kSizeSz));
+      if (f < p || f >= end || census.fast_free_chunks == 0 || census.fast_free_bytes < size)
+        continue;
+      census.fast_free_chunks -= 1;
+      census.fast_free_bytes -= size;
+    }
+    census.in_use_chunks += 1;
+    census.in_use_bytes += bytes;
+    heap_.in_use.add_flagged(user, bytes, AllocationTable::kUnknown);
+    return fmt::format(" (its {} bytes kept as one block of unknown content, scanned "
+                       "conservatively)", bytes);
+  }
+
+  // Records [start, end) as walked; false if it overlaps a range walked before (a damaged heap
+  // list or top pointer must not count the same chunks twice).
+  bool claim(uint64_t start, uint64_t end) {
+    auto after = claimed_.upper_bound(start);
+    if (after != claimed_.end() && after->first < end) return false;
+    if (after != claimed_.begin() && std::prev(after)->second > start) return false;
+    claimed_.emplace(start, end);
+    return true;
+  }
+
+  const HeapRange* range_of(const ArenaCensus& census, uint64_t chunk) const {
+    for (const HeapRange& r : census.heaps)
+      if (chunk >= r.start && chunk < r.end) return &r;
+    return nullptr;
+  }
+
   // The arena's doubly linked bins: bin_at(i) is a fake chunk whose fd/bk are bins[2(i-1)] and
-  // bins[2(i-1)+1], so it starts 16 bytes before them; each list ends back at bin_at(i).
+  // bins[2(i-1)+1], so it starts 16 bytes before them; each list ends back at bin_at(i). Each
+  // chunk listed must be a free chunk the walk found, listed once: a loop, a chunk in two bins
+  // or a pointer out of the heap cuts the list there (one warning per arena: the first cut).
   void collect_bins(uint64_t arena, ArenaCensus& census) {
+    std::string first_cut;
+    uint32_t cuts = 0;
     for (uint32_t i = 1; i < layout_.nbins; ++i) {
       uint64_t bin = arena + layout_.arena_bins + 16 * (i - 1) - kChunkHeader;
       uint64_t p = memory_.word(bin + kChunkHeader);
       uint64_t chunks = 0, bytes = 0;
-      for (uint64_t n = 0; p != bin; ++n) {
-        if (p == 0 || (p & kAlignMask) || n >= kMaxBinChunks) {
-          warn(fmt::format("bin {} of arena 0x{:x}: broken list at 0x{:x}", i, arena, p));
+      while (p != bin) {
+        auto it = free_.find(p);
+        if (it == free_.end() || it->second.listed) {
+          if (cuts++ == 0) {
+            const char* why = it != free_.end() ? "loops back to (or shares) chunk"
+                              : p == 0          ? "has a null link instead of"
+                                                : "points to a chunk that is no free chunk of its heaps,";
+            first_cut = fmt::format("bin {} ({}) of arena 0x{:x} {} 0x{:x}: list cut there", i,
+                                    i == 1 ? "unsorted" : i < kFirstLargeBin ? "small" : "large",
+                                    arena, why, p);
+          }
           break;
         }
-        uint64_t size = chunk_size(memory_.word(p + kSizeSz));
+        it->second.listed = true;
+        uint64_t size = it->second.size;
         chunks += 1;
         bytes += size;
         census.largest_free = std::max(census.largest_free, size);
@@ -128,22 +288,35 @@ class ArenaWalk {
       kind_chunks += chunks;
       kind_bytes += bytes;
     }
+    if (cuts == 1) warn(first_cut);
+    if (cuts > 1) warn(fmt::format("{} (and {} more bin lists cut)", first_cut, cuts - 1));
   }
 
+  // Each fastbin chunk must lie in one of the arena's heaps and have its bin's size; a chunk
+  // seen before (a loop, or a chunk in two lists) cuts the list there.
   void collect_fastbins(uint64_t arena, ArenaCensus& census) {
     for (uint32_t i = 0; i < layout_.nfastbins; ++i) {
       uint64_t p = memory_.word(arena + layout_.arena_fastbins + 8 * i);
-      for (uint64_t n = 0; p && n < kMaxFastbinChunks; ++n) {
+      const uint64_t expected = kMinSize + 16 * uint64_t{i};
+      while (p) {
         if (p & kAlignMask) {
           warn(fmt::format("fastbin {} of arena 0x{:x}: misaligned chunk 0x{:x}", i, arena, p));
           break;
         }
         if (!fast_.insert(p).second) {
-          warn(fmt::format("fastbin {} of arena 0x{:x} loops", i, arena));
+          warn(fmt::format("fastbin {} of arena 0x{:x} loops back to chunk 0x{:x} (list cut "
+                           "there)", i, arena, p));
+          break;
+        }
+        const HeapRange* r = range_of(census, p);
+        uint64_t size = chunk_size(memory_.word(p + kSizeSz));
+        if (!r || size != expected || p + size > r->end) {
+          fast_.erase(p);
+          warn(fmt::format("fastbin {} of arena 0x{:x}: 0x{:x} (size 0x{:x}) is no chunk of its "
+                           "heaps of size 0x{:x} (list cut there)", i, arena, p, size, expected));
           break;
         }
         census.fast_free_chunks += 1;
-        uint64_t size = chunk_size(memory_.word(p + kSizeSz));
         census.fast_free_bytes += size;
         census.largest_free = std::max(census.largest_free, size);
         p = next_in_list(p + kChunkHeader, memory_.word(p + kChunkHeader), layout_.safe_linking);
@@ -152,14 +325,24 @@ class ArenaWalk {
   }
 
   // Chunks from `start` up to `stop` (the top chunk, or a heap's end behind its fenceposts).
+  // Each step moves forward by a chunk size read from mapped memory: at most (stop - start)/16
+  // steps, and an unreadable size (read as 0) ends the walk.
   void walk_chunks(uint64_t start, uint64_t stop, uint64_t top, ArenaCensus& census) {
     uint64_t p = start;
+    const uint64_t mapped = mapped_end(memory_, start);  // no chunk counted past it
     while (p < stop) {
       uint64_t size = chunk_size(memory_.word(p + kSizeSz));
-      if (size == 0) return;  // the last fencepost of an old heap
-      if ((size & kAlignMask) || p + size > stop + kChunkHeader) {
-        warn(fmt::format("corrupt chunk at 0x{:x} (size 0x{:x}) in arena 0x{:x}: rest of heap skipped",
-                         p, size, census.address));
+      if (size == 0) {  // the last fencepost of an old heap, 16 bytes before its end
+        if (stop - p > 2 * kChunkHeader)
+          warn(fmt::format("chunk at 0x{:x} in arena 0x{:x} has size 0 with 0x{:x} bytes of its "
+                           "heap left (zeroed or unmapped memory): rest of heap skipped{}",
+                           p, census.address, stop - p, keep_unknown(p, stop, census)));
+        return;
+      }
+      if ((size & kAlignMask) || p + size < p || p + size > stop + kChunkHeader ||
+          p + size > mapped) {
+        warn(fmt::format("corrupt chunk at 0x{:x} (size 0x{:x}) in arena 0x{:x}: rest of heap "
+                         "skipped{}", p, size, census.address, keep_unknown(p, stop, census)));
         return;
       }
       if (size < kMinSize) {  // a fencepost: malloc's own
@@ -179,6 +362,7 @@ class ArenaWalk {
         census.bin_free_chunks += 1;
         census.bin_free_bytes += size;
         census.largest_free = std::max(census.largest_free, size);
+        free_.emplace(p, FreeChunk{size, false});
       } else if (!fast_.count(p)) {
         census.in_use_chunks += 1;
         census.in_use_bytes += size;
@@ -193,8 +377,15 @@ class ArenaWalk {
   const GlibcLayout& layout_;
   MallocHeap& heap_;
   uint64_t heap_max_ = 0;
-  std::unordered_set<uint64_t> fast_;  // chunks in fastbins: free, though they look in use
+  std::unordered_set<uint64_t> fast_;        // chunks in fastbins: free, though they look in use
+  std::unordered_set<uint64_t> heaps_seen_;  // heap_info addresses, over every arena
+  struct FreeChunk {
+    uint64_t size;
+    bool listed;  // found in a bin list already
+  };
+  std::unordered_map<uint64_t, FreeChunk> free_;  // the current arena's free chunks
   std::vector<uint64_t> tcache_candidates_;
+  std::map<uint64_t, uint64_t> claimed_;  // chunk ranges walked so far: start -> end
 };
 
 ArenaCensus* arena_holding(MallocHeap& heap, uint64_t chunk) {
@@ -214,18 +405,26 @@ MallocHeap enumerate_glibc_heap(const MemoryImage& memory, const GlibcLayout& la
   // Chunks in tcaches are free, though their neighbours say they are in use.
   std::vector<uint64_t> cached_users;
   std::unordered_set<uint64_t> cached_once;  // two candidates never share a chunk; be sure
-  for (const FoundTcache& found : find_tcaches(memory, layout, walk.tcache_candidates())) {
+  // A cached chunk is moved from in use to cached only if the walk found it in use.
+  std::vector<uint64_t> walked_users(heap.in_use.size());
+  for (size_t i = 0; i < walked_users.size(); ++i) walked_users[i] = heap.in_use.address(i);
+  std::sort(walked_users.begin(), walked_users.end());
+  for (const FoundTcache& found :
+       find_tcaches(memory, layout, walk.tcache_candidates(), &heap.warnings)) {
     TcacheCensus t;
     t.address = user_of(found.chunk);
     if (const ArenaCensus* owner = arena_holding(heap, found.chunk)) t.arena = owner->address;
     for (size_t bin = 0; bin < found.counts.size(); ++bin)
       if (found.counts[bin]) t.bins.push_back({kMinSize + 16 * bin, found.counts[bin]});
     for (uint64_t chunk : found.chunks) {
-      if (!cached_once.insert(chunk).second) continue;
+      if (!std::binary_search(walked_users.begin(), walked_users.end(), user_of(chunk)) ||
+          !cached_once.insert(chunk).second)
+        continue;
       uint64_t size = chunk_size(memory.word(chunk + kSizeSz));
       t.chunks += 1;
       t.bytes += size;
-      if (ArenaCensus* arena = arena_holding(heap, chunk)) {
+      ArenaCensus* arena = arena_holding(heap, chunk);
+      if (arena && arena->in_use_chunks > 0 && arena->in_use_bytes >= size) {
         arena->in_use_chunks -= 1;
         arena->in_use_bytes -= size;
         arena->tcache_chunks += 1;
@@ -269,7 +468,7 @@ MallinfoTotals MallocHeap::mallinfo() const {
     m.fordblks += a.bin_free_bytes + a.fast_free_bytes + a.top_size;
     if (a.main) m.keepcost = a.top_size;
   }
-  m.uordblks = m.arena - m.fordblks;
+  m.uordblks = m.arena > m.fordblks ? m.arena - m.fordblks : 0;
   m.hblks = mmapped_chunks;
   m.hblkhd = mmapped_bytes;
   return m;

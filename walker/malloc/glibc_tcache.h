@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "walker/malloc/malloc_heap.h"
@@ -25,7 +26,10 @@ struct FoundTcache {
   std::array<uint16_t, 64> counts{};
   std::vector<uint64_t> chunks;
 };
+// A candidate whose header looks like a tcache but whose lists do not match their counts (a loop
+// never ends in NULL) is dropped with a warning in `warnings` (when given).
 std::vector<FoundTcache> find_tcaches(const MemoryImage& memory, const GlibcLayout& layout,
-                                      const std::vector<uint64_t>& candidates);
+                                      const std::vector<uint64_t>& candidates,
+                                      std::vector<std::string>* warnings = nullptr);
 
 }  // namespace heapwalk::walker

@@ -33,7 +33,7 @@ bool inside_any(uint64_t addr, const std::vector<HeapRange>& ranges) {
 MmappedChunk chunk_in_mapping(const MemoryImage& memory, uint64_t mapping, uint64_t total,
                               uint64_t region_end) {
   // Bounded by the region, not by `total`: a stale header may understate a remapped mapping.
-  for (uint64_t align = 2 * kChunkHeader; mapping + align < region_end; align <<= 1) {
+  for (uint64_t align = 2 * kChunkHeader; align && mapping + align < region_end; align <<= 1) {
     uint64_t user = (mapping + kChunkHeader + align - 1) & ~(align - 1);
     if (user - kChunkHeader - mapping < kMinSize) user += align;
     uint64_t lead = user - kChunkHeader - mapping;

@@ -62,16 +62,28 @@ std::string file_build_id(const std::string& elf_path) {
 std::string build_id_mismatch(const std::string& executable, const std::string& core_path) {
   std::string expected = file_build_id(executable);
   if (expected.empty()) return {};
-  // Where the executable was mapped, from the core's NT_FILE note.
+  // Which file the core's program was, whatever its name: the NT_FILE mapping that holds the
+  // entry point (AT_ENTRY); its first mapping is the ELF header. Without an auxv note, the
+  // mapping of a file with the executable's name.
+  CoreFile core = read_core_file(core_path);
+  std::string program;
+  for (const CoreFileMapping& file : core.files)
+    if (core.entry && core.entry >= file.start && core.entry < file.end) program = file.path;
+  if (program.empty())
+    for (const CoreFileMapping& file : core.files)
+      if (basename_of(file.path) == basename_of(executable)) program = file.path;
   uint64_t load_address = 0;
-  for (const CoreFileMapping& file : read_core_file(core_path).files)
-    if (file.file_offset == 0 && basename_of(file.path) == basename_of(executable)) {
+  for (const CoreFileMapping& file : core.files)
+    if (file.path == program && file.file_offset == 0 && (!load_address || file.start < load_address))
       load_address = file.start;
-      break;
-    }
   if (!load_address) return {};
   // The core keeps the first page of each ELF mapping (coredump_filter's "ELF headers").
-  auto image = open_core_image(core_path);
+  std::unique_ptr<MemoryImage> image;
+  try {
+    image = open_core_image(core_path);
+  } catch (const std::exception&) {
+    return {};
+  }
   uint8_t page[4096];
   if (!image->read(load_address, page, sizeof page)) return {};
   Elf64_Ehdr mapped;
@@ -83,9 +95,12 @@ std::string build_id_mismatch(const std::string& executable, const std::string& 
     std::memcpy(&ph, page + mapped.e_phoff + i * sizeof ph, sizeof ph);
     if (ph.p_type != PT_NOTE || ph.p_offset + ph.p_filesz > sizeof page) continue;
     std::string actual = build_id_in_notes(page + ph.p_offset, ph.p_filesz);
-    if (!actual.empty() && actual != expected)
-      return fmt::format("core {} was made from a different build of {} (build-id {} here, {} in the core)",
-                         core_path, executable, expected, actual);
+    if (actual.empty() || actual == expected) continue;
+    if (basename_of(program) != basename_of(executable))
+      return fmt::format("core {} is of {} (build-id {}), not of {} (build-id {})", core_path,
+                         program, actual, executable, expected);
+    return fmt::format("core {} was made from a different build of {} (build-id {} here, {} in the core)",
+                       core_path, executable, expected, actual);
   }
   return {};
 }

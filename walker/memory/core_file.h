@@ -22,6 +22,7 @@ struct CoreFileMapping {
 struct CoreFile {
   std::vector<CoreSegment> segments;
   std::vector<CoreFileMapping> files;
+  uint64_t entry = 0;  // the program's entry point (AT_ENTRY of NT_AUXV); 0 when not given
 };
 
 // Reads only the headers and notes. Empty lists when the file is not a readable core.

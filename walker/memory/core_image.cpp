@@ -83,19 +83,33 @@ class CoreImage final : public MemoryImage {
     if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
         eh.e_type != ET_CORE)
       throw std::runtime_error(fmt::format("{} is not a 64-bit ELF core file", path_));
-    if (eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) > size_)
+    if (eh.e_phoff > size_ || uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) > size_ - eh.e_phoff)
       throw std::runtime_error(fmt::format("core {} is truncated (program headers)", path_));
-    bool truncated = false;
-    uint64_t expected_size = 0;
+    bool truncated = false, notes_cut = false;
+    uint64_t expected_size = 0, cut_segments = 0, missing_bytes = 0, first_missing = 0;
     for (unsigned i = 0; i < eh.e_phnum; ++i) {
       Elf64_Phdr ph;
       std::memcpy(&ph, base_ + eh.e_phoff + i * sizeof ph, sizeof ph);
+      if (ph.p_type == PT_NOTE && ph.p_filesz) {
+        expected_size = std::max<uint64_t>(expected_size, ph.p_offset + ph.p_filesz);
+        if (ph.p_offset > size_ || ph.p_filesz > size_ - ph.p_offset) notes_cut = truncated = true;
+      }
       // Segments gcore left out (unmodified file-backed code) have no bytes in the file.
       if (ph.p_type != PT_LOAD || ph.p_filesz == 0) continue;
+      if (ph.p_offset + ph.p_filesz < ph.p_offset || ph.p_vaddr + ph.p_filesz < ph.p_vaddr)
+        continue;  // no segment wraps around: a damaged header
       expected_size = std::max<uint64_t>(expected_size, ph.p_offset + ph.p_filesz);
       uint64_t filesz = ph.p_filesz;
-      if (ph.p_offset >= size_) { truncated = true; continue; }
-      if (ph.p_offset + filesz > size_) { truncated = true; filesz = size_ - ph.p_offset; }
+      if (ph.p_offset + filesz > size_) {
+        uint64_t kept = ph.p_offset >= size_ ? 0 : size_ - ph.p_offset;
+        if (cut_segments == 0 || ph.p_vaddr + kept < first_missing)
+          first_missing = ph.p_vaddr + kept;
+        truncated = true;
+        cut_segments += 1;
+        missing_bytes += filesz - kept;
+        if (kept == 0) continue;
+        filesz = kept;
+      }
       segments_.push_back({ph.p_vaddr, ph.p_vaddr + filesz, base_ + ph.p_offset});
       Region r;
       r.start = ph.p_vaddr;
@@ -105,13 +119,40 @@ class CoreImage final : public MemoryImage {
       r.executable = ph.p_flags & PF_X;
       regions_.push_back(r);
     }
-    auto by_start = [](const auto& a, const auto& b) { return a.start < b.start; };
-    std::sort(segments_.begin(), segments_.end(), by_start);
-    std::sort(regions_.begin(), regions_.end(), by_start);
-    if (truncated)
-      problems_.push_back(fmt::format(
-          "core {} is truncated ({} of {} bytes): memory past its end is missing", path_, size_,
-          expected_size));
+    // Sorted, and disjoint even in a damaged core: a segment overlapping the one before it
+    // keeps only what lies past it (the first segment's bytes win), so that every byte a region
+    // says is readable is, and is read from one place.
+    std::vector<std::pair<Segment, Region>> both;
+    for (size_t i = 0; i < segments_.size(); ++i) both.emplace_back(segments_[i], regions_[i]);
+    std::stable_sort(both.begin(), both.end(),
+                     [](const auto& a, const auto& b) { return a.first.start < b.first.start; });
+    segments_.clear();
+    regions_.clear();
+    bool overlapping = false;
+    for (auto& [segment, region] : both) {
+      if (!segments_.empty() && segment.start < segments_.back().end) {
+        overlapping = true;
+        uint64_t past = segments_.back().end;
+        if (segment.end <= past) continue;
+        segment.data += past - segment.start;
+        segment.start = region.start = past;
+      }
+      segments_.push_back(segment);
+      regions_.push_back(region);
+    }
+    if (overlapping)
+      problems_.push_back(fmt::format("core {} has overlapping memory segments: each byte read "
+                                      "from the first segment holding it", path_));
+    if (truncated) {
+      std::string missing;
+      if (notes_cut) missing = "its notes (threads, registers, mapped files)";
+      if (cut_segments)
+        missing += fmt::format("{}{} bytes of memory in {} segment{} from 0x{:x}",
+                               missing.empty() ? "" : " and ", missing_bytes, cut_segments,
+                               cut_segments == 1 ? "" : "s", first_missing);
+      problems_.push_back(fmt::format("core {} is truncated ({} of {} bytes): {} missing", path_,
+                                      size_, expected_size, missing));
+    }
   }
 
   const Segment* segment_of(uint64_t addr) const {

@@ -16,8 +16,9 @@ void for_each_note(const uint8_t* data, size_t size, Fn&& fn) {
   while (at + sizeof(Elf64_Nhdr) <= size) {
     Elf64_Nhdr nh;
     std::memcpy(&nh, data + at, sizeof nh);
-    size_t name_at = at + sizeof nh, desc_at = name_at + ((nh.n_namesz + 3) & ~3u);
-    size_t next = desc_at + ((nh.n_descsz + 3) & ~3u);
+    // In size_t: a 32-bit n_namesz near 2^32 must not wrap to a small padded size.
+    size_t name_at = at + sizeof nh, desc_at = name_at + ((size_t{nh.n_namesz} + 3) & ~size_t{3});
+    size_t next = desc_at + ((size_t{nh.n_descsz} + 3) & ~size_t{3});
     if (next > size || desc_at > size) return;
     std::string_view name(reinterpret_cast<const char*>(data + name_at),
                           nh.n_namesz ? nh.n_namesz - 1 : 0);

@@ -61,6 +61,12 @@ bool is_core(lldb::SBProcess& process) {
   return plugin && std::string_view(plugin).find("core") != std::string_view::npos;
 }
 
+std::string core_file_of(lldb::SBProcess& process, const std::string& given) {
+  if (!given.empty() || !is_core(process)) return given;
+  auto image = find_mapped_core(process);
+  return image ? image->core_path() : std::string();
+}
+
 std::unique_ptr<MemoryImage> open_target_memory(lldb::SBProcess& process,
                                                 const std::string& core_path) {
   if (!process.IsValid())

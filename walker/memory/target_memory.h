@@ -18,4 +18,8 @@ std::unique_ptr<MemoryImage> open_target_memory(lldb::SBProcess& process,
 
 bool is_core(lldb::SBProcess& process);
 
+// The core file a core process was loaded from: `given` when not empty, else the core LLDB has
+// mapped (as open_target_memory finds it); empty when it cannot be told.
+std::string core_file_of(lldb::SBProcess& process, const std::string& given = {});
+
 }  // namespace heapwalk::walker

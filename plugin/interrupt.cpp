@@ -1,0 +1,14 @@
+#include "plugin/interrupt.h"
+
+#include <atomic>
+
+namespace heapwalk::plugin {
+namespace {
+std::atomic<bool> requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+}  // namespace
+
+void request_interrupt() { requested.store(true, std::memory_order_relaxed); }
+bool interrupt_requested() { return requested.load(std::memory_order_relaxed); }
+
+}  // namespace heapwalk::plugin

@@ -1,0 +1,76 @@
+// protobuf 3.21's google::protobuf::Arena, a built-in sub-allocator (suballocators.h): its
+// blocks are carved into the objects the arena itself knows about, and what is left of them.
+//
+// An Arena (ThreadSafeArena impl_) lists one SerialArena per thread (threads_, then next_); each
+// lives at the start of its first block, after the block's header, and chains its blocks from
+// the newest (head_) through each Block's next. A block is a malloc chunk: a 24-byte header
+// (next, size, start), objects bumped up from there, and cleanup nodes (elem, destructor)
+// growing down from its end. The current block's bump pointer and cleanup start are the
+// SerialArena's ptr_ and limit_; a retired block keeps only its cleanup start (`start`), so its
+// objects run up to there. Blocks do not record where their objects start; the cleanup nodes
+// do, for every object with a destructor: a message with map fields (Node::ArenaDtor), a
+// std::string (arena_destruct_object<std::string>), unknown fields. Those become units of
+// their own, of the type the destructor names (sizeof rounded up to 8). Every other byte an
+// object may use is in a unit too, scanned conservatively, so no edge is hidden:
+//
+//   head    [block, first object): the header (and the SerialArena) "google::protobuf::Arena block"
+//   objects by their types; the stretches between them "google::protobuf::Arena objects"
+//   free    the current block's [ptr_, limit_): a free unit (program_free)
+//   cleanup [cleanup start, block + size): "google::protobuf::Arena cleanup" (the nodes point at
+//           heap objects the arena owns, Arena::Own)
+//
+// An arena's memory is freed as one: a block's units and its head reach each other
+// (CarvedBlock::closed), and the heads reach each other through their own links, so reaching
+// any object of an arena reaches all of it, as reaching its block did. What does not read as
+// 3.21 writes it (no malloc chunk, a loop, a size or pointer outside its block, objects that
+// overlap) leaves the arena's blocks whole, with one warning.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <lldb/API/SBTarget.h>
+
+#include "typeinfo/type_registry.h"
+#include "walker/carved_block.h"
+#include "walker/malloc/allocation_table.h"
+#include "walker/memory/memory_image.h"
+
+namespace heapwalk::walker {
+
+inline constexpr const char* kProtobufArenaType = "google::protobuf::Arena";
+
+class ProtobufArenaCarver {
+ public:
+  ProtobufArenaCarver(lldb::SBTarget target, const MemoryImage& memory,
+                      const AllocationTable& table, typeinfo::TypeRegistry& types)
+      : target_(target), memory_(memory), table_(table), types_(types) {}
+
+  // The blocks of the Arena object at `arena`, appended to `out`; on a mismatch nothing is
+  // appended and the reason is returned.
+  std::optional<std::string> carve(uint64_t arena, lldb::SBType arena_type,
+                                   std::vector<CarvedBlock>& out);
+
+ private:
+  struct Object {
+    uint64_t address = 0, size = 0;
+    const std::string* kind = nullptr;
+  };
+  struct Destroyed {  // what a cleanup function destroys
+    std::string kind;
+    uint64_t size = 0;
+  };
+  const Destroyed* destroyed_by(uint64_t function);
+  lldb::SBType find_type(const std::string& demangled);
+
+  lldb::SBTarget target_;
+  const MemoryImage& memory_;
+  const AllocationTable& table_;
+  typeinfo::TypeRegistry& types_;
+  std::map<uint64_t, std::optional<Destroyed>> functions_;
+};
+
+}  // namespace heapwalk::walker
