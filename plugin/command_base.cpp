@@ -121,7 +121,7 @@ std::shared_ptr<walker::Session> HeapCommand::session_of(lldb::SBDebugger& debug
                                                         const std::string& core_path) {
   lldb::SBTarget target = debugger.GetSelectedTarget();
   if (!target.IsValid()) throw std::runtime_error("no target: create one or load a core first");
-  auto session = walker::Session::current(target, core_path);
+  auto session = walker::Session::current(target, core_path, interruption(debugger));
   command_session = session;
   return session;
 }
@@ -135,8 +135,11 @@ std::function<bool()> HeapCommand::interruption(lldb::SBDebugger& debugger) {
     const walker::Progress& p = walker::progress();
     if (p.phase && now - start >= std::chrono::seconds(1) && now - last >= std::chrono::seconds(1)) {
       last = now;
-      fmt::print(stderr, "heapwalk: {} {}% ({} of {} allocations reached), Ctrl-C stops\n",
-                 p.phase, p.percent(), p.done, p.total);
+      if (p.total)
+        fmt::print(stderr, "heapwalk: {} {}% ({} of {} {}), Ctrl-C stops\n", p.phase,
+                   p.percent(), p.done, p.total, p.unit);
+      else
+        fmt::print(stderr, "heapwalk: {}: {} {}, Ctrl-C stops\n", p.phase, p.done, p.unit);
     }
     return interrupt_requested() || interpreter.WasInterrupted();
   };

@@ -74,6 +74,17 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   }
 
   const walker::AllocationTable& table = session->heap().in_use;
+  // Where the chunk walk was cut by damage, the objects there (and the pointers they held) are
+  // gone: what only they reached now counts as leaked. Say so beside the answer.
+  uint64_t cut_blocks = 0, cut_bytes = 0;
+  for (walker::NodeId n = 0; n < table.size(); ++n)
+    if (table.unknown(n)) ++cut_blocks, cut_bytes += table.usable_size(n);
+  if (cut_blocks)
+    result.AppendWarning(fmt::format("damaged heap: {} bytes in {} stretch{} could not be read as "
+                                     "chunks, so leaks may include objects whose only referrers "
+                                     "were there",
+                                     cut_bytes, cut_blocks, cut_blocks == 1 ? "" : "es")
+                             .c_str());
   walker::Partition partition = leaks->partition(session->kinds(), table);
   // Sample addresses per kind, lowest first.
   std::map<std::string, std::vector<uint64_t>> samples;

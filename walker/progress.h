@@ -4,17 +4,25 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 
 namespace heapwalk::walker {
 
+// Thrown out of long work when its `interrupted` callback says stop (Ctrl-C).
+struct Interrupted : std::exception {
+  const char* what() const noexcept override { return "interrupted"; }
+};
+
 struct Progress {
   const char* phase = nullptr;  // "walk", nullptr when idle
-  uint64_t done = 0, total = 0;
+  uint64_t done = 0, total = 0;  // total 0: not known (done is then a count so far)
+  const char* unit = "allocations reached";
 
-  void update(const char* what, uint64_t d, uint64_t t) {
+  void update(const char* what, uint64_t d, uint64_t t, const char* u = "allocations reached") {
     phase = what;
     done = d;
     total = t;
+    unit = u;
   }
   // Whole percent done, at most 99 while running.
   unsigned percent() const {

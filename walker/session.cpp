@@ -23,7 +23,8 @@ namespace heapwalk::walker {
 using Clock = std::chrono::steady_clock;
 
 
-Session::Session(lldb::SBTarget target, const std::string& core_path)
+Session::Session(lldb::SBTarget target, const std::string& core_path,
+                 const std::function<bool()>& interrupted)
     : target_(target),
       process_(target.GetProcess()),
       types_(target, RecognizerCatalog::instance().rules(target)),
@@ -37,11 +38,16 @@ Session::Session(lldb::SBTarget target, const std::string& core_path)
   try {
     // libc's debug info, else the built-in layout for its version (main_arena, mp_ scanned for).
     layout_ = load_glibc_layout(target_, *memory_);
-    heap_ = enumerate_glibc_heap(*memory_, layout_);
+    heap_ = enumerate_glibc_heap(*memory_, layout_, interrupted);
   } catch (const std::runtime_error& e) {
-    // A damaged core explains most other failures: say so first.
+    // A damaged core explains most other failures: say so first. A truncated one lost what the
+    // failure names (its notes list the libraries), so the failure is no cause of its own.
     if (memory_->problems().empty()) throw;
-    throw std::runtime_error(fmt::format("{}; {}", memory_->problems().front(), e.what()));
+    const std::string& damage = memory_->problems().front();
+    if (damage.find(" is truncated ") != std::string::npos)
+      throw std::runtime_error(fmt::format("{}: heapwalk needs the whole core (gcore again, with "
+                                           "the disk space for it)", damage));
+    throw std::runtime_error(fmt::format("{}; {}", damage, e.what()));
   }
   for (const std::string& problem : memory_->problems()) heap_.warnings.push_back(problem);
   for (const ArenaCensus& arena : heap_.arenas)
@@ -206,7 +212,8 @@ void Session::forget_all() {
   session_cache().clear();
 }
 
-std::shared_ptr<Session> Session::current(lldb::SBTarget target, const std::string& core_path) {
+std::shared_ptr<Session> Session::current(lldb::SBTarget target, const std::string& core_path,
+                                          const std::function<bool()>& interrupted) {
   auto& cache = session_cache();
   auto& mutex = cache_mutex;
   lldb::SBProcess process = target.GetProcess();
@@ -220,7 +227,7 @@ std::shared_ptr<Session> Session::current(lldb::SBTarget target, const std::stri
       return e.session;
   if (std::string refusal = unsupported_program(target, core_path); !refusal.empty())
     throw std::runtime_error(refusal);
-  auto session = std::make_shared<Session>(target, core_path);
+  auto session = std::make_shared<Session>(target, core_path, interrupted);
   if (cache.size() >= 4) cache.erase(cache.begin());  // old sessions hold memory images
   cache.push_back({target, process.GetUniqueID(), process.GetStopID(true), recognizers, session});
   return session;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -39,10 +40,13 @@ std::string unsupported_target(lldb::SBTarget target, const std::string& core_pa
 class Session {
  public:
   // Opens the memory image and enumerates the heap. Throws std::runtime_error with a reason.
-  Session(lldb::SBTarget target, const std::string& core_path);
+  // Throws Interrupted when `interrupted` says stop while the heap is enumerated.
+  Session(lldb::SBTarget target, const std::string& core_path,
+          const std::function<bool()>& interrupted = {});
 
   // The session for the target's current stop: reused while the process has not run since.
-  static std::shared_ptr<Session> current(lldb::SBTarget target, const std::string& core_path = {});
+  static std::shared_ptr<Session> current(lldb::SBTarget target, const std::string& core_path = {},
+                                          const std::function<bool()>& interrupted = {});
 
   lldb::SBTarget& target() { return target_; }
   lldb::SBProcess& process() { return process_; }

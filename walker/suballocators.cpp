@@ -15,6 +15,8 @@
 #include "typeinfo/recognizers/allocator_rules.h"
 #include "typeinfo/recognizers/declared.h"
 #include "typeinfo/recognizers/expression.h"
+#include "walker/allocator_compile.h"
+#include "walker/allocator_finder.h"
 #include "walker/carved_block.h"
 #include "walker/protobuf_arena.h"
 #include "walker/roots/roots.h"
@@ -27,7 +29,6 @@ using typeinfo::Expression;
 
 constexpr uint64_t kMaxBlocks = 1u << 16;      // per allocator
 constexpr uint64_t kMaxUnits = 1u << 24;       // per block
-constexpr int kMaxDepth = 12;                  // pointers and members followed to an allocator
 
 std::string name_of(lldb::SBType t) { return t.GetName() ? t.GetName() : ""; }
 
@@ -56,223 +57,6 @@ const AllocatorRule& protobuf_arena_rule() {
     return r;
   }();
   return rule;
-}
-
-struct FoundAllocator {
-  uint64_t address = 0;
-  lldb::SBType type;
-  const AllocatorRule* rule = nullptr;
-};
-
-// Finds the objects of the allocator types from the static roots, through what can lead to one.
-class AllocatorFinder {
- public:
-  AllocatorFinder(const MemoryImage& memory, typeinfo::TypeRegistry& types,
-                  const std::vector<AllocatorRule>& rules)
-      : memory_(memory), types_(types), rules_(rules) {}
-
-  void search(uint64_t address, lldb::SBType type, int depth) {
-    if (depth > kMaxDepth || !address) return;
-    type = typeinfo::plain(type);
-    if (const AllocatorRule* rule = match(type)) {
-      if (!seen_.insert({address, name_of(type)}).second) return;
-      found.push_back({address, type, rule});
-      // On into it: an allocator may hold others (a chain of arenas, a backing allocator).
-    }
-    if (!leads(type)) return;
-    if (type.IsPointerType()) {
-      auto p = memory_.load<uint64_t>(address);
-      if (p && *p && visited_.insert({*p, name_of(type)}).second)
-        search(*p, type.GetPointeeType(), depth + 1);
-      return;
-    }
-    if (type.IsArrayType()) {
-      lldb::SBType element = typeinfo::plain(type.GetArrayElementType());
-      uint64_t size = element.GetByteSize();
-      uint64_t n = size ? std::min<uint64_t>(type.GetByteSize() / size, 4096) : 0;
-      for (uint64_t i = 0; i < n; ++i) search(address + i * size, element, depth);
-      return;
-    }
-    lldb::SBType full = types_.complete(type);
-    for (uint32_t i = 0; i < full.GetNumberOfDirectBaseClasses(); ++i) {
-      lldb::SBTypeMember base = full.GetDirectBaseClassAtIndex(i);
-      search(address + base.GetOffsetInBytes(), base.GetType(), depth);
-    }
-    for (uint32_t i = 0; i < full.GetNumberOfFields(); ++i) {
-      lldb::SBTypeMember field = full.GetFieldAtIndex(i);
-      if (field.IsBitfield()) continue;
-      search(address + field.GetOffsetInBytes(), field.GetType(), depth);
-    }
-  }
-
-  std::vector<FoundAllocator> found;
-
- private:
-  const AllocatorRule* match(lldb::SBType type) {
-    std::string dwarf = name_of(type);
-    auto it = match_.find(dwarf);
-    if (it != match_.end()) return it->second;
-    const AllocatorRule* rule = nullptr;
-    bool aggregate = type.GetTypeClass() & (lldb::eTypeClassClass | lldb::eTypeClassStruct);
-    if (aggregate) {
-      std::string readable = typeinfo::readable_type_name(dwarf);
-      for (const AllocatorRule& r : rules_)
-        for (const std::string& pattern : r.patterns)
-          if (!rule && (typeinfo::name_matches(pattern, dwarf) || typeinfo::name_matches(pattern, readable)))
-            rule = &r;
-    }
-    match_[dwarf] = rule;
-    return rule;
-  }
-
-  // Whether an object of `type` holds (or points to) an allocator object.
-  bool leads(lldb::SBType type) {
-    std::string key = name_of(type);
-    if (auto it = leads_.find(key); it != leads_.end()) return it->second;
-    leads_[key] = false;  // while deciding: a type that holds itself does not lead through itself
-    bool result = false;
-    if (match(type)) {
-      result = true;
-    } else if (type.IsPointerType()) {
-      result = leads(typeinfo::plain(type.GetPointeeType()));
-    } else if (type.IsArrayType()) {
-      result = leads(typeinfo::plain(type.GetArrayElementType()));
-    } else if (type.GetTypeClass() & (lldb::eTypeClassClass | lldb::eTypeClassStruct)) {
-      lldb::SBType full = types_.complete(type);
-      for (uint32_t i = 0; i < full.GetNumberOfDirectBaseClasses() && !result; ++i)
-        result = leads(typeinfo::plain(full.GetDirectBaseClassAtIndex(i).GetType()));
-      for (uint32_t i = 0; i < full.GetNumberOfFields() && !result; ++i)
-        result = leads(typeinfo::plain(full.GetFieldAtIndex(i).GetType()));
-    }
-    leads_[key] = result;
-    return result;
-  }
-
-  const MemoryImage& memory_;
-  typeinfo::TypeRegistry& types_;
-  const std::vector<AllocatorRule>& rules_;
-  std::unordered_map<std::string, const AllocatorRule*> match_;
-  std::unordered_map<std::string, bool> leads_;
-  std::set<std::pair<uint64_t, std::string>> seen_, visited_;
-};
-
-// An expression read from the descriptor when it names the descriptor's fields, else from the
-// allocator.
-struct Scoped {
-  Expression e;
-  bool on_descriptor = false;
-  bool empty() const { return e.empty(); }
-};
-
-// A rule bound to one allocator type.
-struct CompiledAllocator {
-  const AllocatorRule* rule = nullptr;
-  std::string name;  // the allocator's readable name
-  Expression blocks, next, count, memory;
-  Scoped first, size;
-  lldb::SBType descriptor;
-  uint64_t descriptor_size = 0;
-  bool descriptor_struct = false;
-  // heap
-  Expression unit_size, in_use, unit_next, unit_prev;
-  uint64_t header_size = 0, payload = 0;
-  // pool
-  Scoped pool_size, pool_units;
-  struct FreeHeads {
-    uint32_t offset = 0, count = 0;
-    bool on_descriptor = false;
-  };
-  std::optional<FreeHeads> free;
-  // bump
-  Scoped used;
-};
-
-[[noreturn]] void fail(const AllocatorRule& rule, const std::string& why) {
-  throw typeinfo::RecognizerError(fmt::format("{}: {}", rule.source.text(), why));
-}
-
-Expression compile_on(const AllocatorRule& rule, std::string_view text, lldb::SBType type) {
-  if (text.empty()) return {};
-  try {
-    return Expression(text, type, name_of(type));
-  } catch (const typeinfo::RecognizerError& e) {
-    fail(rule, e.what());
-  }
-}
-
-Scoped compile_scoped(const AllocatorRule& rule, std::string_view text, lldb::SBType descriptor,
-                      bool descriptor_struct, lldb::SBType allocator) {
-  Scoped s;
-  if (text.empty()) return s;
-  if (descriptor_struct) {
-    try {
-      s.e = Expression(text, descriptor, name_of(descriptor));
-      s.on_descriptor = true;
-      return s;
-    } catch (const typeinfo::RecognizerError&) {
-    }
-  }
-  s.e = compile_on(rule, text, allocator);
-  return s;
-}
-
-CompiledAllocator compile(const AllocatorRule& rule, lldb::SBType type,
-                          typeinfo::TypeRegistry& types) {
-  CompiledAllocator c;
-  c.rule = &rule;
-  c.name = types.layout(types.intern(type)).name;
-  c.blocks = compile_on(rule, rule.blocks, type);
-  c.descriptor = typeinfo::plain(c.blocks.pointee());
-  if (!c.descriptor.IsValid())
-    fail(rule, fmt::format("'blocks' ({}) is no pointer field of {}", rule.blocks, c.name));
-  c.descriptor = types.complete(c.descriptor);
-  c.descriptor_size = c.descriptor.GetByteSize();
-  c.descriptor_struct = c.descriptor.GetTypeClass() & (lldb::eTypeClassClass | lldb::eTypeClassStruct);
-  if (!rule.next.empty()) c.next = compile_on(rule, rule.next, c.descriptor);
-  if (!rule.count.empty()) c.count = compile_on(rule, rule.count, type);
-  c.memory = compile_on(rule, rule.memory, c.descriptor);
-  c.size = compile_scoped(rule, rule.size, c.descriptor, c.descriptor_struct, type);
-  c.first = compile_scoped(rule, rule.first, c.descriptor, c.descriptor_struct, type);
-  switch (rule.form) {
-    case AllocatorRule::Form::kHeap: {
-      lldb::SBType header = typeinfo::rule_type(rule.header, type, types);
-      if (!header.IsValid() || header.GetByteSize() == 0)
-        fail(rule, fmt::format("no header type '{}'", rule.header));
-      header = types.complete(header);
-      c.header_size = header.GetByteSize();
-      c.unit_size = compile_on(rule, rule.unit_size, header);
-      c.in_use = compile_on(rule, rule.in_use, header);
-      c.unit_next = compile_on(rule, rule.unit_next, header);
-      c.unit_prev = compile_on(rule, rule.unit_prev, header);
-      c.payload = rule.payload.empty() ? c.header_size : std::stoull(rule.payload, nullptr, 0);
-      break;
-    }
-    case AllocatorRule::Form::kPool: {
-      c.pool_size = compile_scoped(rule, rule.unit_size, c.descriptor, c.descriptor_struct, type);
-      c.pool_units = compile_scoped(rule, rule.units, c.descriptor, c.descriptor_struct, type);
-      if (!rule.free.empty()) {
-        std::optional<typeinfo::Member> m;
-        bool on_descriptor = false;
-        if (c.descriptor_struct) m = typeinfo::find_member(c.descriptor, rule.free), on_descriptor = bool(m);
-        if (!m) m = typeinfo::find_member(typeinfo::plain(type), rule.free);
-        if (!m) fail(rule, fmt::format("no member '{}' (the free lists) in {}", rule.free, c.name));
-        CompiledAllocator::FreeHeads heads{m->offset, 1, on_descriptor};
-        if (m->type.IsArrayType()) {
-          lldb::SBType element = typeinfo::plain(m->type.GetArrayElementType());
-          if (!element.IsPointerType()) fail(rule, fmt::format("'{}' holds no pointers", rule.free));
-          heads.count = static_cast<uint32_t>(m->type.GetByteSize() / 8);
-        } else if (!m->type.IsPointerType()) {
-          fail(rule, fmt::format("'{}' is no pointer nor array of pointers", rule.free));
-        }
-        c.free = heads;
-      }
-      break;
-    }
-    case AllocatorRule::Form::kBump:
-      c.used = compile_scoped(rule, rule.used, c.descriptor, c.descriptor_struct, type);
-      break;
-  }
-  return c;
 }
 
 using Unit = CarvedUnit;
@@ -554,15 +338,14 @@ std::vector<HeapRange> carve_suballocators(lldb::SBTarget target, const MemoryIm
   // The built-in ones are last (the finder matches the rules' copies, in this vector).
   const AllocatorRule* builtin_arena = protobuf_arenas ? &rules.back() : nullptr;
   const AllocatorRule* builtin_pool = boost_pools ? &rules[rules.size() - 1 - protobuf_arenas] : nullptr;
-  AllocatorFinder finder(memory, types, rules);
-  for (const Root& root : static_roots(target, memory, glibc.version))
-    if (root.type.IsValid()) finder.search(root.address, root.type, 0);
-  if (finder.found.empty()) return {};
+  std::vector<FoundAllocator> found =
+      find_allocators(memory, types, rules, static_roots(target, memory, glibc.version));
+  if (found.empty()) return {};
 
   Carver carver(memory, heap.in_use);
   ProtobufArenaCarver arenas(target, memory, heap.in_use, types);
   std::map<std::pair<const AllocatorRule*, std::string>, CompiledAllocator> compiled;
-  for (const FoundAllocator& f : finder.found) {
+  for (const FoundAllocator& f : found) {
     if (f.rule == builtin_pool) {
       if (auto pool = typeinfo::recognize_boost_pool(types.complete(f.type), types))
         carver.carve_boost_pool(*pool, f.address);
@@ -575,7 +358,7 @@ std::vector<HeapRange> carve_suballocators(lldb::SBTarget target, const MemoryIm
     auto key = std::make_pair(f.rule, name_of(f.type));
     auto it = compiled.find(key);
     try {
-      if (it == compiled.end()) it = compiled.emplace(key, compile(*f.rule, f.type, types)).first;
+      if (it == compiled.end()) it = compiled.emplace(key, compile_allocator(*f.rule, f.type, types)).first;
     } catch (const typeinfo::RecognizerError& e) {
       types.add_problem(e.what());
       continue;

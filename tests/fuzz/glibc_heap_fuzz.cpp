@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/glibc_236_layout.h"
 #include "tests/unit/synthetic_image.h"
 #include "walker/malloc/malloc_heap.h"
 
@@ -42,20 +43,7 @@ constexpr RegionSpec kRegions[] = {{kArena, 0x1000},    {kMp, 0x1000},
 constexpr size_t kRegionCount = sizeof kRegions / sizeof kRegions[0];
 
 walker::GlibcLayout layout() {
-  walker::GlibcLayout l;  // glibc 2.36's offsets
-  l.main_arena = kArena;
-  l.mp = kMp;
-  l.arena_size = 2200;
-  l.arena_fastbins = 16;
-  l.arena_top = 96;
-  l.arena_bins = 112;
-  l.arena_next = 2160;
-  l.arena_system_mem = 2184;
-  l.mp_sbrk_base = 96;
-  l.mp_n_mmaps = 60;
-  l.mp_mmapped_mem = 80;
-  l.mp_hp_pagesize = 48;
-  l.mp_tcache_count = 120;
+  walker::GlibcLayout l = test::glibc_236_layout(kArena, kMp);
   l.heap_info_size = kInfo;
   l.heap_ar_ptr = 0;
   l.heap_prev = 8;

@@ -17,27 +17,13 @@
 
 #include <fmt/format.h>
 
+#include "command_output.h"
 #include "sim_fixture.h"
 
 using namespace heapwalk::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Output {
-  int status = 0;
-  std::string text;  // stdout and stderr together
-};
-
-Output run(const std::string& command) {
-  Output out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe);
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe)) out.text.append(buffer, n);
-  out.status = WEXITSTATUS(pclose(pipe));
-  return out;
-}
 
 std::string tiny() { return HEAPWALK_TINY_FIXTURE_DIR "/heapwalk_fixture_tiny"; }
 
@@ -124,17 +110,17 @@ TEST_CASE("options are strict: whole numbers, bounded, no unknown or extra words
     CHECK(error.find(c.error) != std::string::npos);
     CHECK(error.find("\nusage: heap ") != std::string::npos);  // and the usage line
   }
-  Output pid = run(fmt::format("{} --pid 1x summary", HEAPWALK_CLI_PATH));
+  ShellOutput pid = run_shell(fmt::format("{} --pid 1x summary", HEAPWALK_CLI_PATH));
   CHECK(pid.status == 2);
   CHECK(pid.text.find("'1x' is not a process id") != std::string::npos);
-  Output core = run(fmt::format("{} --core onlyone", HEAPWALK_CLI_PATH));
+  ShellOutput core = run_shell(fmt::format("{} --core onlyone", HEAPWALK_CLI_PATH));
   CHECK(core.status == 2);
   CHECK(core.text.find("--core takes CORE EXE") != std::string::npos);
 }
 
 TEST_CASE("a huge --limit is capped, not an allocation", "[cli][options][live]") {
   std::string dir = make_work_dir("limit");
-  Output out = run(fmt::format("cd {} && {} --break ready -- {} partition --limit 1000000000",
+  ShellOutput out = run_shell(fmt::format("cd {} && {} --break ready -- {} partition --limit 1000000000",
                                dir, HEAPWALK_CLI_PATH, tiny()));
   INFO(out.text);
   CHECK(out.status == 0);
@@ -146,14 +132,14 @@ TEST_CASE("--out never overwrites an input, and every failed write is an error",
   std::string core = make_sim_core({}, dir, {tiny(), "tiny-truth.json"});
   const std::string before = contents(core);
   auto heapwalk = [&](const std::string& out) {
-    return run(fmt::format("{} --core {} {} arenas --out {}", HEAPWALK_CLI_PATH, core, tiny(), out));
+    return run_shell(fmt::format("{} --core {} {} arenas --out {}", HEAPWALK_CLI_PATH, core, tiny(), out));
   };
   // The core itself, by another name, through a symlink, through a hard link.
   fs::create_symlink(core, dir + "/link-to-core");
   fs::create_hard_link(core, dir + "/hard-link-to-core");
   for (std::string target : {core, dir + "/./" + fs::path(core).filename().string(),
                              dir + "/link-to-core", dir + "/hard-link-to-core"}) {
-    Output out = heapwalk(target);
+    ShellOutput out = heapwalk(target);
     INFO(target << ": " << out.text);
     CHECK(out.status == 1);
     CHECK(out.text.find("refusing to write") != std::string::npos);
@@ -162,13 +148,13 @@ TEST_CASE("--out never overwrites an input, and every failed write is an error",
   // The program itself (a copy, so that a failure here damages nothing).
   std::string exe = dir + "/tiny-copy";
   fs::copy_file(tiny(), exe);
-  Output program = run(fmt::format("{} --core {} {} arenas --out {}", HEAPWALK_CLI_PATH, core, exe, exe));
+  ShellOutput program = run_shell(fmt::format("{} --core {} {} arenas --out {}", HEAPWALK_CLI_PATH, core, exe, exe));
   INFO(program.text);
   // (The copy's build-id is the original's, so the core is its core.)
   CHECK(program.status == 1);
   CHECK(program.text.find("refusing to write") != std::string::npos);
   // A device that is full: an error, not "Wrote N bytes".
-  Output full = heapwalk("/dev/full");
+  ShellOutput full = heapwalk("/dev/full");
   INFO(full.text);
   CHECK(full.status == 1);
   CHECK(full.text.find("cannot write '/dev/full': No space left on device") != std::string::npos);
@@ -180,7 +166,7 @@ TEST_CASE("--out never overwrites an input, and every failed write is an error",
     std::ofstream(locked + "/report.txt") << "old report\n";
   }
   ::chmod(locked.c_str(), 0555);
-  Output denied = heapwalk(locked + "/report.txt");
+  ShellOutput denied = heapwalk(locked + "/report.txt");
   ::chmod(locked.c_str(), 0755);
   if (geteuid() != 0) {  // root writes anywhere
     CHECK(denied.status == 1);
@@ -192,7 +178,7 @@ TEST_CASE("--out never overwrites an input, and every failed write is an error",
     std::ofstream(report) << "old\n";
   }
   ::chmod(report.c_str(), 0640);
-  Output good = heapwalk(report);
+  ShellOutput good = heapwalk(report);
   INFO(good.text);
   CHECK(good.status == 0);
   CHECK(good.text.find(fmt::format("Wrote {} bytes to {}.", fs::file_size(report), report)) !=
@@ -215,7 +201,9 @@ TEST_CASE("SIGINT and SIGTERM stop the CLI: exit 130, nothing it launched left",
     for (int i = 0; i < 1200 && !fs::exists(dir + "/sim-truth.json"); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     REQUIRE(fs::exists(dir + "/sim-truth.json"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    // The truth is written just before ready(): 200 ms later the CLI is enumerating or walking
+    // (both poll the flag). A full second was enough, on an idle machine, to finish the walk.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     CHECK_FALSE(processes_in(dir).empty());
     auto sent = std::chrono::steady_clock::now();
     kill(cli, SIGINT);

@@ -11,6 +11,7 @@
 
 #include <boost/property_tree/json_parser.hpp>
 
+#include "command_output.h"
 #include "sim_fixture.h"
 
 using namespace heapwalk::test;
@@ -20,18 +21,6 @@ namespace {
 
 constexpr const char* kPlugin = "libheapwalk_runtime_plugin.so";
 constexpr const char* kLibstdcxx = "libstdc++.so.6";
-
-ptree json_of(Debugger& dbg, const std::string& command) {
-  bool ok = false;
-  std::string error;
-  std::string out = dbg.run(command, &ok, &error);
-  INFO(command << ": " << error);
-  REQUIRE(ok);
-  ptree tree;
-  std::istringstream in(out);
-  boost::property_tree::read_json(in, tree);
-  return tree;
-}
 
 struct Blocks {
   uint64_t count = 0, bytes = 0;

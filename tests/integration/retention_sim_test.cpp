@@ -8,24 +8,13 @@
 
 #include <boost/property_tree/json_parser.hpp>
 
+#include "command_output.h"
 #include "sim_fixture.h"
 
 using namespace heapwalk::test;
 using boost::property_tree::ptree;
 
 namespace {
-
-ptree json_of(Debugger& dbg, const std::string& command) {
-  bool ok = false;
-  std::string error;
-  std::string out = dbg.run(command, &ok, &error);
-  INFO(command << ": " << error);
-  REQUIRE(ok);
-  ptree tree;
-  std::istringstream in(out);
-  boost::property_tree::read_json(in, tree);
-  return tree;
-}
 
 // The row of `kind` in a partition's JSON; -1 when there is none.
 int row_of(const ptree& partition, const std::string& kind) {

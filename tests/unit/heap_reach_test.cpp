@@ -3,6 +3,8 @@
 // what the conservative scan adds, and what neither may reach (dead container storage).
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "layout_world.h"
 
 using namespace heapwalk;
@@ -436,4 +438,24 @@ TEST_CASE("walk: a word in an alignas gap of a trusted object is scanned",
   CHECK(r.kind(p) == "Leaf");
   CHECK(r.reached(in_gap));
   CHECK(r.reached(in_tail));
+}
+
+TEST_CASE("walk: a std::list whose nodes loop is cut at the loop, with one warning",
+          "[walk][reach]") {
+  World w;
+  // Two nodes that point at each other, never back at the header; the size says 1,000.
+  uint64_t a = w.alloc(H, 24), b = w.alloc(H + 0x100, 24);
+  uint64_t x = leaf(w, H + 0x200), y = leaf(w, H + 0x300);
+  w.put(S + 0, a), w.put(S + 8, b), w.put(S + 16, 1000);
+  w.put(a, b), w.put(a + 8, S), w.put(a + 16, x);
+  w.put(b, a), w.put(b + 8, a), w.put(b + 16, y);
+  auto r = w.run_from("Chains");
+  CHECK(r.reached(a));
+  CHECK(r.reached(b));
+  CHECK(r.kind(x) == "Leaf");
+  CHECK(r.kind(y) == "Leaf");
+  const auto& problems = w.types.problems();
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0] == fmt::format("a std::list at 0x{:x} loops back on itself: walked up to "
+                                   "the loop, the rest cut", S));
 }

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 
+#include "glibc_236_layout.h"
 #include "synthetic_image.h"
 #include "walker/malloc/malloc_heap.h"
+#include "walker/progress.h"
 
 using namespace heapwalk;
 
@@ -13,23 +15,7 @@ namespace {
 
 constexpr uint64_t kArena = 0x1000, kMp = 0x4000, kHeap = 0x100000, kMapping = 0x200000;
 
-walker::GlibcLayout layout() {
-  walker::GlibcLayout l;  // glibc 2.36's offsets, as its DWARF gives them
-  l.main_arena = kArena;
-  l.mp = kMp;
-  l.arena_size = 2200;
-  l.arena_fastbins = 16;
-  l.arena_top = 96;
-  l.arena_bins = 112;
-  l.arena_next = 2160;
-  l.arena_system_mem = 2184;
-  l.mp_sbrk_base = 96;
-  l.mp_n_mmaps = 60;
-  l.mp_mmapped_mem = 80;
-  l.mp_hp_pagesize = 48;
-  l.mp_tcache_count = 120;
-  return l;
-}
+walker::GlibcLayout layout() { return test::glibc_236_layout(kArena, kMp); }
 
 struct Heap {
   test::SyntheticImage memory;
@@ -184,4 +170,37 @@ TEST_CASE("a zeroed heap is one warning, not a silent end", "[malloc]") {
   CHECK(any_warning(heap, "its 384 bytes kept as one block of unknown content"));
   CHECK(heap.arenas[0].in_use_chunks == 1);  // that block
   CHECK(heap.arenas[0].in_use_bytes == 0x190 - 0x10);
+}
+
+TEST_CASE("the heap enumeration stops when asked to (Ctrl-C), and only then", "[malloc]") {
+  // 70,000 in-use chunks: more than the 64 Ki between two questions.
+  constexpr uint64_t kChunks = 70'000, kChunk = 0x20, kBig = 0x1000000;
+  const uint64_t top = kBig + kChunks * kChunk, heap_size = kChunks * kChunk + 0x1000;
+  test::SyntheticImage memory;
+  memory.add_region(kArena, 0x1000);
+  memory.add_region(kMp, 0x1000);
+  memory.add_region(kBig, heap_size);
+  memory.put<uint64_t>(kArena + 2160, kArena);
+  memory.put<uint64_t>(kArena + 2184, heap_size);
+  memory.put<uint64_t>(kArena + 96, top);
+  memory.put<uint64_t>(kMp + 96, kBig);
+  for (uint64_t i = 1; i < 128; ++i) {  // empty bins
+    uint64_t bin = kArena + 112 + 16 * (i - 1) - 16;
+    memory.put<uint64_t>(bin + 16, bin);
+    memory.put<uint64_t>(bin + 24, bin);
+  }
+  for (uint64_t c = 0; c < kChunks; ++c) memory.put<uint64_t>(kBig + c * kChunk + 8, kChunk | 1);
+  memory.put<uint64_t>(top + 8, 0x1000 | 1);
+
+  int asked = 0;
+  REQUIRE_THROWS_AS(walker::enumerate_glibc_heap(memory, layout(), [&] { return ++asked > 0; }),
+                    walker::Interrupted);
+  CHECK(asked == 1);
+  CHECK(walker::progress().phase == nullptr);  // no stale progress line for the next command
+
+  asked = 0;
+  walker::MallocHeap heap =
+      walker::enumerate_glibc_heap(memory, layout(), [&] { return ++asked < 0; });
+  CHECK(asked == 1);
+  CHECK(heap.in_use.size() == kChunks);
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "walker/graph/heap_graph.h"
+#include "walker/progress.h"
 
 namespace heapwalk::walker {
 
@@ -29,10 +30,8 @@ struct DominatorTree {
   bool reached(GraphNode n) const { return idom[n] != kUnreached; }
 };
 
-// Thrown out of the passes below when `interrupted` says stop (checked every Mi steps).
-struct Interrupted : std::exception {
-  const char* what() const noexcept override { return "interrupted"; }
-};
+// Interrupted (walker/progress.h) is thrown out of the passes below when `interrupted` says
+// stop (checked every Mi steps).
 
 // Weak edges are never followed; conservative ones as `filter` says.
 DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter = EdgeFilter::kOwning,

@@ -14,25 +14,6 @@ namespace {
 // Linked structures are followed at most this far beyond their recorded size: corrupt or
 // concurrently modified lists must not hang the walk.
 constexpr uint64_t kSlack = 16;
-
-// Brent's cycle detection for a singly followed chain, in constant memory: seen(p) is true once
-// p repeats an address met before, at most about twice the cycle's length after entering it. A
-// cyclic chain is then cut there instead of being followed up to its bound.
-class CycleCut {
- public:
-  bool seen(uint64_t p) {
-    if (p == saved_) return true;
-    if (++steps_ == power_) {
-      saved_ = p;
-      power_ *= 2;
-      steps_ = 0;
-    }
-    return false;
-  }
-
- private:
-  uint64_t saved_ = 0, power_ = 1, steps_ = 0;
-};
 }  // namespace
 
 const ContainerWalk::Names& ContainerWalk::names(uint32_t index) {
@@ -300,71 +281,6 @@ void ContainerWalk::rb_tree(const Container& c, const Names& n, uint64_t object,
   }
 }
 
-void ContainerWalk::hashtable(const Container& c, const Names& n, uint64_t object,
-                              const Emit& emit) {
-  uint64_t bucket_count = memory_.word(object + c.field[1]);
-  if (uint64_t buckets = memory_.word(object + c.field[0]))
-    emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, bucket_count * 8));
-  uint64_t count = memory_.word(object + c.field[3]);
-  uint64_t next = memory_.word(object + c.field[2]);
-  CycleCut cycle;
-  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit && !cycle.seen(next);
-       ++seen) {
-    emit(node(c, n.buffer, next));
-    next = memory_.word(next);
-  }
-}
-
-// Boost.Unordered 1.74 (typeinfo/boost_unordered.h): bucket_count + 1 buckets, the last one's
-// next_ the first node of the one chain through every node.
-void ContainerWalk::boost_unordered(const Container& c, const Names& n, uint64_t object,
-                                    const Emit& emit) {
-  uint64_t buckets = memory_.word(object + c.field[0]);
-  uint64_t bucket_count = memory_.word(object + c.field[1]);
-  if (buckets == 0 || bucket_count == 0 || bucket_count > (uint64_t{1} << 40)) return;
-  emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, (bucket_count + 1) * 8));
-  uint64_t count = memory_.word(object + c.field[2]);
-  uint64_t next = memory_.word(buckets + bucket_count * 8);
-  CycleCut cycle;
-  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit && !cycle.seen(next);
-       ++seen) {
-    emit(node(c, n.buffer, next));
-    next = memory_.word(next);
-  }
-}
-
-// Boost.Intrusive (typeinfo/boost_intrusive.h): each node is a hook inside an object, which is
-// what the container holds and names (it beats a typed pointer to the hook's node).
-void ContainerWalk::boost_intrusive(const Container& c, uint64_t object, const Emit& emit) {
-  const uint64_t header = object + c.field[0];
-  auto held = [&](uint64_t node) {
-    if (node < c.value_offset) return;
-    Reach r = typed_pointer(node - c.value_offset, c.element);
-    r.priority = KindPriority::kOwner;
-    emit(r);
-  };
-  const uint64_t limit = allocations_.size() + kSlack;
-  if (c.kind == ContainerKind::kBoostIntrusiveList) {
-    uint64_t next = memory_.word(header + c.field[1]);
-    CycleCut cycle;
-    for (uint64_t seen = 0; next && next != header && seen < limit && !cycle.seen(next); ++seen) {
-      held(next);
-      next = memory_.word(next + c.field[1]);
-    }
-    return;
-  }
-  uint64_t root = memory_.word(header + c.field[1]) & ~uint64_t{1};  // compact nodes: colour bit
-  if (root == 0 || root == header) return;
-  std::vector<uint64_t> stack{root};
-  for (uint64_t seen = 0; !stack.empty() && seen < limit && stack.size() <= limit; ++seen) {
-    uint64_t node = stack.back();
-    stack.pop_back();
-    held(node);
-    for (uint32_t child : {c.field[2], c.field[3]})
-      if (uint64_t next = memory_.word(node + child); next && next != header) stack.push_back(next);
-  }
-}
-
 // boost::object_pool (typeinfo/boost_pool.h): each block named, scanned whole (nothing covered:
 // its free chunks keep what they kept); each chunk not on the free list walked as a T in place.
 void ContainerWalk::boost_object_pool(const Container& c, const Names& n, uint64_t object,
@@ -420,29 +336,6 @@ void ContainerWalk::boost_object_pool(const Container& c, const Names& n, uint64
     uint64_t end = block + size;
     block = memory_.word(end - 16);
     size = memory_.word(end - 8);
-  }
-}
-
-void ContainerWalk::list(const Container& c, const Names& n, uint64_t object, const Emit& emit) {
-  uint64_t header = object + c.field[0];
-  uint64_t size = memory_.word(object + c.field[1]);
-  uint64_t next = memory_.word(header);
-  CycleCut cycle;
-  for (uint64_t seen = 0, limit = bounded(size);
-       next && next != header && seen < limit && !cycle.seen(next); ++seen) {
-    emit(node(c, n.buffer, next));
-    next = memory_.word(next);
-  }
-}
-
-void ContainerWalk::forward_list(const Container& c, const Names& n, uint64_t object,
-                                 const Emit& emit) {
-  // No size is stored: the allocation count bounds any honest list.
-  uint64_t next = memory_.word(object + c.field[0]);
-  CycleCut cycle;
-  for (uint64_t seen = 0; next && seen <= allocations_.size() && !cycle.seen(next); ++seen) {
-    emit(node(c, n.buffer, next));
-    next = memory_.word(next);
   }
 }
 

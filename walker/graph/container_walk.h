@@ -66,6 +66,9 @@ class ContainerWalk {
 
   Reach node(const typeinfo::Container& c, KindId kind, uint64_t address) const;
   uint64_t bounded(uint64_t count) const;
+  // A chain that loops (damaged or concurrently modified memory) was cut: one warning for each
+  // of the first few, shown once per stop with the session's other problems.
+  void cut_cycle(const char* what, uint64_t object);
 
   const MemoryImage& memory_;
   const AllocationTable& allocations_;

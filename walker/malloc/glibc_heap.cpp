@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "walker/progress.h"
+
 #include "walker/malloc/glibc_chunks.h"
 #include "walker/malloc/glibc_tcache.h"
 #include "walker/malloc/malloc_heap.h"
@@ -61,8 +63,9 @@ bool mapped_range(const MemoryImage& memory, uint64_t start, uint64_t end) {
 
 class ArenaWalk {
  public:
-  ArenaWalk(const MemoryImage& memory, const GlibcLayout& layout, MallocHeap& heap)
-      : memory_(memory), layout_(layout), heap_(heap) {
+  ArenaWalk(const MemoryImage& memory, const GlibcLayout& layout, MallocHeap& heap,
+            const std::function<bool()>& interrupted)
+      : memory_(memory), layout_(layout), heap_(heap), interrupted_(interrupted) {
     // Before 2.35 malloc_par has no hp_pagesize (the layout says offset 0 then).
     uint64_t hp = layout.mp_hp_pagesize ? memory.word(layout.mp + layout.mp_hp_pagesize) : 0;
     heap_max_ = hp ? 4 * hp : layout.heap_max_size;
@@ -349,6 +352,10 @@ class ArenaWalk {
         p += size;
         continue;
       }
+      if ((++steps_ & 0xffff) == 0) {  // a heap of millions of chunks takes seconds
+        progress().update("enumerate heap", heap_.in_use.size(), 0, "chunks in use so far");
+        if (interrupted_ && interrupted_()) throw Interrupted();
+      }
       uint64_t next = p + size;
       uint64_t next_size_field = memory_.word(next + kSizeSz);
       bool in_use = next == top ? true : (next_size_field & kPrevInUse) != 0;
@@ -376,6 +383,8 @@ class ArenaWalk {
   const MemoryImage& memory_;
   const GlibcLayout& layout_;
   MallocHeap& heap_;
+  const std::function<bool()>& interrupted_;
+  uint64_t steps_ = 0;
   uint64_t heap_max_ = 0;
   std::unordered_set<uint64_t> fast_;        // chunks in fastbins: free, though they look in use
   std::unordered_set<uint64_t> heaps_seen_;  // heap_info addresses, over every arena
@@ -397,10 +406,17 @@ ArenaCensus* arena_holding(MallocHeap& heap, uint64_t chunk) {
 
 }  // namespace
 
-MallocHeap enumerate_glibc_heap(const MemoryImage& memory, const GlibcLayout& layout) {
+MallocHeap enumerate_glibc_heap(const MemoryImage& memory, const GlibcLayout& layout,
+                                const std::function<bool()>& interrupted) {
   MallocHeap heap;
-  ArenaWalk walk(memory, layout, heap);
-  walk.run();
+  ArenaWalk walk(memory, layout, heap, interrupted);
+  try {
+    walk.run();
+  } catch (const Interrupted&) {
+    progress() = {};
+    throw;
+  }
+  progress() = {};
 
   // Chunks in tcaches are free, though their neighbours say they are in use.
   std::vector<uint64_t> cached_users;

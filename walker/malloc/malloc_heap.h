@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -121,6 +122,8 @@ struct MallocHeap {
 };
 
 // Walks every arena and mmapped chunk. Never throws on corrupt data: skips and warns.
-MallocHeap enumerate_glibc_heap(const MemoryImage& memory, const GlibcLayout& layout);
+// Throws Interrupted when `interrupted` says stop (asked every 64 Ki chunks).
+MallocHeap enumerate_glibc_heap(const MemoryImage& memory, const GlibcLayout& layout,
+                                const std::function<bool()>& interrupted = {});
 
 }  // namespace heapwalk::walker

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <any>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -284,6 +285,10 @@ struct Traps {
   std::variant<int, Leaf*> as_pointer;  // 88
 };
 
+struct Chains {
+  std::list<Leaf*> items;  // 0: next, prev, size
+};
+
 struct Opaque {
   void* v;  // 0
   Leaf* q;  // 8
@@ -407,6 +412,7 @@ int main() {
   OuterPoly outer_poly;
   OuterPlain outer_plain{};
   Traps traps;
+  Chains chains;
   Opaque opaque{};
   Handles handles{};
   WeakHolder weak;
@@ -436,7 +442,7 @@ int main() {
   use(leaf, slots, arrays, flex, flex_ints, holder, untyped, unions, aligned, tail, padded,
       buffers, diamond, holds_diamond, ndiamond, holds_ndiamond, stack, named, trivial, user_dtor,
       member_dtor, base_dtor, string_member, defaulted, poly_no_dtor, list, mc, plain, owned, poly,
-      outer_poly, outer_plain, traps, opaque, handles, weak, shared, cycle, incomplete, item, item_ref, hooks,
+      outer_poly, outer_plain, traps, chains, opaque, handles, weak, shared, cycle, incomplete, item, item_ref, hooks,
       aligned_map, small, big, any_int, any_big, by_pointer, by_deleter, by_pool, array, in_place,
       counted);
   delete list;
