@@ -202,7 +202,7 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
     constexpr Index kAhead = 16;
     std::vector<uint64_t> retained(n);
     for (Index i = 0; i < n; ++i) {
-      if (i + kAhead < n) __builtin_prefetch(&graph.sizes()[order[i + kAhead]]);
+      if (i + kAhead < n) graph.prefetch_size(order[i + kAhead]);
       retained[i] = graph.size(order[i]);
     }
     for (Index w = n - 1; w >= 1; --w) retained[idom[w]] += retained[w];

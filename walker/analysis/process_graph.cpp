@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <malloc.h>
+
 #include <fmt/format.h>
 
 #include "walker/analysis/leak_components.h"
@@ -75,6 +77,18 @@ bool leak_phase(Session& session, HeapGraphBuilder& builder, ProcessGraph& resul
   return ok;
 }
 
+// The roots, in the order the graph's walk adds them; their labels into `labels` (by index).
+void add_roots(HeapReach& reach, const RootSet& roots, std::vector<std::string>* labels) {
+  uint32_t next = 0;
+  auto label = [&](const std::string& name) {
+    if (labels) labels->push_back(name);
+    return next++;
+  };
+  for (const Root& root : roots.typed) reach.add_root(root, label(root.label));
+  for (const RootRange& range : roots.ranges) reach.add_range(range.begin, range.end, label(range.label));
+  for (const RootWord& word : roots.words) reach.add_word(word.value, label(word.label));
+}
+
 }  // namespace
 
 std::optional<ProcessGraph> build_process_graph(Session& session,
@@ -82,10 +96,7 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   auto start = std::chrono::steady_clock::now();
   RootSet roots = all_roots(session.target(), session.memory(), session.glibc(), session.heap());
   const AllocationTable& table = session.heap().in_use;
-  std::vector<uint64_t> sizes(table.size() + 1, 0);
-  for (NodeId n = 0; n < table.size(); ++n) sizes[graph_node(n)] = table.usable_size(n);
-  HeapGraphBuilder builder(std::move(sizes));
-  builder.reserve(table.size() + table.size() / 2);  // heaps hold one to two pointers an object
+  HeapGraphBuilder builder(table);  // sizes: the table's, which the Session keeps
 
   ProcessGraph result;
   // Weak edges are recorded, and followed so that what only they reach is in the graph too
@@ -97,23 +108,13 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
     ++(p == EdgeProvenance::kTyped ? result.typed_edges
        : p == EdgeProvenance::kWeak ? result.weak_edges : result.conservative_edges);
   });
-  reach->record_counts([&](NodeId node, KindId kind, uint64_t count) {
-    result.element_counts.add(node, kind, count);
-  });
-  auto label = [&](const std::string& name) {
-    result.root_labels.push_back(name);
-    return static_cast<uint32_t>(result.root_labels.size() - 1);
-  };
-  for (const Root& root : roots.typed) reach->add_root(root, label(root.label));
-  for (const RootRange& range : roots.ranges) reach->add_range(range.begin, range.end, label(range.label));
-  for (const RootWord& word : roots.words) reach->add_word(word.value, label(word.label));
+  add_roots(*reach, roots, &result.root_labels);
   auto reached = reach->run(interrupted);
   if (!reached) return std::nullopt;
   result.kinds = std::move(reached->kinds);
   result.kind_layouts = reach->kind_layouts();
   result.reach_flags = std::move(reached->flags);
   result.words_scanned = reached->words_scanned;
-  result.element_counts.finish();
   reached.reset();
   reach.reset();
   auto leaks_start = std::chrono::steady_clock::now();
@@ -122,6 +123,10 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - leaks_start).count();
   session.record("heap graph: leak phase", leaks_start);
   result.graph = std::move(builder).build();
+  // The walks' state and the builder's blocks are freed now, mostly in the middle of malloc's
+  // heap (where free() keeps them resident): give their pages back, so that what stays with the
+  // session is the graph.
+  malloc_trim(0);
   session.record("heap graph", start);
   return result;
 }
@@ -134,6 +139,24 @@ std::shared_ptr<const ProcessGraph> process_graph(Session& session,
   auto graph = std::make_shared<const ProcessGraph>(std::move(*built));
   session.cache_graph(graph);
   return graph;
+}
+
+const ElementCounts* element_counts(Session& session, const ProcessGraph& graph,
+                                    const std::function<bool()>& interrupted) {
+  ProcessGraph::CountsCache& cache = *graph.counts_cache;
+  std::lock_guard lock(cache.mutex);
+  if (cache.counts) return &*cache.counts;
+  auto start = std::chrono::steady_clock::now();
+  RootSet roots = all_roots(session.target(), session.memory(), session.glibc(), session.heap());
+  ElementCounts counts;
+  HeapReach reach(session.walk_context());
+  reach.record_counts([&](NodeId node, KindId kind, uint64_t count) { counts.add(node, kind, count); });
+  add_roots(reach, roots, nullptr);
+  if (!reach.run(interrupted, /*with_kinds=*/false)) return nullptr;
+  counts.finish();
+  cache.counts = std::move(counts);
+  session.record("element counts", start);
+  return &*cache.counts;
 }
 
 }  // namespace heapwalk::walker
