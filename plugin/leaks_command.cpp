@@ -10,6 +10,7 @@
 #include "report/report_render.h"
 #include "plugin/timings.h"
 #include "walker/analysis/leaks.h"
+#include "walker/analysis/process_graph.h"
 
 namespace heapwalk::plugin {
 
@@ -46,22 +47,30 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   size_t show = options.number("show", 0);
   auto [session, anon_before] = open_session(debugger);
 
-  auto census = walker::census_from_all_roots(*session, interruption(debugger));
-  if (!census) throw std::runtime_error("interrupted");
-  const walker::LeakReport* leaks = &census->leaks;
+  auto report = walker::session_leaks(*session, interruption(debugger));
+  if (!report) throw std::runtime_error("interrupted");
+  const walker::LeakReport* leaks = &*report;
   warn_heap(*session, result);
   if (options.has("timings")) {
     print_timings(*session, anon_before);
+    auto graph = walker::process_graph(*session);  // built above: the session keeps it
     fmt::print(stderr, "heapwalk: scanned {} MiB conservatively\n",
-               census->reachability.words_scanned * 8 >> 20);
-    const walker::LeakSplitStats& split = census->leaks.split;
+               graph->words_scanned * 8 >> 20);
+    const walker::LeakSplitStats& split = leaks->split;
     fmt::print(stderr,
                "heapwalk: leak split: {} leaks, {} edges, {} components; graph {:.3f} s, "
                "components {:.3f} s; peak {:.1f} MiB ({} bytes per leak, {} per allocation)\n",
-               census->leaks.leaks.size(), split.edges, split.components, split.graph_seconds,
+               leaks->leaks.size(), split.edges, split.components, split.graph_seconds,
                split.components_seconds, split.peak_bytes / 1048576.0,
-               split.peak_bytes / std::max<uint64_t>(census->leaks.leaks.size(), 1),
+               split.peak_bytes / std::max<uint64_t>(leaks->leaks.size(), 1),
                split.peak_bytes / std::max<uint64_t>(session->heap().in_use.size(), 1));
+    fmt::print(stderr,
+               "heapwalk: heap graph: {} edges ({} among leaks: {} typed, {} conservative), "
+               "leak phase {:.3f} s; {:.1f} MiB ({} bytes per allocation)\n",
+               graph->graph.edge_count(), graph->leak_typed_edges + graph->leak_conservative_edges,
+               graph->leak_typed_edges, graph->leak_conservative_edges, graph->leak_seconds,
+               graph->memory_bytes() / 1048576.0,
+               graph->memory_bytes() / std::max<uint64_t>(session->heap().in_use.size(), 1));
   }
 
   const walker::AllocationTable& table = session->heap().in_use;

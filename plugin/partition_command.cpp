@@ -107,6 +107,8 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
     } else {
       roots = walker::static_roots(session->target(), session->memory(), session->glibc().version);
     }
+    // A walk from these roots, not the process graph: its root labels do not say which root
+    // reached a static object that lies outside every root's extent (see docs/performance.md).
     partition =
         walker::partition_reachable(*session, roots, partition_options, interruption(debugger));
     if (!partition) throw std::runtime_error("interrupted");

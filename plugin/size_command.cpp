@@ -123,7 +123,9 @@ void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
     }
   report.retained = retained;
   report.typed_only = typed_only;
-  report.by_kind = walker::kind_breakdown(*session, *graph, deep_set);
+  const walker::ElementCounts* counts = walker::element_counts(*session, *graph, interruption(debugger));
+  if (!counts) throw std::runtime_error("interrupted");
+  report.by_kind = walker::kind_breakdown(*session, *graph, *counts, deep_set);
   session->record("retained size", start);
   if (options.has("timings")) print_timings(*session, anon_before);
 

@@ -2,6 +2,7 @@
 
 #include "report/ledger_render.h"
 #include "walker/analysis/ledger.h"
+#include "walker/analysis/process_graph.h"
 #include "walker/memory/mappings.h"
 
 namespace heapwalk::plugin {
@@ -24,11 +25,11 @@ void SummaryCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
   std::string format = report_format(options);
   auto session = open_session(debugger).session;
 
-  auto census = walker::census_from_all_roots(*session, interruption(debugger));
-  if (!census) throw std::runtime_error("interrupted");
-  const walker::LeakReport* leaks = &census->leaks;
+  auto leaks = walker::session_leaks(*session, interruption(debugger));
+  if (!leaks) throw std::runtime_error("interrupted");
+  auto graph = walker::process_graph(*session);  // built above: the session keeps it
   walker::ProcessMappings mappings = walker::process_mappings(session->process(), session->memory());
-  walker::Ledger ledger = walker::build_ledger(*session, census->reachability, *leaks, mappings);
+  walker::Ledger ledger = walker::build_ledger(*session, *graph, *leaks, mappings);
   warn_heap(*session, result);
 
   if (format == "json") return emit(render_ledger_json(ledger), options, result);

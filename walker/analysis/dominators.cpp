@@ -519,7 +519,7 @@ DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
     retained.resize(n);
     in_halves(two, n, [&](size_t lo, size_t hi) {
       for (size_t i = lo; i < hi; ++i) {
-        if (i + kAhead < hi) __builtin_prefetch(&graph.sizes()[order[i + kAhead]]);
+        if (i + kAhead < hi) graph.prefetch_size(order[i + kAhead]);
         retained[i] = graph.size(order[i]);
       }
     });

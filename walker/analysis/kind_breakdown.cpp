@@ -8,7 +8,7 @@
 namespace heapwalk::walker {
 
 std::vector<KindTotal> kind_breakdown(Session& session, const ProcessGraph& graph,
-                                      const std::vector<bool>& set) {
+                                      const ElementCounts& counts, const std::vector<bool>& set) {
   std::unordered_map<KindId, KindTotal> by_kind;
   KindTotal unnamed;  // reached by no walk that names it (kNoKind)
   for (GraphNode n = 1; n < set.size() && n < graph.graph.node_count(); ++n) {
@@ -23,7 +23,7 @@ std::vector<KindTotal> kind_breakdown(Session& session, const ProcessGraph& grap
     ++t.count;
     t.bytes += graph.graph.size(n);
     if (k == kNoKind) continue;
-    if (auto elements = graph.element_counts.count(a, k)) {
+    if (auto elements = counts.count(a, k)) {
       t.array = true;
       t.elements += *elements;
     } else {

@@ -25,7 +25,8 @@ struct KindTotal {
 
 // The allocations of `set` (by graph node; the root is never counted) by kind, largest bytes
 // first, ties by count, then name.
+// `counts`: the graph's element counts (walker/analysis/process_graph.h: element_counts).
 std::vector<KindTotal> kind_breakdown(Session& session, const ProcessGraph& graph,
-                                      const std::vector<bool>& set);
+                                      const ElementCounts& counts, const std::vector<bool>& set);
 
 }  // namespace heapwalk::walker

@@ -31,8 +31,8 @@ struct Meter {
 
 bool stop(const std::function<bool()>& interrupted) { return interrupted && interrupted(); }
 
-// Calls emit(j) for each word of leaked block i that points into another leaked block j
-// (dropping a repeat of the previous word's target). False when the block is not wholly
+// Calls emit(j, offset) for each word of leaked block i (at that byte offset) that points into
+// another leaked block j (dropping a repeat of the previous word's target). False when the block is not wholly
 // readable: then what was emitted does not count.
 class WordScanner {
  public:
@@ -51,14 +51,14 @@ class WordScanner {
     uint64_t size = table_.usable_size(node) & ~uint64_t{7};
     uint32_t previous = kNotLeaked;
     if (auto whole = memory_.view(begin, size); whole.size() == size) {
-      words(whole, i, node, previous, emit);
+      words(whole, 0, i, node, previous, emit);
       return true;
     }
     for (uint64_t at = 0; at < size; at += kReadPiece) {
       uint64_t n = std::min(kReadPiece, size - at);
       buffer_.resize(n);
       if (!memory_.read(begin + at, buffer_.data(), n)) return false;
-      words({buffer_.data(), n}, i, node, previous, emit);
+      words({buffer_.data(), n}, at, i, node, previous, emit);
     }
     return true;
   }
@@ -67,8 +67,8 @@ class WordScanner {
 
  private:
   template <class Emit>
-  void words(std::span<const uint8_t> bytes, uint32_t i, NodeId node, uint32_t& previous,
-             Emit& emit) {
+  void words(std::span<const uint8_t> bytes, uint64_t base, uint32_t i, NodeId node,
+             uint32_t& previous, Emit& emit) {
     const uint64_t span = highest_end_ - lowest_;
     for (size_t at = 0; at + 8 <= bytes.size(); at += 8) {
       uint64_t value;
@@ -87,7 +87,7 @@ class WordScanner {
       }
       if (j == kNotLeaked || j == i || j == previous) continue;
       previous = j;
-      emit(j);
+      emit(j, base + at);
     }
   }
 
@@ -137,7 +137,7 @@ std::optional<CsrGraph> build_leak_graph(const MemoryImage& memory, const Alloca
   for (uint32_t i = 0; i < n; ++i) {
     if (i % kPollEvery == 0 && stop(interrupted)) return std::nullopt;
     uint32_t count = 0;
-    if (!scanner.scan(i, leaked[i], [&](uint32_t) { ++count; })) count = 0;
+    if (!scanner.scan(i, leaked[i], [&](uint32_t, uint64_t) { ++count; })) count = 0;
     graph.offsets[i + 1] = count;
     total += count;
   }
@@ -155,7 +155,7 @@ std::optional<CsrGraph> build_leak_graph(const MemoryImage& memory, const Alloca
     if (i % kPollEvery == 0 && stop(interrupted)) return std::nullopt;
     uint32_t at = graph.offsets[i], end = graph.offsets[i + 1];
     if (at == end) continue;
-    scanner.scan(i, leaked[i], [&](uint32_t j) {
+    scanner.scan(i, leaked[i], [&](uint32_t j, uint64_t) {
       if (at < end) graph.targets[at++] = j;
     });
     while (at < end) graph.targets[at++] = i;
@@ -312,6 +312,84 @@ std::optional<LeakSplit> split_leaks(const MemoryImage& memory, const Allocation
   if (!components) return std::nullopt;
   split.components = components->count;
   split.direct = direct_of(*graph, *components, meter);
+  split.direct_count = std::count(split.direct.begin(), split.direct.end(), uint8_t{1});
+  split.components_seconds = seconds_since(start);
+  split.peak_bytes = meter.peak;
+  return split;
+}
+
+bool for_each_leak_word(const MemoryImage& memory, const AllocationTable& table,
+                        const std::vector<NodeId>& leaked,
+                        const std::function<void(uint32_t i, uint64_t offset, uint32_t j)>& emit,
+                        const std::function<bool()>& interrupted) {
+  if (leaked.empty()) return true;
+  std::vector<uint32_t> index(table.size(), kNotLeaked);
+  for (uint32_t i = 0; i < leaked.size(); ++i) index[leaked[i]] = i;
+  WordScanner scanner(memory, table, leaked, index);
+  // One pass; a block's words are held until it has been read wholly (else none count).
+  std::vector<std::pair<uint32_t, uint64_t>> row;
+  for (uint32_t i = 0; i < leaked.size(); ++i) {
+    if (i % kPollEvery == 0 && stop(interrupted)) return false;
+    row.clear();
+    if (!scanner.scan(i, leaked[i], [&](uint32_t j, uint64_t offset) { row.emplace_back(j, offset); }))
+      continue;
+    for (auto [j, offset] : row) emit(i, offset, j);
+  }
+  return true;
+}
+
+std::optional<LeakSplit> split_leaks(const HeapGraph& graph, const std::vector<NodeId>& leaked,
+                                     const std::function<bool()>& interrupted) {
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
+  if (leaked.size() >= (uint64_t{1} << 31))
+    throw std::runtime_error("too many leaked allocations for the leak graph (2^31 or more)");
+  LeakSplit split;
+  Meter meter;
+  auto start = Clock::now();
+  const uint32_t n = static_cast<uint32_t>(leaked.size());
+  CsrGraph sub;
+  if (n) {
+    // Graph node → its position in the leaked set.
+    std::vector<uint32_t> index(graph.node_count(), kNotLeaked);
+    for (uint32_t i = 0; i < n; ++i) index[leaked[i] + 1] = i;
+    meter.add(bytes_of(index));
+    sub.offsets.assign(uint64_t{n} + 1, 0);
+    meter.add(bytes_of(sub.offsets));
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (i % kPollEvery == 0 && stop(interrupted)) return std::nullopt;
+      uint32_t count = 0;
+      for (GraphNode t : graph.targets(leaked[i] + 1)) {
+        uint32_t j = index[t];
+        count += j != kNotLeaked && j != i;
+      }
+      sub.offsets[i + 1] = sub.offsets[i] + count;
+      total += count;
+    }
+    if (total > std::numeric_limits<uint32_t>::max())
+      throw std::runtime_error("too many pointers between leaked blocks for the leak graph (2^32)");
+    sub.targets.resize(total);
+    meter.add(bytes_of(sub.targets));
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t at = sub.offsets[i];
+      for (GraphNode t : graph.targets(leaked[i] + 1)) {
+        uint32_t j = index[t];
+        if (j != kNotLeaked && j != i) sub.targets[at++] = j;
+      }
+    }
+    meter.sub(bytes_of(index));
+  }
+  split.graph_seconds = seconds_since(start);
+  split.edges = sub.edges();
+
+  start = Clock::now();
+  auto components = components_of(sub, interrupted, meter);
+  if (!components) return std::nullopt;
+  split.components = components->count;
+  split.direct = direct_of(sub, *components, meter);
   split.direct_count = std::count(split.direct.begin(), split.direct.end(), uint8_t{1});
   split.components_seconds = seconds_since(start);
   split.peak_bytes = meter.peak;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "walker/graph/heap_graph.h"
 #include "walker/malloc/allocation_table.h"
 #include "walker/memory/memory_image.h"
 
@@ -65,9 +66,25 @@ struct LeakSplit {
   double graph_seconds = 0, components_seconds = 0;
 };
 
-// leak_graph, strong_components, direct_nodes. nullopt when interrupted.
+// leak_graph, strong_components, direct_nodes, straight from memory. The commands split over the
+// process graph (below); this remains as the tests' oracle for it. nullopt when interrupted.
 std::optional<LeakSplit> split_leaks(const MemoryImage& memory, const AllocationTable& table,
                                      const std::vector<NodeId>& leaked,
+                                     const std::function<bool()>& interrupted = {});
+
+// The words of leak_graph, in one pass: emit(i, offset, j) for each 8-aligned word at `offset`
+// in leaked[i] that points into leaked[j], j ≠ i (a repeat of the word before's target dropped;
+// nothing from a block that cannot be read wholly). What builds the leak phase's edges of the
+// process graph. False when interrupted.
+bool for_each_leak_word(const MemoryImage& memory, const AllocationTable& table,
+                        const std::vector<NodeId>& leaked,
+                        const std::function<void(uint32_t i, uint64_t offset, uint32_t j)>& emit,
+                        const std::function<bool()>& interrupted = {});
+
+// The split over a heap graph (node n + 1 is allocation n): the edges among `leaked`
+// (allocations, ascending) are the graph's out-edges of each leaked node into another leaked
+// node, whatever their provenance. nullopt when interrupted.
+std::optional<LeakSplit> split_leaks(const HeapGraph& graph, const std::vector<NodeId>& leaked,
                                      const std::function<bool()>& interrupted = {});
 
 }  // namespace heapwalk::walker

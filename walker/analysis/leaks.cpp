@@ -1,68 +1,74 @@
 #include "walker/analysis/leaks.h"
 
-#include <fmt/format.h>
+#include <malloc.h>
+#include <algorithm>
 
 #include "walker/analysis/leak_components.h"
-#include "walker/graph/heap_reach.h"
+#include "walker/analysis/process_graph.h"
 
 namespace heapwalk::walker {
 
-std::optional<LeakReport> find_leaks(Session& session, const Reachability& reachability,
-                                     const std::function<bool()>& interrupted) {
-  auto start = std::chrono::steady_clock::now();
-  const AllocationTable& table = session.heap().in_use;
+std::vector<NodeId> leaks_of(const HeapGraph& graph) {
+  const size_t nodes = graph.node_count();
+  std::vector<uint8_t> seen(nodes, 0);
+  std::vector<GraphNode> stack;
+  if (nodes) {
+    seen[kRootNode] = 1;
+    stack.push_back(kRootNode);
+  }
+  while (!stack.empty()) {
+    GraphNode n = stack.back();
+    stack.pop_back();
+    for (GraphNode t : graph.targets(n))
+      if (!seen[t]) {
+        seen[t] = 1;
+        stack.push_back(t);
+      }
+  }
   std::vector<NodeId> leaked;
-  size_t unreached = 0;
-  for (NodeId n = 0; n < table.size(); ++n) unreached += !reachability.reached(n);
-  leaked.reserve(unreached);
-  for (NodeId n = 0; n < table.size(); ++n)
-    if (!reachability.reached(n)) leaked.push_back(n);
-  if (interrupted && interrupted()) return std::nullopt;
+  leaked.reserve(static_cast<size_t>(std::count(seen.begin(), seen.end(), uint8_t{0})));
+  for (GraphNode n = 1; n < nodes; ++n)
+    if (!seen[n]) leaked.push_back(allocation_of(n));
+  return leaked;
+}
 
+std::optional<LeakReport> find_leaks(const ProcessGraph& graph,
+                                     const std::function<bool()>& interrupted) {
+  std::vector<NodeId> leaked = leaks_of(graph.graph);
+  if (interrupted && interrupted()) return std::nullopt;
   // Direct: one member of each strongly connected component no other leak points to.
-  auto split = split_leaks(session.memory(), table, leaked, interrupted);
+  auto split = split_leaks(graph.graph, leaked, interrupted);
   if (!split) return std::nullopt;
   LeakReport report;
   report.split = {split->edges, split->components, split->peak_bytes, split->graph_seconds,
                   split->components_seconds};
   report.leaks.reserve(leaked.size());
+  auto name = graph.leak_names.begin();
   for (uint32_t i = 0; i < leaked.size(); ++i) {
     Leak leak;
     leak.node = leaked[i];
     leak.direct = split->direct[i] != 0;
+    // Both by address: a merge.
+    while (name != graph.leak_names.end() && name->node < leak.node) ++name;
+    leak.kind = name != graph.leak_names.end() && name->node == leak.node ? name->kind
+                                                                           : graph.unnamed_leak;
     (leak.direct ? report.direct : report.indirect) += 1;
     report.leaks.push_back(leak);
   }
-  split.reset();
-  std::vector<NodeId>().swap(leaked);
-  session.record("leaks: direct/indirect", start);
-  start = std::chrono::steady_clock::now();
-
-  // Kinds: walk typed from every leaked object whose vptr names its type.
-  ReachOptions typed_only;
-  typed_only.conservative = false;
-  HeapReach naming(session.walk_context(), typed_only);
-  for (const Leak& leak : report.leaks) naming.walk_vtable_object(leak.node);
-  auto named = naming.run(interrupted);
-  if (!named) return std::nullopt;
-  for (Leak& leak : report.leaks) {
-    KindId kind = named->reached(leak.node) ? named->kinds[leak.node] : kNoKind;
-    if (kind == kNoKind)
-      kind = session.kinds().intern(fmt::format("<untyped {} bytes>", table.usable_size(leak.node)));
-    leak.kind = kind;
-  }
-  session.record("leaks: kinds", start);
   return report;
 }
 
-std::optional<HeapCensus> census_from_all_roots(Session& session,
-                                                const std::function<bool()>& interrupted) {
-  RootSet roots = all_roots(session.target(), session.memory(), session.glibc(), session.heap());
-  auto reachability = reach_all(session, roots, interrupted);
-  if (!reachability) return std::nullopt;
-  auto leaks = find_leaks(session, *reachability, interrupted);
-  if (!leaks) return std::nullopt;
-  return HeapCensus{std::move(*reachability), std::move(*leaks)};
+std::optional<LeakReport> session_leaks(Session& session,
+                                        const std::function<bool()>& interrupted) {
+  auto graph = process_graph(session, interrupted);
+  if (!graph) return std::nullopt;
+  auto start = std::chrono::steady_clock::now();
+  auto report = find_leaks(*graph, interrupted);
+  session.record("leaks: direct/indirect", start);
+  // The split's arrays (16 bytes a leak at their peak) are freed in the middle of malloc's heap,
+  // where free() keeps them resident: give their pages back.
+  malloc_trim(0);
+  return report;
 }
 
 Partition LeakReport::partition(const KindTable& kinds, const AllocationTable& table) const {

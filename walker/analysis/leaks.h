@@ -1,5 +1,7 @@
 // Leaks: allocations in use that no root reaches, even conservatively; split as memcheck and
 // LeakSanitizer do into direct leaks and indirect ones (reachable only from other leaks).
+// Functions of the process graph: its reach from node 0 says what leaks, the leak phase's
+// edges among leaked allocations make the split, its leak names the kinds.
 #pragma once
 
 #include <functional>
@@ -7,7 +9,7 @@
 #include <vector>
 
 #include "walker/analysis/partition.h"
-#include "walker/analysis/reachability.h"
+#include "walker/graph/heap_graph.h"
 #include "walker/session.h"
 
 namespace heapwalk::walker {
@@ -33,20 +35,20 @@ struct LeakReport {
   Partition partition(const KindTable& kinds, const AllocationTable& table) const;
 };
 
-// A leaked cycle that nothing else leaked points to has one direct member (its lowest address).
-// Kinds: the vtable's dynamic type; else a type inferred through typed pointers from leaked
-// typed objects; else "<untyped N bytes>".
-std::optional<LeakReport> find_leaks(Session& session, const Reachability& reachability,
+// The allocations (ascending; node n + 1 of the graph is allocation n) that no path from node 0
+// reaches through any edge: weak edges count (a weak_ptr keeps its control block allocated), so
+// do conservative ones.
+std::vector<NodeId> leaks_of(const HeapGraph& graph);
+
+// leaks_of, the direct/indirect split over the graph's edges among leaked allocations (a leaked
+// cycle that nothing else leaked points to has one direct member, its lowest address), and
+// their kinds from graph.leak_names: the vtable's dynamic type; else a type inferred through
+// typed pointers from leaked typed objects; else "<untyped N bytes>". nullopt when interrupted.
+std::optional<LeakReport> find_leaks(const ProcessGraph& graph,
                                      const std::function<bool()>& interrupted = {});
 
-// Everything the process reaches from all its roots, and what it leaks.
-struct HeapCensus {
-  Reachability reachability;
-  LeakReport leaks;
-};
-
-// all_roots + reach_all + find_leaks; nullopt when interrupted.
-std::optional<HeapCensus> census_from_all_roots(Session& session,
-                                                const std::function<bool()>& interrupted = {});
+// The session's process graph (built on first use) and find_leaks over it, timed.
+std::optional<LeakReport> session_leaks(Session& session,
+                                        const std::function<bool()>& interrupted = {});
 
 }  // namespace heapwalk::walker

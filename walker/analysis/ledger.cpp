@@ -4,6 +4,8 @@
 #include <lldb/API/SBFrame.h>
 #include <lldb/API/SBThread.h>
 
+#include "walker/graph/heap_reach.h"
+
 namespace heapwalk::walker {
 
 uint64_t Ledger::bytes(const std::string& key) const {
@@ -12,7 +14,26 @@ uint64_t Ledger::bytes(const std::string& key) const {
   return 0;
 }
 
-Ledger build_ledger(Session& session, const Reachability& reachability, const LeakReport& leaks,
+AllocationBuckets allocation_buckets(const AllocationTable& table,
+                                     std::span<const uint8_t> reach_flags,
+                                     std::span<const NodeId> leaked) {
+  AllocationBuckets b;
+  auto next_leak = leaked.begin();
+  for (NodeId n = 0; n < table.size(); ++n) {
+    uint64_t size = table.usable_size(n);
+    if (table.mmapped(n)) b.mmapped_usable += size;
+    bool is_leak = next_leak != leaked.end() && *next_leak == n;
+    if (is_leak) ++next_leak;
+    if (table.block_head(n)) continue;  // the program's allocators' overhead
+    if (is_leak) b.leaked += size;
+    else if (reach_flags[n] & NodeStates::kTyped)
+      (reach_flags[n] & Reachability::kScalarArray ? b.arrays : b.objects) += size;
+    else b.conservative += size;
+  }
+  return b;
+}
+
+Ledger build_ledger(Session& session, const ProcessGraph& graph, const LeakReport& leaks,
                     const ProcessMappings& mappings) {
   Ledger ledger;
   ledger.rss = mappings.rss;
@@ -22,9 +43,14 @@ Ledger build_ledger(Session& session, const Reachability& reachability, const Le
   const AllocationTable& table = heap.in_use;
 
   // Allocations: by what reaches them.
-  std::vector<uint8_t> leaked(table.size(), 0);
-  for (const Leak& leak : leaks.leaks) leaked[leak.node] = 1;
-  uint64_t objects = 0, arrays = 0, conservative = 0, leaked_bytes = 0, mmapped_usable = 0;
+  std::vector<NodeId> leaked;
+  leaked.reserve(leaks.leaks.size());
+  for (const Leak& leak : leaks.leaks) leaked.push_back(leak.node);
+  AllocationBuckets buckets = allocation_buckets(table, graph.reach_flags, leaked);
+  std::vector<NodeId>().swap(leaked);
+  uint64_t objects = buckets.objects, arrays = buckets.arrays,
+           conservative = buckets.conservative, leaked_bytes = buckets.leaked,
+           mmapped_usable = buckets.mmapped_usable;
   // The program's own allocators: their free units, and their blocks' headers (the head
   // allocations and the headers between units) as overhead.
   uint64_t program_free = 0, program_headers = 0;
@@ -32,14 +58,6 @@ Ledger build_ledger(Session& session, const Reachability& reachability, const Le
     program_free += b.free_bytes;
     program_headers += b.header_bytes();
     if (b.mmapped) mmapped_usable += b.usable - b.head;  // the head is counted below
-  }
-  for (NodeId n = 0; n < table.size(); ++n) {
-    uint64_t size = table.usable_size(n);
-    if (table.mmapped(n)) mmapped_usable += size;
-    if (table.block_head(n)) continue;  // in program_headers
-    if (leaked[n]) leaked_bytes += size;
-    else if (reachability.typed(n)) (reachability.scalar_array(n) ? arrays : objects) += size;
-    else conservative += size;
   }
   // What malloc keeps besides allocations.
   uint64_t free_bytes = 0, top = 0, overhead = 0;

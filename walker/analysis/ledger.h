@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include <span>
+
 #include "walker/analysis/leaks.h"
+#include "walker/graph/heap_graph.h"
 #include "walker/memory/mappings.h"
-#include "walker/analysis/reachability.h"
 #include "walker/session.h"
 
 namespace heapwalk::walker {
@@ -33,7 +35,19 @@ struct Ledger {
   uint64_t bytes(const std::string& key) const;
 };
 
-Ledger build_ledger(Session& session, const Reachability& reachability, const LeakReport& leaks,
+// The ledger's allocation buckets, a function of the graph: every allocation but the program's
+// allocators' block heads (counted as their overhead) in one of objects (reached, typed at its
+// start, not a scalar array), arrays (the same, a buffer of numbers), conservative (reached
+// otherwise), leaked; `mmapped_usable` sums the usable sizes of mmapped chunks.
+struct AllocationBuckets {
+  uint64_t objects = 0, arrays = 0, conservative = 0, leaked = 0, mmapped_usable = 0;
+};
+// reach_flags: ProcessGraph::reach_flags (per allocation); leaked: leaks_of (ascending).
+AllocationBuckets allocation_buckets(const AllocationTable& table,
+                                     std::span<const uint8_t> reach_flags,
+                                     std::span<const NodeId> leaked);
+
+Ledger build_ledger(Session& session, const ProcessGraph& graph, const LeakReport& leaks,
                     const ProcessMappings& mappings);
 
 }  // namespace heapwalk::walker

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "walker/graph/node_states.h"
+
 namespace heapwalk::walker {
 
 Partition make_partition(std::vector<PartitionRow> rows) {
@@ -18,6 +20,53 @@ Partition make_partition(std::vector<PartitionRow> rows) {
   }
   partition.rows = std::move(rows);
   return partition;
+}
+
+Partition partition_reached(const ProcessGraph& graph, const KindTable& kinds, EdgeFilter filter,
+                            KindId unnamed, const std::function<bool(uint32_t label)>& root) {
+  const HeapGraph& g = graph.graph;
+  std::vector<uint8_t> seen(g.node_count(), 0);
+  std::vector<GraphNode> stack;
+  if (g.node_count()) {
+    seen[kRootNode] = 1;
+    auto targets = g.targets(kRootNode);
+    auto provenance = g.provenance(kRootNode);
+    auto where = g.where(kRootNode);
+    for (size_t e = 0; e < targets.size(); ++e)
+      if (follows(filter, provenance[e]) && (!root || root(where[e])) && !seen[targets[e]]) {
+        seen[targets[e]] = 1;
+        stack.push_back(targets[e]);
+      }
+  }
+  while (!stack.empty()) {
+    GraphNode n = stack.back();
+    stack.pop_back();
+    auto targets = g.targets(n);
+    auto provenance = g.provenance(n);
+    for (size_t e = 0; e < targets.size(); ++e)
+      if (!seen[targets[e]] && follows(filter, provenance[e])) {
+        seen[targets[e]] = 1;
+        stack.push_back(targets[e]);
+      }
+  }
+  std::vector<PartitionRow> rows(kinds.size());
+  for (GraphNode node = 1; node < g.node_count(); ++node) {
+    if (!seen[node]) continue;
+    uint32_t n = node - 1;
+    if (filter == EdgeFilter::kTypedOnly && !(graph.reach_flags[n] & NodeStates::kTyped)) continue;
+    KindId kind = graph.kinds[n] == kNoKind ? unnamed : graph.kinds[n];
+    if (kind >= rows.size()) rows.resize(kind + 1);
+    rows[kind].count += 1;
+    rows[kind].size += g.size(node);
+    rows[kind].nodes.push_back(n);
+  }
+  std::vector<PartitionRow> used;
+  for (KindId k = 0; k < rows.size(); ++k) {
+    if (rows[k].count == 0) continue;
+    rows[k].kind = kinds.name(k);
+    used.push_back(std::move(rows[k]));
+  }
+  return make_partition(std::move(used));
 }
 
 }  // namespace heapwalk::walker

@@ -2,8 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "walker/graph/heap_graph.h"
 
 namespace heapwalk::walker {
 
@@ -31,5 +34,13 @@ struct Partition {
 
 // Sorts rows as Heapy does and fills the totals.
 Partition make_partition(std::vector<PartitionRow> rows);
+
+// The whole-process partition by kind, a function of the graph: the allocations node 0 reaches
+// through the root edges `root` admits (by root label; all when empty) and then the edges
+// `filter` follows (weak ones never), grouped by graph.kinds (`unnamed` where a reached
+// allocation has none). With kTypedOnly, an allocation counts only when typed at its start
+// (reach_flags): a typed pointer into its middle alone does not name it.
+Partition partition_reached(const ProcessGraph& graph, const KindTable& kinds, EdgeFilter filter,
+                            KindId unnamed, const std::function<bool(uint32_t label)>& root = {});
 
 }  // namespace heapwalk::walker

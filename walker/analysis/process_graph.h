@@ -21,6 +21,12 @@ std::shared_ptr<const ProcessGraph> process_graph(Session& session,
 std::optional<ProcessGraph> build_process_graph(Session& session,
                                                 const std::function<bool()>& interrupted = {});
 
+// The element counts of the graph's array allocations (heap size): a walk of their own from the
+// same roots as the graph's (the walk is deterministic, so the counts are the ones the graph's
+// walk sees), run on first ask and then kept with the graph. nullptr when interrupted.
+const ElementCounts* element_counts(Session& session, const ProcessGraph& graph,
+                                    const std::function<bool()>& interrupted = {});
+
 // Graph node of allocation n and back.
 inline GraphNode graph_node(NodeId allocation) { return allocation + 1; }
 inline NodeId allocation_of(GraphNode node) { return node - 1; }

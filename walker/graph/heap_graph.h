@@ -8,12 +8,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "walker/graph/element_counts.h"
 #include "walker/graph/kinds.h"
+#include "walker/malloc/allocation_table.h"
 
 namespace heapwalk::walker {
 
@@ -56,15 +58,26 @@ using EdgeSink = std::function<void(GraphNode from, uint32_t where, GraphNode to
 class HeapGraph {
  public:
   HeapGraph() = default;
-  // first_edge has node_count + 1 entries; targets, provenance and where one per edge.
+  // first_edge has node_count + 1 entries; targets, provenance and where one per edge. Sizes:
+  // either `sizes` (one per node, the root's 0), or, with `table` (then `sizes` is empty),
+  // the allocation table's usable sizes (node n + 1 is allocation n): no copy, but the table
+  // must outlive the graph (a Session's table outlives its graph).
   HeapGraph(std::vector<uint32_t> first_edge, std::vector<GraphNode> targets,
             std::vector<EdgeProvenance> provenance, std::vector<uint32_t> where,
-            std::vector<uint64_t> sizes);
+            std::vector<uint64_t> sizes, const AllocationTable* table = nullptr);
 
-  size_t node_count() const { return sizes_.size(); }
+  size_t node_count() const { return first_edge_.empty() ? 0 : first_edge_.size() - 1; }
   size_t edge_count() const { return targets_.size(); }
   // The allocation's usable size (0 for the root).
-  uint64_t size(GraphNode n) const { return sizes_[n]; }
+  uint64_t size(GraphNode n) const {
+    if (!table_) return sizes_[n];
+    return n == kRootNode ? 0 : table_->usable_size(n - 1);
+  }
+  // A hint that size(n) will be read soon.
+  void prefetch_size(GraphNode n) const {
+    if (table_) table_->prefetch_usable_size(n - 1);
+    else __builtin_prefetch(sizes_.data() + n);
+  }
 
   std::span<const GraphNode> targets(GraphNode n) const {
     return {targets_.data() + first_edge_[n], targets_.data() + first_edge_[n + 1]};
@@ -83,12 +96,12 @@ class HeapGraph {
   EdgeProvenance provenance_of(uint32_t edge) const { return provenance_[edge]; }
   uint32_t where_of(uint32_t edge) const { return where_[edge]; }
 
-  // Every edge's target and provenance, by edge index; every node's size.
+  // Every edge's target and provenance, by edge index.
   std::span<const GraphNode> all_targets() const { return targets_; }
   std::span<const EdgeProvenance> all_provenance() const { return provenance_; }
-  std::span<const uint64_t> sizes() const { return sizes_; }
 
-  // Bytes the graph itself holds (its in-edges not included).
+  // Bytes the graph itself holds (its in-edges not included; sizes read from an allocation
+  // table are the table's).
   size_t memory_bytes() const;
 
   // The in-edges of every node (walker/graph/reverse_edges.h): built on first call (4 bytes a
@@ -107,33 +120,87 @@ class HeapGraph {
   std::vector<EdgeProvenance> provenance_;
   std::vector<uint32_t> where_;
   std::vector<uint64_t> sizes_;
+  const AllocationTable* table_ = nullptr;
 };
 
-// Collects edges in any order, then sorts them into CSR (a counting sort: two passes).
+// Collects edges in any order, then sorts them into CSR (a counting sort). The edges wait in
+// fixed blocks, one list per field (13 bytes an edge, no reallocation), and build() fills the
+// graph's arrays one at a time, freeing each field's blocks once it is placed: at its peak it
+// holds 17 bytes an edge and 4 a node.
 class HeapGraphBuilder {
  public:
   // sizes[n]: node n's size; sizes[0] is the root's (0).
-  explicit HeapGraphBuilder(std::vector<uint64_t> sizes) : sizes_(std::move(sizes)) {}
+  explicit HeapGraphBuilder(std::vector<uint64_t> sizes)
+      : nodes_(sizes.size()), sizes_(std::move(sizes)) {}
+  // Node n + 1 is allocation n of `table`, whose usable sizes the graph reads (the table must
+  // outlive the graph).
+  explicit HeapGraphBuilder(const AllocationTable& table)
+      : nodes_(table.size() + 1), table_(&table) {}
   void add_edge(GraphNode from, GraphNode to, EdgeProvenance provenance, uint32_t where = 0) {
-    from_.push_back(from);
-    to_.push_back(to);
-    provenance_.push_back(provenance);
-    where_.push_back(where);
+    if (count_ % kBlock == 0) grow();
+    const size_t b = count_ / kBlock, i = count_ % kBlock;
+    from_[b][i] = from;
+    to_[b][i] = to;
+    provenance_[b][i] = provenance;
+    where_[b][i] = where;
+    ++count_;
   }
-  size_t edge_count() const { return from_.size(); }
-  void reserve(size_t edges) {
-    from_.reserve(edges);
-    to_.reserve(edges);
-    provenance_.reserve(edges);
-    where_.reserve(edges);
-  }
+  size_t edge_count() const { return count_; }
+  // The bytes the waiting edges take.
+  size_t memory_bytes() const { return from_.size() * kBlock * (3 * sizeof(uint32_t) + 1); }
   HeapGraph build() &&;
 
  private:
+  static constexpr size_t kBlock = size_t{1} << 16;  // edges a block
+  template <class T>
+  using Blocks = std::vector<std::unique_ptr<T[]>>;
+  void grow();
+
+  size_t nodes_ = 0, count_ = 0;
   std::vector<uint64_t> sizes_;
-  std::vector<GraphNode> from_, to_;
-  std::vector<EdgeProvenance> provenance_;
-  std::vector<uint32_t> where_;
+  const AllocationTable* table_ = nullptr;
+  Blocks<GraphNode> from_, to_;
+  Blocks<EdgeProvenance> provenance_;
+  Blocks<uint32_t> where_;
+};
+
+// A kind per allocation, two bytes each while every kind id is below 65,535 (nearly always:
+// a program has thousands of kinds, not tens of thousands), else four.
+class NodeKinds {
+ public:
+  NodeKinds() = default;
+  NodeKinds(std::vector<KindId> kinds) { *this = std::move(kinds); }  // NOLINT: implicit
+  NodeKinds& operator=(std::vector<KindId> kinds) {
+    narrow_.clear();
+    wide_.clear();
+    bool fits = std::all_of(kinds.begin(), kinds.end(),
+                            [](KindId k) { return k == kNoKind || k < kNarrowNone; });
+    if (!fits) {
+      wide_ = std::move(kinds);
+      wide_.shrink_to_fit();
+      size_ = wide_.size();
+      return *this;
+    }
+    size_ = kinds.size();
+    narrow_.resize(size_);
+    for (size_t n = 0; n < size_; ++n)
+      narrow_[n] = kinds[n] == kNoKind ? kNarrowNone : static_cast<uint16_t>(kinds[n]);
+    return *this;
+  }
+  size_t size() const { return size_; }
+  KindId operator[](size_t n) const {
+    if (!wide_.empty()) return wide_[n];
+    return narrow_[n] == kNarrowNone ? kNoKind : narrow_[n];
+  }
+  size_t memory_bytes() const {
+    return narrow_.capacity() * sizeof(uint16_t) + wide_.capacity() * sizeof(KindId);
+  }
+
+ private:
+  static constexpr uint16_t kNarrowNone = 0xffff;
+  size_t size_ = 0;
+  std::vector<uint16_t> narrow_;
+  std::vector<KindId> wide_;
 };
 
 // The graph of a whole process at one stop, from all its roots (what retention reads).
@@ -147,12 +214,42 @@ struct KindLayout {
 
 struct ProcessGraph {
   HeapGraph graph;                       // node n + 1 is allocation n
-  std::vector<KindId> kinds;             // per allocation; kNoKind where nothing reaches it
+  NodeKinds kinds;                       // per allocation; kNoKind where nothing reaches it
   std::vector<KindLayout> kind_layouts;  // by KindId
   std::vector<std::string> root_labels;  // by the `where` of node 0's edges
-  ElementCounts element_counts;          // array allocations' element counts (heap size)
+  // The element counts of array allocations (what `heap size` prints beside the bytes): not
+  // built with the graph (16 bytes a counted array), but on first ask by their own walk
+  // (walker/analysis/process_graph.h: element_counts), then kept here. Copies share them.
+  struct CountsCache {
+    std::mutex mutex;
+    std::optional<ElementCounts> counts;
+  };
+  std::shared_ptr<CountsCache> counts_cache = std::make_shared<CountsCache>();
   // What the walk found, for --timings.
   uint64_t typed_edges = 0, weak_edges = 0, conservative_edges = 0;
+
+  // Per allocation, how the reach from the roots found it: NodeStates flags (kTyped,
+  // kConservative) and Reachability::kScalarArray (what the ledger's buckets read).
+  std::vector<uint8_t> reach_flags;
+  // The leak phase. Allocations no root reaches have their own out-edges in `graph` too, to the
+  // other such allocations (typed from a vtable where the walk can, else every word that points
+  // into one): they change nothing the root reaches. Their names, by node (ascending): the
+  // vtable's type, a type reached through typed pointers from a leaked typed object, or
+  // "<untyped N bytes>".
+  struct LeakName {
+    uint32_t node = 0;  // allocation (not graph node)
+    KindId kind = kNoKind;
+  };
+  std::vector<LeakName> leak_names;
+  KindId unnamed_leak = kNoKind;  // the kind of a leak leak_names misses (none should)
+  uint64_t words_scanned = 0, leak_typed_edges = 0, leak_conservative_edges = 0;
+  double leak_seconds = 0;  // the leak phase's share of the build
+
+  // What the graph and its side tables hold, in bytes.
+  size_t memory_bytes() const {
+    return graph.memory_bytes() + kinds.memory_bytes() +
+           reach_flags.capacity() + leak_names.capacity() * sizeof(LeakName);
+  }
 };
 
 }  // namespace heapwalk::walker
