@@ -19,7 +19,33 @@ struct LedgerRow {
   std::string label;  // "objects (typed, reachable)"
   uint64_t bytes = 0;
   bool malloc = false;  // one of the buckets that split malloc's memory
+  // Resident bytes (live; for a core the estimate: its pages that are not all zero) and
+  // swapped bytes of the bucket (walker/analysis/resident_ledger.h).
+  uint64_t resident = 0, swapped = 0;
 };
+
+// What an arena keeps that it could give back (walker/analysis/resident_ledger.h).
+struct ArenaKeep {
+  uint64_t arena = 0;
+  bool main = false;
+  uint64_t free_resident = 0;  // resident bytes of pages wholly inside free chunks and top
+  uint64_t returnable = 0;     // of them, what malloc_trim(0) would return (glibc 2.36's rules)
+  uint64_t reserved = 0;       // address space reserved for its heaps, never mapped (PROT_NONE)
+  uint64_t untouched = 0;      // bytes of its heaps mapped but not resident
+};
+
+struct MallocKeep {
+  std::vector<ArenaKeep> arenas;
+  uint64_t free_resident = 0, returnable = 0, reserved = 0, untouched = 0;
+  // mp_'s thresholds; dynamic: glibc still adjusts them (nobody set them).
+  uint64_t mmap_threshold = 0, trim_threshold = 0, top_pad = 0, arena_max = 0;
+  bool thresholds_known = false, dynamic = false;
+  std::string hint;  // one line when freed memory is large; empty otherwise
+};
+
+// What the resident column is: none (residency unknown: a remote target), the live process's
+// pages (exact), or a core's pages that are not all zero (an estimate).
+enum class ResidentBasis { kNone, kLive, kCoreEstimate };
 
 struct Ledger {
   std::vector<LedgerRow> rows;  // they sum to `mapped`
@@ -29,6 +55,10 @@ struct Ledger {
   uint64_t arena_system_mem = 0, mmapped_bytes = 0;  // what the malloc rows sum to
   uint64_t tcache_bytes = 0;  // inside "free": mallinfo2 counts these as in use
   std::vector<std::string> problems;  // where the books do not balance, and why
+  ResidentBasis basis = ResidentBasis::kNone;
+  uint64_t resident = 0, swapped = 0;  // the rows' sums
+  std::optional<uint64_t> smaps_rss;   // live: the sum of smaps' Rss (what `resident` equals)
+  MallocKeep keep;
 
   uint64_t bytes(const std::string& key) const;
 };
