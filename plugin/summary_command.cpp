@@ -2,7 +2,9 @@
 
 #include "report/ledger_render.h"
 #include "walker/analysis/ledger.h"
+#include "walker/analysis/array_ledger.h"
 #include "walker/analysis/module_ledger.h"
+#include "walker/analysis/process_graph.h"
 #include "walker/analysis/resident_ledger.h"
 #include "walker/memory/mappings.h"
 
@@ -58,6 +60,10 @@ void SummaryCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
   walker::ProcessMappings mappings = walker::process_mappings(session->process(), session->memory());
   walker::Ledger ledger = walker::build_ledger(*session, census->reachability, *leaks, mappings);
   walker::add_residency(ledger, *session, census->reachability, *leaks, mappings);
+  // The arrays row by element type, named and counted by the process graph.
+  auto graph = walker::process_graph(*session, interruption(debugger));
+  if (!graph) throw std::runtime_error("interrupted");
+  walker::add_array_ledger(ledger, *session, *graph, census->reachability, *leaks);
   warn_heap(*session, result);
 
   if (format == "json") return emit(render_ledger_json(ledger), options, result);

@@ -34,6 +34,37 @@ void check_resident(const ptree& ledger, int pid) {
   CHECK(sum == *rollup);
 }
 
+// The arrays row by element type: the fixture's float[] and double[] arrays, exactly, and its
+// one make_shared weights buffer, held by the projection and each of its shared CFs, marked
+// shared once.
+void check_arrays(const ptree& ledger, const ptree& truth) {
+  std::map<std::string, ptree> rows;
+  uint64_t bytes = 0;
+  for (const auto& [_, row] : ledger.get_child("arrays")) {
+    rows[row.get<std::string>("kind")] = row;
+    bytes += row.get<uint64_t>("bytes");
+  }
+  for (const auto& [kind, bytes_row] : ledger.get_child("buckets"))
+    if (bytes_row.get<std::string>("bucket") == "arrays") CHECK(bytes == bytes_row.get<uint64_t>("bytes"));
+  for (const char* kind : {"float[]", "double[]"}) {
+    INFO(kind);
+    REQUIRE(rows.count(kind));
+    const ptree& row = rows[kind];
+    const ptree& expected = truth.get_child(ptree::path_type(std::string("arrays/") + kind, '/'));
+    CHECK(row.get<uint64_t>("arrays") == expected.get<uint64_t>("arrays"));
+    CHECK(row.get<uint64_t>("elements") == expected.get<uint64_t>("elements"));
+    CHECK(row.get<uint64_t>("uncounted_arrays") == 0);
+  }
+  const ptree& floats = rows["float[]"];
+  CHECK(floats.get<uint64_t>("shared_arrays") == truth.get<uint64_t>("shared_weights.arrays"));
+  CHECK(floats.get<uint64_t>("shared_elements") == truth.get<uint64_t>("shared_weights.float_count"));
+  uint64_t owners = truth.get<uint64_t>("classes.SharedConnectionField") + 1;
+  CHECK(floats.get<uint64_t>("shared_owners") == owners);
+  CHECK(floats.get<uint64_t>("owned_elements") ==
+        floats.get<uint64_t>("elements") + (owners - 1) * truth.get<uint64_t>("shared_weights.float_count"));
+  CHECK(rows["double[]"].get<uint64_t>("shared_arrays") == 0);
+}
+
 void check_ledger(Debugger& dbg, const ptree& truth, bool leaky, int pid) {
   bool ok = false;
   std::string error;
@@ -62,6 +93,7 @@ void check_ledger(Debugger& dbg, const ptree& truth, bool leaky, int pid) {
   uint64_t tcache = ledger.get<uint64_t>("malloc.tcache_bytes");
   CHECK(bytes["free"] - tcache + bytes["top"] == truth.get<uint64_t>("mallinfo2.fordblks"));
   check_resident(ledger, pid);
+  if (!leaky) check_arrays(ledger, truth);
   CHECK(bytes["code"] > 0);
   CHECK(bytes["stacks"] > 0);
   if (leaky) CHECK(bytes["leaked"] == truth.get<uint64_t>("leaks.bytes"));
@@ -134,4 +166,9 @@ TEST_CASE("heap summary --by module: code and libraries by module", "[summary][l
   for (const auto& [_, m] : modules.get_child("modules"))
     file_parts += m.get<uint64_t>("resident") - m.get<uint64_t>("parts.bss.resident");
   CHECK(code == file_parts);
+}
+
+TEST_CASE("a core's ledger: arrays by element type, resident bytes an estimate", "[summary][core]") {
+  CoreSim sim({"--threads", "2"});
+  check_ledger(sim.dbg, sim.truth, false, 0);
 }

@@ -43,6 +43,18 @@ struct MallocKeep {
   std::string hint;  // one line when freed memory is large; empty otherwise
 };
 
+// The arrays row by element type (the guide's n_bytes / n_conns): elements as their owners
+// hold them (walker/graph/element_counts.h), each buffer counted once; a buffer several owners
+// hold (through shared_ptrs) is marked shared, and `owned_elements` counts its elements once
+// per owner, as the guide's n_conns counts connections "unique or not".
+struct ArrayTypeRow {
+  std::string kind;  // "float[]"
+  uint64_t arrays = 0, bytes = 0, resident = 0;
+  uint64_t elements = 0, uncounted = 0;  // uncounted: arrays no owner gave a count for
+  uint64_t shared_arrays = 0, shared_elements = 0, shared_owners = 0;
+  uint64_t owned_elements = 0;
+};
+
 // What the resident column is: none (residency unknown: a remote target), the live process's
 // pages (exact), or a core's pages that are not all zero (an estimate).
 enum class ResidentBasis { kNone, kLive, kCoreEstimate };
@@ -59,6 +71,7 @@ struct Ledger {
   uint64_t resident = 0, swapped = 0;  // the rows' sums
   std::optional<uint64_t> smaps_rss;   // live: the sum of smaps' Rss (what `resident` equals)
   MallocKeep keep;
+  std::vector<ArrayTypeRow> arrays;  // by bytes, largest first (empty: not computed)
 
   uint64_t bytes(const std::string& key) const;
 };
