@@ -4,11 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <boost/property_tree/json_parser.hpp>
 
 #include "sim_fixture.h"
 #include "walker/memory/residency.h"
+#include "walker/session.h"
 
 using namespace heapwalk::test;
 using boost::property_tree::ptree;
@@ -53,23 +56,41 @@ void check_resident_books(const ptree& ledger, int pid) {
 
 }  // namespace
 
-TEST_CASE("no heap command changes the Rss of the live process it reads", "[resident][live]") {
-  LiveSim live({}, resident_fixture());
-  int pid = static_cast<int>(live.process.GetProcessID());
+// Each command in a fresh session (as the CLI runs them) and again in the same stop's.
+void check_rss_unchanged(Debugger& dbg, int pid, const std::vector<std::string>& commands) {
   auto before = heapwalk::walker::Residency::rollup_rss(pid);
   REQUIRE(before);
-  for (const char* command :
-       {"heap summary", "heap summary --format json", "heap arenas", "heap partition",
-        "heap leaks", "heap top", "heap dominators", "heap warnings",
-        "heap partition --root g_main_churn", "heap size g_main_churn"}) {
-    bool ok = false;
-    std::string error;
-    live.dbg.run(command, &ok, &error);
-    INFO(command << ": " << error);
-    auto after = heapwalk::walker::Residency::rollup_rss(pid);
-    REQUIRE(after);
-    CHECK(*after == *before);
-  }
+  for (int round = 0; round < 2; ++round)
+    for (const std::string& command : commands) {
+      if (round == 0) heapwalk::walker::Session::forget_all();
+      bool ok = false;
+      std::string error;
+      dbg.run(command, &ok, &error);
+      INFO(command << " (round " << round << "): " << error);
+      CHECK(ok);
+      auto after = heapwalk::walker::Residency::rollup_rss(pid);
+      REQUIRE(after);
+      CHECK(*after == *before);
+    }
+}
+
+TEST_CASE("no heap command changes the Rss of the live process it reads", "[resident][live]") {
+  LiveSim live({}, resident_fixture());
+  check_rss_unchanged(live.dbg, static_cast<int>(live.process.GetProcessID()),
+                      {"heap summary", "heap summary --format json", "heap summary --by module",
+                       "heap arenas", "heap partition", "heap leaks", "heap top",
+                       "heap warnings", "heap partition --root g_main_churn",
+                       "heap size g_main_churn"});
+}
+
+TEST_CASE("no heap command changes the Rss of the two-threaded sim", "[resident][live]") {
+  LiveSim sim({"--threads", "2"});
+  uint64_t object = sim.target.FindFirstGlobalVariable("sim").GetValueAsUnsigned();
+  REQUIRE(object != 0);
+  check_rss_unchanged(sim.dbg, static_cast<int>(sim.process.GetProcessID()),
+                      {"heap summary", "heap partition --root sim --retained", "heap leaks",
+                       "heap top", "heap shpaths --kind ConnectionField", "heap size sim",
+                       "heap dominators --addr " + std::to_string(object), "heap arenas"});
 }
 
 TEST_CASE("the resident ledger sums to the live process's Rss", "[resident][live]") {
