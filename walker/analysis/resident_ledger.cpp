@@ -283,6 +283,17 @@ void add_residency(Ledger& ledger, Session& session, const Reachability& reachab
     ledger.rss = residency->vm_rss();
     ledger.smaps_rss = residency->rss();
     for (const std::string& p : residency->problems()) ledger.problems.push_back(p);
+    // What reading may have changed (docs/ledger.md): the figures above are from before it.
+    MemoryImage::Disturbance d = memory.disturbance();
+    if (d.swapped_in)
+      ledger.problems.push_back(fmt::format(
+          "reading the process swapped {} bytes of its swapped pages back in (the figures are "
+          "from before)", d.swapped_in));
+    if (d.shared_faulted + d.unknown_faulted)
+      ledger.problems.push_back(fmt::format(
+          "reading the process faulted in up to {} bytes it did not have resident (shared "
+          "memory or files heapwalk could not open; the figures are from before)",
+          d.shared_faulted + d.unknown_faulted));
   } else {
     // A core: the pages it holds that are not all zero.
     for (const Mapping& m : mappings.mappings) {
