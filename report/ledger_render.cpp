@@ -126,14 +126,16 @@ std::string render_ledger_text(const walker::Ledger& ledger) {
     bool core = ledger.basis == walker::ResidentBasis::kCoreEstimate;
     out += fmt::format("{:>14} {:>5} {:>7} {:>14} {:>5} {:>10}  {}\n", core ? "Estimate" : "Resident",
                        "%", "Size", "Mapped", "%", "Swapped", "Bucket");
+    // A core knows no swap: its column says so rather than 0.
+    auto swapped = [core](uint64_t bytes) { return core ? std::string("-") : std::to_string(bytes); };
     for (const walker::LedgerRow& row : ledger.rows)
       out += fmt::format("{:>14} {:>5} {:>7} {:>14} {:>5} {:>10}  {}{}\n", row.resident,
                          heapy_percent(row.resident, ledger.resident), short_size(row.resident),
-                         row.bytes, heapy_percent(row.bytes, ledger.mapped), row.swapped,
+                         row.bytes, heapy_percent(row.bytes, ledger.mapped), swapped(row.swapped),
                          row.label, row.malloc ? " [malloc]" : "");
     out += fmt::format("{:>14} {:>5} {:>7} {:>14} {:>5} {:>10}  TOTAL ({}; mapped: {})\n",
                        ledger.resident, 100, short_size(ledger.resident), ledger.mapped, 100,
-                       ledger.swapped,
+                       swapped(ledger.swapped),
                        core ? "estimate: pages of the core that are not all zero"
                             : fmt::format("resident: smaps' Rss{}",
                                           ledger.rss ? fmt::format(", VmRSS {}", *ledger.rss) : ""),
