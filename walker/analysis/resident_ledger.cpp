@@ -141,6 +141,11 @@ void add_keep(Ledger& ledger, Session& session, const ProcessMappings& mappings,
     if (layout.mp_n_mmaps)
       keep.dynamic = memory.load<int32_t>(layout.mp + layout.mp_n_mmaps + 12).value_or(0) == 0;
   }
+  // HEAP_MAX, as the chunk walk takes it: 4 x mp_.hp_pagesize when huge pages back the heaps.
+  uint64_t hp = layout.mp && layout.mp_hp_pagesize ? memory.word(layout.mp + layout.mp_hp_pagesize) : 0;
+  uint64_t heap_max = hp ? 4 * hp : layout.heap_max_size;
+  if (heap_max < kPageSize || (heap_max & (heap_max - 1)) || heap_max > (uint64_t{1} << 40))
+    heap_max = layout.heap_max_size;
   for (const ArenaCensus& arena : heap.arenas) {
     ArenaKeep k;
     k.arena = arena.address;
@@ -183,7 +188,7 @@ void add_keep(Ledger& ledger, Session& session, const ProcessMappings& mappings,
       uint64_t mapped = page_up(r.end) - page_down(r.start);
       k.untouched += mapped - resident_in(page_down(r.start), page_up(r.end), resident);
       if (arena.main) continue;
-      uint64_t reserve_end = r.start + layout.heap_max_size;
+      uint64_t reserve_end = r.start + heap_max;
       for (const Mapping& m : mappings.mappings)
         if (!m.file_backed && !m.writable && m.start >= r.end && m.end <= reserve_end)
           k.reserved += m.size();
