@@ -81,6 +81,7 @@ std::unique_ptr<Residency> Residency::take(int pid) {
     out->swap_ += m.swap;
     if (m.start >= kUserTop) continue;
     uint64_t present = 0, unshared = 0;  // present pages; of them, not the zero page's kind
+    uint64_t swapped = 0;                // pages with pagemap's swapped bit
     constexpr uint64_t kBatch = 16384;
     for (uint64_t first = 0; first < n; first += kBatch) {
       uint64_t count = std::min(kBatch, n - first);
@@ -98,6 +99,7 @@ std::unique_ptr<Residency> Residency::take(int pid) {
           else bits |= 0x80;  // a zero-page candidate, settled below
         } else if (e & kPmSwap) {
           bits |= kSwapped;
+          ++swapped;
         }
         m.pages[first + i] = bits;
       }
@@ -105,14 +107,19 @@ std::unique_ptr<Residency> Residency::take(int pid) {
     // smaps counts what vm_normal_page() finds: the shared zero page (mapped by reads of
     // untouched anonymous memory) and special mappings (vvar) are present but not counted.
     // pagemap cannot tell the zero page from an anonymous page shared after fork or by KSM
-    // without PFNs; smaps' Rss decides which reading holds.
-    uint64_t rss_pages = m.rss / kPageSize;
-    bool candidates_counted = present == rss_pages;
-    if (!candidates_counted && unshared != rss_pages)
+    // without PFNs; smaps' Rss decides which reading holds. pagemap's swapped bit also marks
+    // migration entries (a page the kernel is moving, e.g. compaction), which smaps counts in
+    // Rss, not in Swap: swapped pages beyond smaps' Swap are such pages, and resident.
+    uint64_t rss_pages = m.rss / kPageSize, swap_pages = m.swap / kPageSize;
+    uint64_t migrating = swapped > swap_pages ? swapped - swap_pages : 0;
+    bool candidates_counted = present + migrating == rss_pages;
+    uint64_t expected = (candidates_counted ? present : unshared) + migrating;
+    if (expected != rss_pages)
       out->problems_.push_back(fmt::format(
           "mapping 0x{:x}-0x{:x} {}: pagemap shows {} present pages ({} not the zero page's "
-          "kind) but smaps counts {} resident: taken as {}",
-          m.start, m.end, m.name, present, present - unshared, rss_pages, unshared));
+          "kind) and {} swapped ({} by smaps) but smaps counts {} resident: taken as {}",
+          m.start, m.end, m.name, present, present - unshared, swapped, swap_pages, rss_pages,
+          expected));
     uint64_t counted = 0;
     for (uint8_t& bits : m.pages) {
       bool candidate = bits & 0x80;
@@ -120,9 +127,13 @@ std::unique_ptr<Residency> Residency::take(int pid) {
       if ((bits & kPresent) && (!candidate || candidates_counted)) {
         bits |= kResident;
         ++counted;
+      } else if ((bits & kSwapped) && migrating > 0) {
+        bits = kResident | kPresent;  // read through /proc/PID/mem: it waits for the move
+        --migrating;
+        ++counted;
       }
     }
-    m.present_not_counted = (present - counted) * kPageSize;
+    m.present_not_counted = present > counted ? (present - counted) * kPageSize : 0;
     out->counted_ += counted * kPageSize;
   }
   ::close(pagemap);
