@@ -15,8 +15,10 @@
 #include <fmt/format.h>
 #include <lldb/API/LLDB.h>
 
+#include "plugin/cli_serve.h"
 #include "plugin/heap_commands.h"
 #include "plugin/interrupt.h"
+#include "plugin/no_attach/no_attach_target.h"
 
 namespace heapwalk::plugin {
 namespace {
@@ -30,7 +32,8 @@ constexpr int kInterruptedStatus = 130;
 // do may call LLDB: the first one interrupts the command (its `interrupted` callback polls the
 // flag), stops a launch that has not reached its breakpoint (by killing what was launched), and
 // gives the main thread a few seconds to detach or kill and exit 130; a second signal, or those
-// seconds passing, kills what was launched and exits 130 at once.
+// seconds passing, kills what was launched and exits 130 at once. While serving (--serve), a
+// SIGINT only interrupts the running command: the engine goes on reading commands.
 class SignalWatch {
  public:
   SignalWatch() {
@@ -69,6 +72,12 @@ class SignalWatch {
         std::lock_guard lock(mutex_);
         if (done_) return;
       }
+      if (signal == SIGINT && serving_.load()) {
+        request_interrupt();
+        command_interrupted_.store(true);
+        fmt::print(stderr, "heapwalk: interrupted\n");
+        continue;
+      }
       if (!signalled_.exchange(true)) {
         request_interrupt();
         fmt::print(stderr, "heapwalk: {}: stopping\n", signal == SIGINT ? "interrupted" : "terminated");
@@ -86,6 +95,19 @@ class SignalWatch {
  public:
   // The launch reached its stop: from now on the main thread kills what it launched.
   void mark_stopped() { stopped_.store(true); }
+  // --serve: from now on a SIGINT interrupts the running command only.
+  void set_serving() { serving_.store(true); }
+  // Before each served command: forget an interruption that came while idle.
+  void begin_command() {
+    command_interrupted_.store(false);
+    clear_interrupt();
+  }
+  // After it: whether it was interrupted (then the interruption ends).
+  bool end_command() {
+    bool interrupted = command_interrupted_.exchange(false);
+    if (!signalled_.load()) clear_interrupt();
+    return interrupted;
+  }
 
  private:
   sigset_t set_;
@@ -94,16 +116,20 @@ class SignalWatch {
   std::condition_variable finished_;
   bool done_ = false;
   std::atomic<bool> signalled_{false}, stopped_{false}, watching_{true};
+  std::atomic<bool> serving_{false}, command_interrupted_{false};
   std::atomic<pid_t> launched_{0};
 };
 
 // Creates the target and brings it to a stop; returns an error message, empty on success.
 std::string open_target(lldb::SBDebugger& debugger, const CliTarget& spec, lldb::SBTarget& target,
-                        SignalWatch& signals) {
+                        SignalWatch& signals, std::unique_ptr<no_attach::NoAttachSession>& no_attach) {
   lldb::SBError error;
   switch (spec.mode) {
     case CliTarget::Mode::kNone:
       return {};
+    case CliTarget::Mode::kNoAttach:
+      return no_attach::connect_no_attach(debugger, {spec.pid, spec.mem_fd, spec.threads_file},
+                                          target, no_attach);
     case CliTarget::Mode::kCore: {
       target = debugger.CreateTarget(spec.executable.c_str());
       if (!target.IsValid()) return fmt::format("cannot load executable '{}'", spec.executable);
@@ -172,7 +198,9 @@ void leave_target(const CliTarget& spec, lldb::SBTarget& target) {
   if (!target.IsValid()) return;
   lldb::SBProcess process = target.GetProcess();
   if (!process.IsValid()) return;
-  if (spec.mode == CliTarget::Mode::kAttach) process.Detach();
+  // --no-attach: the stub answers D and stops; the process was never attached.
+  if (spec.mode == CliTarget::Mode::kAttach || spec.mode == CliTarget::Mode::kNoAttach)
+    process.Detach();
   if (spec.mode == CliTarget::Mode::kLaunch) process.Kill();
 }
 
@@ -192,7 +220,8 @@ int run_cli(const CliTarget& spec, const std::string& command) {
     debugger.SetAsync(false);
     register_heap_commands(debugger, spec.core);
     lldb::SBTarget target;
-    std::string error = open_target(debugger, spec, target, signals);
+    std::unique_ptr<no_attach::NoAttachSession> no_attach;
+    std::string error = open_target(debugger, spec, target, signals, no_attach);
     if (!error.empty()) {
       fmt::print(stderr, "heapwalk: {}\n", error);
     } else {
@@ -208,13 +237,23 @@ int run_cli(const CliTarget& spec, const std::string& command) {
           break;
         }
       }
-      if (loaded) debugger.GetCommandInterpreter().HandleCommand(command.c_str(), result);
-      if (result.GetOutputSize()) fmt::print("{}", result.GetOutput());
-      if (result.GetErrorSize()) fmt::print(stderr, "{}", result.GetError());
-      status = result.Succeeded() ? 0 : 1;
+      if (loaded && spec.serve) {
+        // Nothing but answers on stdout: whatever LLDB would print itself goes to stderr.
+        debugger.SetOutputFileHandle(stderr, false);
+        signals.set_serving();
+        ServeHooks hooks{[&] { signals.begin_command(); }, [&] { return signals.end_command(); },
+                         [&] { return signals.signalled(); }};
+        status = serve_commands(debugger, STDIN_FILENO, stdout, hooks);
+      } else {
+        if (loaded) debugger.GetCommandInterpreter().HandleCommand(command.c_str(), result);
+        if (result.GetOutputSize()) fmt::print("{}", result.GetOutput());
+        if (result.GetErrorSize()) fmt::print(stderr, "{}", result.GetError());
+        status = result.Succeeded() ? 0 : 1;
+      }
     }
     if (signals.signalled()) status = kInterruptedStatus;
     leave_target(spec, target);
+    no_attach.reset();
     lldb::SBDebugger::Destroy(debugger);
   }
   lldb::SBDebugger::Terminate();

@@ -7,5 +7,7 @@ namespace heapwalk::plugin {
 // Async-signal-safe and thread-safe: marks the running command (and every later one) interrupted.
 void request_interrupt();
 bool interrupt_requested();
+// Ends the interruption: the CLI's --serve loop before each command.
+void clear_interrupt();
 
 }  // namespace heapwalk::plugin

@@ -237,8 +237,10 @@ class BlockCachedImage final : public MemoryImage {
 
 }  // namespace
 
-std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, int mem_fd, std::vector<Region> regions) {
-  if (mem_fd < 0) return nullptr;
+namespace {
+
+// The image on `mem_fd`, which it owns.
+std::unique_ptr<MemoryImage> make_proc_mem_image(int pid, int mem_fd, std::vector<Region> regions) {
   // Before the first read: what is resident now is what the ledger reports.
   auto reader = std::make_shared<ProcMemReader>(pid, mem_fd, Residency::take(pid));
   Fetch fetch = [reader](uint64_t addr, void* dst, size_t len) {
@@ -248,11 +250,18 @@ std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, int mem_fd, std::vecto
                                             fmt::format("/proc/{}/mem", pid), reader);
 }
 
+}  // namespace
+
 std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, std::vector<Region> regions) {
-  std::string path = fmt::format("/proc/{}/mem", pid);
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = ::open(fmt::format("/proc/{}/mem", pid).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return nullptr;
-  return open_proc_mem_image(pid, fd, std::move(regions));
+  return make_proc_mem_image(pid, fd, std::move(regions));
+}
+
+std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, int given_fd, std::vector<Region> regions) {
+  int fd = ::fcntl(given_fd, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return nullptr;
+  return make_proc_mem_image(pid, fd, std::move(regions));
 }
 
 std::unique_ptr<MemoryImage> open_lldb_image(const lldb::SBProcess& process,

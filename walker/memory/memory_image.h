@@ -118,9 +118,10 @@ std::unique_ptr<MemoryImage> open_core_image(const std::string& core_path);
 // file at the mapping's offset (the file checked by device and inode). Swapped pages are read
 // through /proc/PID/mem, which swaps them in: disturbance() counts them.
 std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, std::vector<Region> regions);
-// The same on an open /proc/PID/mem descriptor (one a debugger passed); the image owns it.
-// Residency is still taken by pid (/proc/PID/smaps and pagemap).
-std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, int mem_fd, std::vector<Region> regions);
+// The same through `fd`, an open /proc/PID/mem (read through a duplicate: the caller keeps
+// `fd`); nullptr when it cannot be duplicated. Residency is still taken by pid
+// (/proc/PID/smaps and pagemap), so reading does not fault pages in either.
+std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, int fd, std::vector<Region> regions);
 
 // The fallback for anything else: SBProcess::ReadMemory, in large cached blocks.
 std::unique_ptr<MemoryImage> open_lldb_image(const lldb::SBProcess& process,

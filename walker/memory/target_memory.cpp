@@ -4,11 +4,14 @@
 
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
 #include <lldb/API/SBError.h>
 
 namespace heapwalk::walker {
@@ -54,7 +57,26 @@ std::unique_ptr<MemoryImage> find_mapped_core(lldb::SBProcess& process) {
   return nullptr;
 }
 
+std::mutex fd_mutex;
+// Never destroyed, like the session cache: read while LLDB tears down.
+std::map<uint64_t, int>& memory_fds() {
+  static auto& fds = *new std::map<uint64_t, int>;
+  return fds;
+}
+
 }  // namespace
+
+void use_process_memory_fd(uint64_t pid, int fd) {
+  std::lock_guard lock(fd_mutex);
+  if (fd < 0) memory_fds().erase(pid);
+  else memory_fds()[pid] = fd;
+}
+
+int process_memory_fd(uint64_t pid) {
+  std::lock_guard lock(fd_mutex);
+  auto it = memory_fds().find(pid);
+  return it == memory_fds().end() ? -1 : it->second;
+}
 
 bool is_core(lldb::SBProcess& process) {
   const char* plugin = process.GetPluginName();
@@ -74,6 +96,14 @@ std::unique_ptr<MemoryImage> open_target_memory(lldb::SBProcess& process,
   if (is_core(process)) {
     if (!core_path.empty()) return open_core_image(core_path);
     if (auto image = find_mapped_core(process)) return image;
+  } else if (int fd = process_memory_fd(process.GetProcessID()); fd >= 0) {
+    // The descriptor registered for this pid, or nothing: a pid whose memory is given is never
+    // read another way.
+    if (auto image = open_proc_mem_image(static_cast<int>(process.GetProcessID()), fd,
+                                         lldb_regions(process)))
+      return image;
+    throw std::runtime_error(fmt::format("cannot read the memory of process {} through its "
+                                         "/proc/PID/mem descriptor", process.GetProcessID()));
   } else if (auto image = open_proc_mem_image(static_cast<int>(process.GetProcessID()),
                                               lldb_regions(process))) {
     return image;
