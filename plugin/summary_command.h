@@ -14,7 +14,7 @@ class SummaryCommand final : public SessionCommand {
            "malloc's free memory and overhead.";
   }
   std::string long_help() const override;
-  std::vector<OptionSpec> options() const override { return report_options(); }
+  std::vector<OptionSpec> options() const override;
 
  protected:
   void run(lldb::SBDebugger& debugger, const ParsedOptions& options,

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "walker/analysis/ledger.h"
+#include "walker/analysis/module_ledger.h"
 
 namespace heapwalk::report {
 
@@ -13,5 +14,10 @@ std::string short_size(uint64_t bytes);
 std::string render_ledger_text(const walker::Ledger& ledger);
 std::string render_ledger_json(const walker::Ledger& ledger);
 std::string render_ledger_csv(const walker::Ledger& ledger);
+
+// heap summary --by module.
+std::string render_module_ledger_text(const walker::ModuleLedger& ledger);
+std::string render_module_ledger_json(const walker::ModuleLedger& ledger);
+std::string render_module_ledger_csv(const walker::ModuleLedger& ledger);
 
 }  // namespace heapwalk::report

@@ -321,6 +321,7 @@ class ArenaWalk {
         }
         census.fast_free_chunks += 1;
         census.fast_free_bytes += size;
+        heap_.free_chunks.push_back({p, size, arena, FreeRange::kFast});
         census.largest_free = std::max(census.largest_free, size);
         p = next_in_list(p + kChunkHeader, memory_.word(p + kChunkHeader), layout_.safe_linking);
       }
@@ -370,6 +371,7 @@ class ArenaWalk {
         census.bin_free_bytes += size;
         census.largest_free = std::max(census.largest_free, size);
         free_.emplace(p, FreeChunk{size, false});
+        heap_.free_chunks.push_back({p, size, census.address, FreeRange::kBin});
       } else if (!fast_.count(p)) {
         census.in_use_chunks += 1;
         census.in_use_bytes += size;
@@ -447,6 +449,7 @@ MallocHeap enumerate_glibc_heap(const MemoryImage& memory, const GlibcLayout& la
         arena->tcache_bytes += size;
         arena->largest_free = std::max(arena->largest_free, size);
       }
+      heap.free_chunks.push_back({chunk, size, arena ? arena->address : 0, FreeRange::kTcache});
       cached_users.push_back(user_of(chunk));
     }
     heap.tcaches.push_back(std::move(t));

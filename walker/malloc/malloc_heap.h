@@ -111,10 +111,19 @@ struct MallinfoTotals {
   uint64_t usmblks = 0;  // always 0 since glibc 2.26 (no max_total_mem any more)
 };
 
+// A free chunk other than top, where it lies (the ledger's resident pages, malloc_trim).
+struct FreeRange {
+  enum Kind : uint8_t { kBin, kFast, kTcache };
+  uint64_t chunk = 0, size = 0;  // the chunk header's address and the chunk's size
+  uint64_t arena = 0;            // its malloc_state
+  Kind kind = kBin;
+};
+
 struct MallocHeap {
   AllocationTable in_use;  // every in-use chunk incl. mmapped ones; excludes tcache/fastbin chunks
   std::vector<ArenaCensus> arenas;
   std::vector<TcacheCensus> tcaches;  // by address
+  std::vector<FreeRange> free_chunks;  // bins, fastbins and tcaches, in no order
   uint64_t mmapped_chunks = 0, mmapped_bytes = 0;  // found by scanning, not from mp_'s counters
   std::vector<std::string> warnings;               // corrupt chunks skipped, etc.
 

@@ -15,6 +15,8 @@ class SBProcess;
 
 namespace heapwalk::walker {
 
+class Residency;
+
 struct Region {
   uint64_t start = 0;
   uint64_t end = 0;  // one past the last byte
@@ -53,6 +55,18 @@ class MemoryImage {
     double seconds = 0;
   };
   FetchStats fetch_stats() const { return fetch_stats_; }
+
+  // A live local process's residency, taken when the image opened, before any read
+  // (walker/memory/residency.h); nullptr for cores and targets read through LLDB.
+  virtual const Residency* residency() const { return nullptr; }
+  // What reading the target may have changed in it: bytes of pages read through /proc/PID/mem
+  // that were not resident when the image opened (swapped pages, which the read swaps back in;
+  // shared memory no page table showed and no file could give). Zero for cores.
+  struct Disturbance {
+    uint64_t swapped_in = 0, shared_faulted = 0, unknown_faulted = 0;
+    uint64_t total() const { return swapped_in + shared_faulted + unknown_faulted; }
+  };
+  virtual Disturbance disturbance() const { return {}; }
 
   // What is wrong with the image but did not stop it opening (a truncated core).
   const std::vector<std::string>& problems() const { return problems_; }
@@ -98,9 +112,15 @@ std::unique_ptr<MemoryImage> open_core_image(const std::string& core_path);
 
 // A stopped local process: /proc/PID/mem read in large cached blocks. Regions come from LLDB.
 // Returns nullptr when /proc/PID/mem cannot be opened (permissions, remote target).
+// Reading does not change what it reads: the process's residency (smaps, pagemap) is taken
+// first, and pages that were neither resident nor swapped are not read through /proc/PID/mem
+// (which would fault them in) but given as zeros (anonymous memory) or read from the mapped
+// file at the mapping's offset (the file checked by device and inode). Swapped pages are read
+// through /proc/PID/mem, which swaps them in: disturbance() counts them.
 std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, std::vector<Region> regions);
 // The same through `fd`, an open /proc/PID/mem (read through a duplicate: the caller keeps
-// `fd`); nullptr when it cannot be duplicated.
+// `fd`); nullptr when it cannot be duplicated. Residency is still taken by pid
+// (/proc/PID/smaps and pagemap), so reading does not fault pages in either.
 std::unique_ptr<MemoryImage> open_proc_mem_image(int pid, int fd, std::vector<Region> regions);
 
 // The fallback for anything else: SBProcess::ReadMemory, in large cached blocks.

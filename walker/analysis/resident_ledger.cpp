@@ -1,0 +1,348 @@
+#include "walker/analysis/resident_ledger.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include <lldb/API/SBFrame.h>
+#include <lldb/API/SBThread.h>
+
+#include "walker/graph/heap_reach.h"
+#include "walker/graph/node_states.h"
+#include "walker/memory/residency.h"
+
+namespace heapwalk::walker {
+namespace {
+
+// The buckets, as build_ledger names them, plus `reserved`.
+enum Bucket : uint8_t {
+  kCode, kStacks, kObjects, kArrays, kConservative, kLeaked, kFree, kProgramFree, kTop,
+  kOverhead, kMmapped, kReserved, kOther, kBucketCount
+};
+constexpr std::array<const char*, kBucketCount> kKeys = {
+    "code", "stacks", "objects", "arrays", "conservative", "leaked", "free", "program_free",
+    "top", "overhead", "mmapped", "reserved", "other"};
+
+constexpr uint64_t kChunkHeader = 16;  // prev_size and size
+constexpr uint64_t kMallocChunk = 48;  // sizeof(struct malloc_chunk): mtrim's first usable byte
+constexpr uint64_t kMinSize = 32;
+
+uint64_t page_down(uint64_t a) { return a & ~(kPageSize - 1); }
+uint64_t page_up(uint64_t a) { return (a + kPageSize - 1) & ~(kPageSize - 1); }
+
+struct Segment {
+  uint64_t start, end;
+  uint8_t bucket;
+};
+
+// Sorted by start and made disjoint (a segment overlapping the one before starts at its end).
+void normalize(std::vector<Segment>& segments) {
+  std::sort(segments.begin(), segments.end(),
+            [](const Segment& a, const Segment& b) { return a.start < b.start; });
+  uint64_t end = 0;
+  std::vector<Segment> out;
+  out.reserve(segments.size());
+  for (Segment s : segments) {
+    s.start = std::max(s.start, end);
+    if (s.end <= s.start) continue;
+    out.push_back(s);
+    end = s.end;
+  }
+  segments = std::move(out);
+}
+
+// Splits pages, visited in address order, among the buckets by the bytes each holds on them:
+// `fine` segments (allocations, free chunks, top) first; the rest of the page goes to the
+// `background` segment there (an arena's heap: overhead; an mmapped chunk's mapping: its page
+// rounding), else to the mapping's bucket.
+class PageSplitter {
+ public:
+  PageSplitter(std::vector<Segment> fine, std::vector<Segment> background)
+      : fine_(std::move(fine)), background_(std::move(background)) {
+    normalize(fine_);
+    normalize(background_);
+  }
+
+  void split(uint64_t page, uint8_t fallback, std::array<uint64_t, kBucketCount>& out) {
+    uint64_t end = page + kPageSize, covered = 0;
+    while (f_ < fine_.size() && fine_[f_].end <= page) ++f_;
+    for (size_t k = f_; k < fine_.size() && fine_[k].start < end; ++k) {
+      uint64_t n = std::min(end, fine_[k].end) - std::max(page, fine_[k].start);
+      out[fine_[k].bucket] += n;
+      covered += n;
+    }
+    while (b_ < background_.size() && background_[b_].end <= page) ++b_;
+    uint8_t rest = b_ < background_.size() && background_[b_].start < end
+                       ? background_[b_].bucket : fallback;
+    out[rest] += kPageSize - covered;
+  }
+
+ private:
+  std::vector<Segment> fine_, background_;
+  size_t f_ = 0, b_ = 0;
+};
+
+// What the bytes of malloc's memory are, as build_ledger counts them.
+std::pair<std::vector<Segment>, std::vector<Segment>> malloc_segments(
+    const MallocHeap& heap, std::span<const uint8_t> reach_flags, const LeakReport& leaks) {
+  const AllocationTable& table = heap.in_use;
+  std::vector<uint8_t> leaked(table.size(), 0);
+  for (const Leak& leak : leaks.leaks) leaked[leak.node] = 1;
+  std::vector<Segment> fine, background;
+  fine.reserve(table.size() + heap.free_chunks.size() + heap.arenas.size());
+  for (NodeId n = 0; n < table.size(); ++n) {
+    uint64_t a = table.address(n), e = table.end(n);
+    uint8_t bucket = table.block_head(n) ? kOverhead
+                     : leaked[n]         ? kLeaked
+                     : reach_flags[n] & NodeStates::kTyped
+                         ? (reach_flags[n] & Reachability::kScalarArray ? kArrays : kObjects)
+                         : kConservative;
+    fine.push_back({a, e, bucket});
+    if (table.mmapped(n)) background.push_back({page_down(a - kChunkHeader), page_up(e), kMmapped});
+  }
+  for (const auto& [a, size] : table.free_units) fine.push_back({a, a + size, kProgramFree});
+  // A chunk owns its size field and its bytes up to the next chunk's size field.
+  for (const FreeRange& f : heap.free_chunks)
+    fine.push_back({f.chunk + 8, f.chunk + f.size + 8, kFree});
+  for (const ArenaCensus& arena : heap.arenas) {
+    if (arena.top_size) fine.push_back({arena.top_chunk + 8, arena.top_chunk + arena.top_size, kTop});
+    for (const HeapRange& r : arena.heaps) background.push_back({r.start, r.end, kOverhead});
+  }
+  return {std::move(fine), std::move(background)};
+}
+
+bool all_zero(const uint8_t* p, size_t n) {
+  static const uint8_t zeros[kPageSize] = {};
+  return std::memcmp(p, zeros, n) == 0;
+}
+
+// Resident pages of [start, end) (page-aligned inward), by `resident(page)`.
+template <class Resident>
+uint64_t resident_in(uint64_t start, uint64_t end, const Resident& resident) {
+  uint64_t bytes = 0;
+  for (uint64_t p = page_up(start); p + kPageSize <= end; p += kPageSize)
+    if (resident(p)) bytes += kPageSize;
+  return bytes;
+}
+
+void add_keep(Ledger& ledger, Session& session, const ProcessMappings& mappings,
+              const std::function<bool(uint64_t)>& resident) {
+  const MallocHeap& heap = session.heap();
+  const GlibcLayout& layout = session.glibc();
+  MallocKeep& keep = ledger.keep;
+  const MemoryImage& memory = session.memory();
+  if (layout.mp) {
+    // struct malloc_par opens with trim_threshold, top_pad, mmap_threshold, arena_test,
+    // arena_max (every glibc since 2.26); no_dyn_threshold follows n_mmaps, n_mmaps_max and
+    // max_n_mmaps.
+    keep.trim_threshold = memory.word(layout.mp);
+    keep.top_pad = memory.word(layout.mp + 8);
+    keep.mmap_threshold = memory.word(layout.mp + 16);
+    keep.arena_max = memory.word(layout.mp + 32);
+    keep.thresholds_known = keep.trim_threshold != 0 || keep.mmap_threshold != 0;
+    if (layout.mp_n_mmaps)
+      keep.dynamic = memory.load<int32_t>(layout.mp + layout.mp_n_mmaps + 12).value_or(0) == 0;
+  }
+  // HEAP_MAX, as the chunk walk takes it: 4 x mp_.hp_pagesize when huge pages back the heaps.
+  uint64_t hp = layout.mp && layout.mp_hp_pagesize ? memory.word(layout.mp + layout.mp_hp_pagesize) : 0;
+  uint64_t heap_max = hp ? 4 * hp : layout.heap_max_size;
+  if (heap_max < kPageSize || (heap_max & (heap_max - 1)) || heap_max > (uint64_t{1} << 40))
+    heap_max = layout.heap_max_size;
+  for (const ArenaCensus& arena : heap.arenas) {
+    ArenaKeep k;
+    k.arena = arena.address;
+    k.main = arena.main;
+    std::vector<FreeRange> free;
+    for (const FreeRange& f : heap.free_chunks)
+      if (f.arena == arena.address) free.push_back(f);
+    std::sort(free.begin(), free.end(),
+              [](const FreeRange& a, const FreeRange& b) { return a.chunk < b.chunk; });
+    for (const FreeRange& f : free) k.free_resident += resident_in(f.chunk + kChunkHeader, f.chunk + f.size, resident);
+    uint64_t top = arena.top_chunk, top_end = arena.top_chunk + arena.top_size;
+    if (arena.top_size) k.free_resident += resident_in(top + kChunkHeader, top_end, resident);
+    // malloc_trim(0): malloc_consolidate merges fastbin chunks with their free neighbours
+    // (tcache chunks stay: they count as in use); mtrim then madvises away the whole pages of
+    // each binned chunk past its first 48 bytes; only the main arena's top is trimmed (systrim,
+    // keeping MINSIZE).
+    for (size_t i = 0; i < free.size();) {
+      if (free[i].kind == FreeRange::kTcache) {
+        ++i;
+        continue;
+      }
+      uint64_t start = free[i].chunk, end = start + free[i].size;
+      for (++i; i < free.size() && free[i].kind != FreeRange::kTcache && free[i].chunk == end; ++i)
+        end += free[i].size;
+      if (end == top && arena.top_size) {
+        top = start;  // consolidated into top
+        continue;
+      }
+      if (end - start <= kPageSize - 1 + kMallocChunk) continue;
+      uint64_t aligned = page_up(start + kMallocChunk);
+      uint64_t size = (end - start) - (aligned - start);
+      k.returnable += resident_in(aligned, aligned + (size & ~(kPageSize - 1)), resident);
+    }
+    if (arena.main && top_end > top + kMinSize + 1) {
+      uint64_t extra = (top_end - top - kMinSize - 1) & ~(kPageSize - 1);
+      k.returnable += resident_in(top_end - extra, top_end, resident);
+    }
+    // Its heaps: mapped but untouched pages, and (thread arenas) the reservation behind them.
+    for (const HeapRange& r : arena.heaps) {
+      uint64_t mapped = page_up(r.end) - page_down(r.start);
+      k.untouched += mapped - resident_in(page_down(r.start), page_up(r.end), resident);
+      if (arena.main) continue;
+      uint64_t reserve_end = r.start + heap_max;
+      for (const Mapping& m : mappings.mappings)
+        if (!m.file_backed && !m.writable && m.start >= r.end && m.end <= reserve_end)
+          k.reserved += m.size();
+    }
+    keep.free_resident += k.free_resident;
+    keep.returnable += k.returnable;
+    keep.reserved += k.reserved;
+    keep.untouched += k.untouched;
+    keep.arenas.push_back(k);
+  }
+}
+
+std::string short_mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", bytes / 1048576.0); }
+
+void add_hint(Ledger& ledger) {
+  MallocKeep& keep = ledger.keep;
+  uint64_t total = ledger.basis == ResidentBasis::kNone ? ledger.mapped : ledger.resident;
+  // Large: a MiB at least, and a tenth of what the process holds.
+  if (keep.free_resident < (uint64_t{1} << 20) || keep.free_resident * 10 < total) return;
+  std::string thresholds =
+      keep.thresholds_known
+          ? fmt::format(" (M_TRIM_THRESHOLD {}, M_MMAP_THRESHOLD {}{})", keep.trim_threshold,
+                        keep.mmap_threshold, keep.dynamic ? ", both still glibc's dynamic ones" : "")
+          : "";
+  keep.hint = fmt::format(
+      "hint: malloc keeps {} of freed memory resident, {} of it returnable by malloc_trim(0){}: "
+      "call malloc_trim(0) after freeing much, or lower M_TRIM_THRESHOLD/M_MMAP_THRESHOLD "
+      "(mallopt, GLIBC_TUNABLES=glibc.malloc.trim_threshold=…); with many threads, "
+      "MALLOC_ARENA_MAX={} limits the arenas",
+      short_mib(keep.free_resident), short_mib(keep.returnable), thresholds,
+      std::max<size_t>(2, ledger.keep.arenas.size() / 2));
+}
+
+}  // namespace
+
+void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> reach_flags,
+                   const LeakReport& leaks, const ProcessMappings& mappings) {
+  // `reserved`, out of `other`: address space kept for thread arenas' heaps, never mapped.
+  std::function<bool(uint64_t)> no_pages = [](uint64_t) { return true; };
+  {
+    Ledger scratch;
+    add_keep(scratch, session, mappings, no_pages);
+    uint64_t reserved = scratch.keep.reserved;
+    auto other = std::find_if(ledger.rows.begin(), ledger.rows.end(),
+                              [](const LedgerRow& r) { return r.key == "other"; });
+    if (other != ledger.rows.end()) {
+      reserved = std::min(reserved, other->bytes);
+      other->bytes -= reserved;
+      other->label = "other anonymous memory (mmap'd by the program or its libraries, guard pages)";
+      ledger.rows.insert(other, {"reserved", "address space reserved for thread arenas' heaps "
+                                 "(PROT_NONE, never touched)", reserved, false});
+    }
+  }
+  std::array<size_t, kBucketCount> row_of{};
+  for (size_t b = 0; b < kBucketCount; ++b) {
+    row_of[b] = ledger.rows.size();
+    for (size_t i = 0; i < ledger.rows.size(); ++i)
+      if (ledger.rows[i].key == kKeys[b]) row_of[b] = i;
+  }
+
+  const MemoryImage& memory = session.memory();
+  const Residency* residency = memory.residency();
+  if (residency) ledger.basis = ResidentBasis::kLive;
+  else if (!memory.core_path().empty()) ledger.basis = ResidentBasis::kCoreEstimate;
+  else {
+    add_keep(ledger, session, mappings, no_pages);
+    ledger.keep.free_resident = ledger.keep.returnable = ledger.keep.untouched = 0;
+    return;
+  }
+
+  std::vector<uint64_t> stack_pointers;
+  lldb::SBProcess process = session.process();
+  for (uint32_t t = 0; t < process.GetNumThreads(); ++t)
+    stack_pointers.push_back(process.GetThreadAtIndex(t).GetFrameAtIndex(0).GetSP());
+  auto holds_stack = [&](uint64_t start, uint64_t end) {
+    return std::any_of(stack_pointers.begin(), stack_pointers.end(),
+                       [&](uint64_t sp) { return sp >= start && sp < end; });
+  };
+
+  auto [fine, background] = malloc_segments(session.heap(), reach_flags, leaks);
+  PageSplitter splitter(std::move(fine), std::move(background));
+  std::array<uint64_t, kBucketCount> resident{}, swapped{};
+  std::function<bool(uint64_t)> is_resident;
+  std::vector<uint8_t> buffer(kPageSize);
+  if (residency) {
+    for (const ResidentMapping& m : residency->mappings()) {
+      uint8_t bucket = m.file_backed() ? kCode : holds_stack(m.start, m.end) ? kStacks : kOther;
+      for (size_t i = 0; i < m.pages.size(); ++i) {
+        uint8_t bits = m.pages[i];
+        if (!(bits & (Residency::kResident | Residency::kSwapped))) continue;
+        auto& out = bits & Residency::kResident ? resident : swapped;
+        if (bucket != kOther) out[bucket] += kPageSize;
+        else splitter.split(m.start + i * kPageSize, bucket, out);
+      }
+    }
+    is_resident = [residency](uint64_t page) { return residency->page(page) & Residency::kResident; };
+    ledger.rss = residency->vm_rss();
+    ledger.smaps_rss = residency->rss();
+    for (const std::string& p : residency->problems()) ledger.problems.push_back(p);
+    // What reading may have changed (docs/ledger.md): the figures above are from before it.
+    MemoryImage::Disturbance d = memory.disturbance();
+    if (d.swapped_in)
+      ledger.problems.push_back(fmt::format(
+          "reading the process swapped {} bytes of its swapped pages back in (the figures are "
+          "from before)", d.swapped_in));
+    if (d.shared_faulted + d.unknown_faulted)
+      ledger.problems.push_back(fmt::format(
+          "reading the process faulted in up to {} bytes it did not have resident (shared "
+          "memory or files heapwalk could not open; the figures are from before)",
+          d.shared_faulted + d.unknown_faulted));
+  } else {
+    // A core: the pages it holds that are not all zero.
+    for (const Mapping& m : mappings.mappings) {
+      uint8_t bucket = m.file_backed ? kCode : holds_stack(m.start, m.end) ? kStacks : kOther;
+      for (uint64_t p = page_down(m.start); p < m.end; p += kPageSize) {
+        std::span<const uint8_t> view = memory.view(p, kPageSize);
+        const uint8_t* bytes = view.data();
+        if (view.empty()) {
+          if (!memory.read(p, buffer.data(), kPageSize)) continue;
+          bytes = buffer.data();
+        }
+        if (all_zero(bytes, kPageSize)) continue;
+        if (bucket != kOther) resident[bucket] += kPageSize;
+        else splitter.split(p, bucket, resident);
+      }
+    }
+    is_resident = [&memory, &buffer](uint64_t page) {
+      std::span<const uint8_t> view = memory.view(page, kPageSize);
+      if (!view.empty()) return !all_zero(view.data(), kPageSize);
+      return memory.read(page, buffer.data(), kPageSize) && !all_zero(buffer.data(), kPageSize);
+    };
+  }
+  for (size_t b = 0; b < kBucketCount; ++b) {
+    if (row_of[b] == ledger.rows.size()) {
+      if (resident[b] || swapped[b])
+        ledger.problems.push_back(fmt::format("{} resident bytes of bucket {} have no row",
+                                              resident[b] + swapped[b], kKeys[b]));
+      continue;
+    }
+    ledger.rows[row_of[b]].resident = resident[b];
+    ledger.rows[row_of[b]].swapped = swapped[b];
+    ledger.resident += resident[b];
+    ledger.swapped += swapped[b];
+  }
+  if (residency && ledger.resident != residency->rss())
+    ledger.problems.push_back(fmt::format(
+        "the resident buckets sum to {} bytes, but smaps' Rss to {}", ledger.resident,
+        residency->rss()));
+  add_keep(ledger, session, mappings, is_resident);
+  add_hint(ledger);
+}
+
+}  // namespace heapwalk::walker
