@@ -43,6 +43,20 @@ std::string fd_target(int fd) {
   return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : std::string();
 }
 
+// A thread the front end told nothing about: its name, and the stack pointer and pc that
+// /proc/PID/task/TID/syscall shows while it waits in a system call (else no registers).
+ThreadState thread_from_proc(uint64_t pid, uint64_t tid) {
+  ThreadState t;
+  t.tid = tid;
+  t.name = thread_name(pid, tid);
+  if (auto sp_pc = syscall_stack_and_pc(pid, tid)) {
+    t.registers[kRsp] = sp_pc->sp;
+    t.registers[kRip] = sp_pc->pc;
+    t.known.set(kRsp).set(kRip);
+  }
+  return t;
+}
+
 // The threads in the stub's order: the file's (then any it missed), else /proc's.
 std::string gather_threads(const NoAttachOptions& options, const std::vector<uint64_t>& tids,
                            TargetSnapshot& target, uint32_t& selected_frame) {
@@ -64,15 +78,7 @@ std::string gather_threads(const NoAttachOptions& options, const std::vector<uin
       bool listed = false;
       for (const ThreadState& t : target.threads) listed |= t.tid == tid;
       if (listed) continue;
-      ThreadState t;
-      t.tid = tid;
-      t.name = thread_name(options.pid, tid);
-      if (auto sp_pc = syscall_stack_and_pc(options.pid, tid)) {
-        t.registers[kRsp] = sp_pc->sp;
-        t.registers[kRip] = sp_pc->pc;
-        t.known.set(kRsp).set(kRip);
-      }
-      target.threads.push_back(std::move(t));
+      target.threads.push_back(thread_from_proc(options.pid, tid));
     }
     selected_frame = file.selected_frame;
     uint64_t selected = file.selected_tid.value_or(target.threads.front().tid);
@@ -81,15 +87,7 @@ std::string gather_threads(const NoAttachOptions& options, const std::vector<uin
     return {};
   }
   for (uint64_t tid : tids) {
-    ThreadState t;
-    t.tid = tid;
-    t.name = thread_name(options.pid, tid);
-    if (auto sp_pc = syscall_stack_and_pc(options.pid, tid)) {
-      t.registers[kRsp] = sp_pc->sp;
-      t.registers[kRip] = sp_pc->pc;
-      t.known.set(kRsp).set(kRip);
-    }
-    target.threads.push_back(std::move(t));
+    target.threads.push_back(thread_from_proc(options.pid, tid));
   }
   target.selected = 0;
   return {};

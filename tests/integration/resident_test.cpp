@@ -9,6 +9,7 @@
 
 #include <boost/property_tree/json_parser.hpp>
 
+#include "command_output.h"
 #include "sim_fixture.h"
 #include "walker/memory/residency.h"
 #include "walker/session.h"
@@ -20,17 +21,7 @@ namespace {
 
 FixtureProgram resident_fixture() { return {HEAPWALK_RESIDENT_FIXTURE, "resident-truth.json"}; }
 
-ptree summary_json(Debugger& dbg) {
-  bool ok = false;
-  std::string error;
-  std::string out = dbg.run("heap summary --format json", &ok, &error);
-  INFO(error << out);
-  REQUIRE(ok);
-  ptree ledger;
-  std::istringstream in(out);
-  boost::property_tree::read_json(in, ledger);
-  return ledger;
-}
+ptree summary_json(Debugger& dbg) { return json_of(dbg, "heap summary --format json"); }
 
 // The resident buckets sum to the resident total, which is smaps' Rss (exactly) and VmRSS.
 void check_resident_books(const ptree& ledger, int pid) {

@@ -7,6 +7,7 @@
 
 #include <boost/property_tree/json_parser.hpp>
 
+#include "command_output.h"
 #include "sim_fixture.h"
 #include "walker/memory/residency.h"
 
@@ -66,14 +67,7 @@ void check_arrays(const ptree& ledger, const ptree& truth) {
 }
 
 void check_ledger(Debugger& dbg, const ptree& truth, bool leaky, int pid) {
-  bool ok = false;
-  std::string error;
-  std::string out = dbg.run("heap summary --format json", &ok, &error);
-  INFO(error << out);
-  REQUIRE(ok);
-  ptree ledger;
-  std::istringstream in(out);
-  boost::property_tree::read_json(in, ledger);
+  ptree ledger = json_of(dbg, "heap summary --format json");
   CHECK(ledger.get_child("problems").empty());
 
   std::map<std::string, uint64_t> bytes;
