@@ -92,7 +92,7 @@ std::string keep_lines(const walker::Ledger& ledger) {
   std::string out;
   bool live = ledger.basis == walker::ResidentBasis::kLive;
   if (has_resident(ledger)) {
-    out += fmt::format("malloc keeps {} {} in free chunks and top, {} of it returnable by "
+    out += fmt::format("malloc keeps {} {} in whole pages of free chunks and top, {} of it returnable by "
                        "malloc_trim(0); {} of its heaps mapped but {}; {} reserved for thread "
                        "arenas (PROT_NONE).\n",
                        short_size(keep.free_resident), live ? "resident" : "(estimate)",
