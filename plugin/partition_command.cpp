@@ -10,6 +10,7 @@
 #include "report/report_render.h"
 #include "plugin/timings.h"
 #include "walker/analysis/dominators.h"
+#include "walker/analysis/retained_sets.h"
 #include "walker/analysis/partition_by.h"
 #include "walker/analysis/partition_untyped.h"
 #include "walker/analysis/process_graph.h"

@@ -8,7 +8,7 @@
 #include "report/size_render.h"
 
 #include "plugin/timings.h"
-#include "walker/analysis/dominators.h"
+#include "walker/analysis/retained_sets.h"
 #include "walker/analysis/kind_breakdown.h"
 #include "walker/analysis/process_graph.h"
 #include "walker/roots/roots.h"

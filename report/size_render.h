@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "report/json.h"
-#include "walker/analysis/dominators.h"
+#include "walker/analysis/retained_sets.h"
 #include "walker/analysis/kind_breakdown.h"
 
 namespace heapwalk::report {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "walker/analysis/dominators.h"
+#include "walker/analysis/retained_sets.h"
 #include "walker/analysis/retention.h"
 
 using heapwalk::walker::dominator_tree;

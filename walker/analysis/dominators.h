@@ -57,27 +57,4 @@ struct DominatorTuning {
 DominatorTree dominator_tree(const HeapGraph& graph, EdgeFilter filter,
                              const std::function<bool()>& interrupted,
                              const DominatorTuning& tuning);
-
-// What the root no longer reaches once every node of `set` is removed, the set included
-// (Heapy's retained size of a set: two traversals; nothing is counted twice). For one node it
-// equals DominatorTree::retained.
-struct RetainedSet {
-  uint64_t count = 0;
-  uint64_t bytes = 0;
-};
-RetainedSet retained_by_set(const HeapGraph& graph, std::span<const GraphNode> set,
-                            EdgeFilter filter = EdgeFilter::kOwning);
-
-// What the root no longer reaches once the edges `cut(from, edge)` says are gone (a variable's
-// own pointers, for `heap size EXPR`).
-using EdgeCut = std::function<bool(GraphNode from, uint32_t edge)>;
-RetainedSet retained_by_cut(const HeapGraph& graph, const EdgeCut& cut,
-                            EdgeFilter filter = EdgeFilter::kOwning);
-// Everything the edges `cut` selects reach, their targets included (a variable's deep size).
-RetainedSet reached_through(const HeapGraph& graph, const EdgeCut& cut,
-                            EdgeFilter filter = EdgeFilter::kOwning);
-// The same set, node by node (heap size's breakdown by kind).
-std::vector<bool> reached_set(const HeapGraph& graph, const EdgeCut& cut,
-                              EdgeFilter filter = EdgeFilter::kOwning);
-
 }  // namespace heapwalk::walker

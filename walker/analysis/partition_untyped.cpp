@@ -4,7 +4,7 @@
 #include <string>
 
 #include "typeinfo/type_names.h"
-#include "walker/analysis/dominators.h"
+#include "walker/analysis/retained_sets.h"
 #include "walker/analysis/edge_labels.h"
 #include "walker/analysis/process_graph.h"
 #include "walker/progress.h"
