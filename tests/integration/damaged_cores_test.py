@@ -34,6 +34,7 @@ COMMANDS = [["arenas"], ["arenas", "--format", "json"], ["summary"], ["partition
             ["top"]]
 TIME_LIMIT = 60.0       # seconds per command (a healthy run of this core takes ~2 s)
 ADDRESS_SPACE = 6 << 30  # bytes of virtual memory the CLI (and the lldb in it) may map
+MEMORY_PER_MAPPED_BYTE = 1.3  # the bound docs/robustness.md documents (beyond the healthy run)
 
 
 def sha256(path):
@@ -85,14 +86,26 @@ def make_core(fixture, workdir):
 
 
 def run_cli(cli, core, exe, command):
+    """(exit status or None on timeout, stdout + stderr, seconds, peak RSS in bytes)."""
     cmd = ["prlimit", f"--as={ADDRESS_SPACE}", "--", cli, "--core", core, exe] + command
     start = time.monotonic()
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIME_LIMIT,
-                           errors="replace")
-    except subprocess.TimeoutExpired:
-        return None, "", time.monotonic() - start
-    return p.returncode, p.stdout + p.stderr, time.monotonic() - start
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        deadline = start + TIME_LIMIT
+        while True:
+            # wait4 gives this run's own peak RSS (prlimit execs the CLI in the same process).
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid == p.pid:
+                break
+            if time.monotonic() > deadline:
+                p.kill()
+                os.wait4(p.pid, 0)
+                return None, "", time.monotonic() - start, 0
+            time.sleep(0.05)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+    return p.returncode, text, time.monotonic() - start, usage.ru_maxrss * 1024
 
 
 NUMBER_ROW = re.compile(r"^\s*(?:[A-Za-z:() ]+?\s+)?(\d+)\s+(\d+)\b")
@@ -153,10 +166,18 @@ def main():
             [args.damage, "--list"], capture_output=True, text=True, check=True).stdout.splitlines()]
         print(f"core {core}: {mapped} bytes mapped; kinds: {' '.join(kinds)}")
 
+        # docs/robustness.md: analyzer memory is bounded by the heap's size, whatever the input
+        # says: at most ~1.3 bytes per mapped byte beyond what the same command needs on the
+        # healthy core (LLDB itself, the types).
+        healthy_peak = {}
+
         def check(kind, path, words, expect_error=False):
             for command in COMMANDS:
                 label = f"{kind}: heap {' '.join(command)}"
-                rc, out, seconds = run_cli(args.cli, path, exe, command)
+                rc, out, seconds, peak = run_cli(args.cli, path, exe, command)
+                key = tuple(command)
+                if kind == "healthy":
+                    healthy_peak[key] = peak
                 with open(os.path.join(workdir, f"{kind}.{'-'.join(command)}.out"), "w") as f:
                     f.write(out)
                 problems = []
@@ -180,6 +201,11 @@ def main():
                     if (command == ["leaks"] and kind in ("zeroed-heap", "chunk-size") and rc == 0
                             and not any("damaged heap" in l for l in lines)):
                         problems.append("leaks on a damaged heap carry no 'damaged heap' warning")
+                    bound = healthy_peak.get(key, 0) + int(MEMORY_PER_MAPPED_BYTE * mapped)
+                    if kind != "healthy" and peak > bound:
+                        problems.append(f"peak RSS {peak >> 20} MiB over the bound "
+                                        f"{bound >> 20} MiB (healthy core's peak + "
+                                        f"{MEMORY_PER_MAPPED_BYTE} x {mapped >> 20} MiB mapped)")
                     if rc == 0:
                         for what, value in impossible_totals(out, command, mapped)[:3]:
                             problems.append(f"impossible total {value} > {mapped} in {what}")
@@ -187,7 +213,7 @@ def main():
                 first = next((l for l in notes if words and words in l),
                              (out.strip().splitlines() or [""])[0])
                 status = "FAIL" if problems else "ok"
-                print(f"  {status:4} {label} ({seconds:.1f} s): "
+                print(f"  {status:4} {label} ({seconds:.1f} s, {peak >> 20} MiB): "
                       f"{'; '.join(problems) if problems else first}", flush=True)
                 if problems:
                     failures.append(f"{label}: {'; '.join(problems)}")
