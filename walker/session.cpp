@@ -3,16 +3,19 @@
 #include <algorithm>
 #include <vector>
 #include <mutex>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <lldb/API/SBError.h>
 #include <lldb/API/SBCompileUnit.h>
 #include <lldb/API/SBFileSpec.h>
 #include <lldb/API/SBModule.h>
+#include <lldb/API/SBPlatform.h>
 
 #include "walker/memory/allocator.h"
 #include "walker/memory/build_id.h"
 #include "walker/memory/core_file.h"
+#include "walker/memory/process_threads.h"
 #include "walker/memory/symbols.h"
 #include "walker/memory/target_memory.h"
 #include "walker/recognizer_catalog.h"
@@ -156,6 +159,16 @@ std::string unsupported_state(lldb::SBTarget& target) {
       return "the process is detached: attach to it again";
     default:
       return "no process: run the program to a breakpoint, attach, or load a core";
+  }
+  // LLDB's state can be stale (after a synchronous detach it still says stopped): on this
+  // machine, ask the kernel whether every thread really is stopped.
+  const char* platform = target.GetPlatform().GetName();
+  if (!is_core(process) && platform && std::string_view(platform) == "host") {
+    std::string running = running_thread(process.GetProcessID());
+    if (!running.empty())
+      return fmt::format("the process is not stopped ({} runs: detached, or resumed by another "
+                         "tool): stop it, or attach to it again",
+                         running);
   }
   return {};
 }

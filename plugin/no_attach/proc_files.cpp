@@ -1,6 +1,5 @@
 #include "plugin/no_attach/proc_files.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <climits>
@@ -35,24 +34,6 @@ std::optional<uint64_t> number(const std::string& text, int base) {
 }  // namespace
 
 bool process_exists(uint64_t pid) { return ::access(fmt::format("/proc/{}/stat", pid).c_str(), F_OK) == 0; }
-
-std::vector<uint64_t> task_ids(uint64_t pid) {
-  std::vector<uint64_t> tids;
-  DIR* dir = ::opendir(fmt::format("/proc/{}/task", pid).c_str());
-  if (!dir) return tids;
-  while (dirent* entry = ::readdir(dir))
-    if (auto tid = number(entry->d_name, 10)) tids.push_back(*tid);
-  ::closedir(dir);
-  return tids;
-}
-
-char thread_state(uint64_t pid, uint64_t tid) {
-  std::string stat = file_text(fmt::format("/proc/{}/task/{}/stat", pid, tid));
-  // "TID (comm) S …": the name may hold spaces and parentheses; the state follows the last ')'.
-  size_t paren = stat.rfind(')');
-  if (paren == std::string::npos || paren + 2 >= stat.size()) return 0;
-  return stat[paren + 2];
-}
 
 std::string thread_name(uint64_t pid, uint64_t tid) {
   std::string name = file_text(fmt::format("/proc/{}/task/{}/comm", pid, tid));

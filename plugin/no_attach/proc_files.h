@@ -7,15 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "walker/memory/process_threads.h"
+
 namespace heapwalk::plugin::no_attach {
 
 bool process_exists(uint64_t pid);
 
-// Thread ids in /proc/PID/task's order (the main thread first); empty if the process is gone.
-std::vector<uint64_t> task_ids(uint64_t pid);
-
-// The state letter of /proc/PID/task/TID/stat ('R', 'S', 't', 'T', …); 0 if unreadable.
-char thread_state(uint64_t pid, uint64_t tid);
+// Thread ids and their states: walker/memory/process_threads.h.
+using walker::task_ids;
+using walker::thread_state;
 // /proc/PID/task/TID/comm without its newline; empty if unreadable.
 std::string thread_name(uint64_t pid, uint64_t tid);
 

@@ -3,6 +3,8 @@
 // one, no process, jemalloc or tcmalloc preloaded, a static or 32-bit program, the core of
 // another program); what it can answer with less (no debug info) it answers with a note.
 // Everything here runs real lldb on the fixtures/refusals programs.
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
@@ -102,6 +104,24 @@ TEST_CASE("an exited process is refused as exited", "[refusals][live]") {
   REQUIRE(process.GetState() == lldb::eStateExited);
   std::string why = refusal(dbg, "heap leaks");
   CHECK(why.find("the process has exited (status 0") != std::string::npos);
+}
+
+TEST_CASE("a detached process is refused in one line", "[refusals][live]") {
+  Debugger dbg;
+  lldb::SBProcess process = launch(dbg, tiny(), "ready", {"--spin"});
+  lldb::pid_t pid = process.GetProcessID();
+  REQUIRE(process.Detach().Success());
+  INFO("state after detach: " << lldb::SBDebugger::StateAsCString(process.GetState()) << ", target's process valid: "
+       << dbg.debugger.GetSelectedTarget().GetProcess().IsValid() << " state "
+       << lldb::SBDebugger::StateAsCString(dbg.debugger.GetSelectedTarget().GetProcess().GetState()));
+  std::string why = refusal(dbg, "heap partition");
+  INFO(why);
+  // LLDB 16 still says "stopped" after a synchronous detach; the kernel says the threads run.
+  // One line that says so, and nothing is read from a process no longer held.
+  CHECK(why.find("the process is not stopped (thread ") != std::string::npos);
+  CHECK(why.find("runs: detached, or resumed by another tool)") != std::string::npos);
+  CHECK(why.find('\n') == why.size() - 1);
+  kill(static_cast<pid_t>(pid), SIGKILL);
 }
 
 TEST_CASE("a running process is refused without touching it, and works once stopped",
