@@ -57,20 +57,26 @@ void ContainerWalk::cut_cycle(const char* what, uint64_t object) {
   types_.add_problem(std::move(line));
 }
 
+void ContainerWalk::walk_chain(const Container& c, KindId name, uint64_t first, uint64_t end,
+                               uint64_t limit, const char* what, uint64_t object,
+                               const Emit& emit) {
+  CycleCut cycle;
+  uint64_t next = first;
+  for (uint64_t seen = 0; next && next != end && seen < limit && !cycle.seen(next); ++seen) {
+    emit(node(c, name, next));
+    next = memory_.word(next);
+  }
+  if (cycle.looped()) cut_cycle(what, object);
+}
+
 void ContainerWalk::hashtable(const Container& c, const Names& n, uint64_t object,
                               const Emit& emit) {
   uint64_t bucket_count = memory_.word(object + c.field[1]);
   if (uint64_t buckets = memory_.word(object + c.field[0]))
     emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, bucket_count * 8));
   uint64_t count = memory_.word(object + c.field[3]);
-  uint64_t next = memory_.word(object + c.field[2]);
-  CycleCut cycle;
-  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit && !cycle.seen(next);
-       ++seen) {
-    emit(node(c, n.buffer, next));
-    next = memory_.word(next);
-  }
-  if (cycle.looped()) cut_cycle("a hash table's node chain", object);
+  walk_chain(c, n.buffer, memory_.word(object + c.field[2]), 0, bounded(count),
+             "a hash table's node chain", object, emit);
 }
 
 // Boost.Unordered 1.74 (typeinfo/boost_unordered.h): bucket_count + 1 buckets, the last one's
@@ -82,14 +88,8 @@ void ContainerWalk::boost_unordered(const Container& c, const Names& n, uint64_t
   if (buckets == 0 || bucket_count == 0 || bucket_count > (uint64_t{1} << 40)) return;
   emit(owned_block(buckets, typeinfo::kNoLayout, n.secondary, 0, (bucket_count + 1) * 8));
   uint64_t count = memory_.word(object + c.field[2]);
-  uint64_t next = memory_.word(buckets + bucket_count * 8);
-  CycleCut cycle;
-  for (uint64_t seen = 0, limit = bounded(count); next && seen < limit && !cycle.seen(next);
-       ++seen) {
-    emit(node(c, n.buffer, next));
-    next = memory_.word(next);
-  }
-  if (cycle.looped()) cut_cycle("a Boost.Unordered node chain", object);
+  walk_chain(c, n.buffer, memory_.word(buckets + bucket_count * 8), 0, bounded(count),
+             "a Boost.Unordered node chain", object, emit);
 }
 
 // Boost.Intrusive (typeinfo/boost_intrusive.h): each node is a hook inside an object, which is
@@ -128,26 +128,15 @@ void ContainerWalk::boost_intrusive(const Container& c, uint64_t object, const E
 void ContainerWalk::list(const Container& c, const Names& n, uint64_t object, const Emit& emit) {
   uint64_t header = object + c.field[0];
   uint64_t size = memory_.word(object + c.field[1]);
-  uint64_t next = memory_.word(header);
-  CycleCut cycle;
-  for (uint64_t seen = 0, limit = bounded(size);
-       next && next != header && seen < limit && !cycle.seen(next); ++seen) {
-    emit(node(c, n.buffer, next));
-    next = memory_.word(next);
-  }
-  if (cycle.looped()) cut_cycle("a std::list", object);
+  walk_chain(c, n.buffer, memory_.word(header), header, bounded(size), "a std::list", object,
+             emit);
 }
 
 void ContainerWalk::forward_list(const Container& c, const Names& n, uint64_t object,
                                  const Emit& emit) {
   // No size is stored: the allocation count bounds any honest list.
-  uint64_t next = memory_.word(object + c.field[0]);
-  CycleCut cycle;
-  for (uint64_t seen = 0; next && seen <= allocations_.size() && !cycle.seen(next); ++seen) {
-    emit(node(c, n.buffer, next));
-    next = memory_.word(next);
-  }
-  if (cycle.looped()) cut_cycle("a std::forward_list", object);
+  walk_chain(c, n.buffer, memory_.word(object + c.field[0]), 0, allocations_.size() + 1,
+             "a std::forward_list", object, emit);
 }
 
 }  // namespace heapwalk::walker

@@ -69,6 +69,11 @@ class ContainerWalk {
   // A chain that loops (damaged or concurrently modified memory) was cut: one warning for each
   // of the first few, shown once per stop with the session's other problems.
   void cut_cycle(const char* what, uint64_t object);
+  // Follows a chain of nodes linked through their first word, from `first` until null, `end`
+  // (a list's header), `limit` nodes or a repeated node (then cut_cycle(what, object)); emits
+  // each node as node(c, name, ·).
+  void walk_chain(const typeinfo::Container& c, KindId name, uint64_t first, uint64_t end, uint64_t limit,
+                  const char* what, uint64_t object, const Emit& emit);
 
   const MemoryImage& memory_;
   const AllocationTable& allocations_;
