@@ -9,6 +9,7 @@
 #include "typeinfo/boost_pool.h"
 #include "typeinfo/boost_unordered.h"
 #include "typeinfo/abseil_btree.h"
+#include "typeinfo/abseil_cord.h"
 #include "typeinfo/member_lookup.h"
 #include "typeinfo/protobuf_map.h"
 #include "typeinfo/protobuf_oneof.h"
@@ -318,6 +319,7 @@ std::optional<Container> recognize_container(lldb::SBType type, TypeRegistry& re
   if (auto boost = recognize_boost_intrusive(type, registry)) return boost;
   if (auto boost = recognize_boost_pool(type, registry)) return boost;
   if (auto btree = recognize_absl_btree(type, readable, registry)) return btree;
+  if (auto cord = recognize_absl_cord(type, readable, registry)) return cord;
   if (auto map = recognize_protobuf_map(type, readable, registry)) return map;
   return Recognizer(type, registry).run();
 }

@@ -63,6 +63,8 @@ enum class ContainerKind : uint8_t {
   kBoostObjectPool,     // boost::object_pool: boost_pool.h
   kAbslBtree,    // absl::btree_map/set (typeinfo/abseil_btree.h)
   kProtobufMap,  // google::protobuf::Map (typeinfo/protobuf_map.h)
+  kAbslCord,     // absl::Cord (typeinfo/abseil_cord.h)
+  kAbslCordRep,  // absl::cord_internal::CordRep: a cord's node, laid out by its tag
 };
 
 // A recognized libstdc++ container type: where its own fields are, and what it holds.

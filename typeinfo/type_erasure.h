@@ -18,6 +18,12 @@ struct ErasedType {
   bool in_place = false;   // stored inside the std::function / std::any, not on the heap
 };
 
+// An absl::Cord external rep's releaser: CordRepExternalImpl<R> holds R at `offset`.
+struct CordReleaser {
+  LayoutId layout = kNoLayout;
+  uint32_t offset = 0;
+};
+
 class TypeErasure {
  public:
   explicit TypeErasure(TypeRegistry& registry) : registry_(registry) {}
@@ -26,13 +32,18 @@ class TypeErasure {
   const ErasedType* function_target(uint64_t manager);
   // What the std::any whose _M_manager is `manager` holds; nullptr when unknown.
   const ErasedType* any_value(uint64_t manager);
+  // The releaser of the cord rep whose releaser_invoker is `invoker` (CordRepExternalImpl<R>::
+  // Release); nullptr when unknown (abseil_cord_releaser.cpp).
+  const CordReleaser* cord_releaser(uint64_t invoker);
 
  private:
   std::optional<ErasedType> resolve_function(uint64_t manager);
   std::optional<ErasedType> resolve_any(uint64_t manager);
+  std::optional<CordReleaser> resolve_cord_releaser(uint64_t invoker);
 
   TypeRegistry& registry_;
   std::unordered_map<uint64_t, std::optional<ErasedType>> functions_, anys_;
+  std::unordered_map<uint64_t, std::optional<CordReleaser>> cord_releasers_;
 };
 
 }  // namespace heapwalk::typeinfo

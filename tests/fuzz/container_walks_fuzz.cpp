@@ -1,5 +1,6 @@
 // libFuzzer target: the container walks (walker/graph: container_walk.cpp, chain_walks.cpp,
-// declared_array_walk.cpp, abseil_btree_walk.cpp, protobuf_map_walk.cpp, and the typed walk and
+// declared_array_walk.cpp, abseil_btree_walk.cpp, abseil_cord_walk.cpp, protobuf_map_walk.cpp,
+// and the typed walk and
 // conservative scan around them) over a synthetic memory image.
 //
 // No DWARF and no LLDB target: the layouts are built by hand with the offsets the recognizers
@@ -8,7 +9,7 @@
 // and containers (TypeRegistry::add_synthetic, add_container). A root object in static storage
 // holds one of each container kind (vector, string, unique_ptr, shared_ptr, map, unordered_map,
 // list, forward_list, deque, optional, variant, std::function, vector<bool>, unique_ptr<T[]>,
-// Boost.Unordered, Boost.Intrusive list and tree, boost::object_pool, absl::btree_set,
+// Boost.Unordered, Boost.Intrusive list and tree, boost::object_pool, absl::btree_set, absl::Cord,
 // google::protobuf::Map, a monotonic_buffer_resource, and a recognizer rule with plain, live-slot
 // and node arrays and a pointer); the heap holds their healthy contents, and the input patches it
 // one word per 11-byte record:
@@ -76,7 +77,8 @@ enum : uint32_t {
   kBitsAt = 648,        // 40
   kUarrayAt = 688,      // 8
   kFunctionAt = 696,    // 32
-  kRootSize = 728,
+  kCordAt = 728,        // 16
+  kRootSize = 744,
 };
 
 // Node and object shapes.
@@ -281,6 +283,28 @@ const Image& healthy() {
       m.put(d + 48, nodes), m.put(d + 56, 3);
       m.put(d + 64, elem());
     }
+    // absl::Cord: crc -> btree (height 1) -> two leaves: [flat, substring of that flat] and
+    // [external, its data a block of its own]. Rep header: length @0, tag @12, storage @13.
+    {
+      auto rep = [&](uint64_t usable, uint64_t length, uint8_t tag, uint32_t storage = 0) {
+        uint64_t r = h.alloc(usable);
+        m.put(r, length), m.put(r + 12, tag | uint64_t{storage} << 8, 4);
+        return r;
+      };
+      uint64_t flat = rep(40, 20, 6 + 1);  // tag 7: 40 bytes
+      uint64_t sub = rep(40, 10, 1);
+      m.put(sub + 16, 5), m.put(sub + 24, flat);
+      uint64_t data = h.alloc(32);
+      uint64_t external = rep(40, 30, 5);
+      m.put(external + 16, data);
+      uint64_t leaf1 = rep(64, 30, 3, 0x020000), leaf2 = rep(64, 30, 3, 0x020100);
+      m.put(leaf1 + 16, flat), m.put(leaf1 + 24, sub), m.put(leaf2 + 24, external);
+      uint64_t top = rep(64, 60, 3, 0x020001);
+      m.put(top + 16, leaf1), m.put(top + 24, leaf2);
+      uint64_t crc = rep(32, 60, 2);
+      m.put(crc + 16, top);
+      m.put(root + kCordAt, crc), m.put(root + kCordAt + 8, uint64_t{1} << 56);
+    }
     // vector<bool>'s words, unique_ptr<Elem[]>, an empty std::function.
     m.put(root + kBitsAt, h.alloc(16));
     m.put(root + kUarrayAt, h.alloc(2 * kElem));
@@ -405,6 +429,19 @@ struct Types {
                                  "std::pmr::monotonic_buffer_resource", typeinfo::kNoLayout, 0,
                                  {0, 48}));
     slot(kDeclaredAt, declared());
+    {
+      // CordRep: its own recognizer at offset 0 (its LayoutId is the next one).
+      LayoutId rep_id = static_cast<LayoutId>(registry.size());
+      Layout rep;
+      rep.name = "absl::cord_internal::CordRep";
+      rep.size = 16;
+      rep.align = 8;
+      rep.complete = true;
+      rep.containers.push_back(
+          {0, container(ContainerKind::kAbslCordRep, "absl::cord_internal::CordRep", rep_id, 16, {})});
+      if (registry.add_synthetic(std::move(rep)) != rep_id) std::abort();
+      slot(kCordAt, container(ContainerKind::kAbslCord, "absl::Cord", rep_id, 16, {0}));
+    }
     root = registry.add_synthetic(std::move(r));
   }
 

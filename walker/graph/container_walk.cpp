@@ -198,6 +198,10 @@ void ContainerWalk::expand(uint32_t index, uint64_t object, const Emit& emit,
       return absl_btree(c, n, object, emit);
     case ContainerKind::kProtobufMap:
       return protobuf_map(c, n, object, emit);
+    case ContainerKind::kAbslCord:
+      return absl_cord(c, object, emit, untyped);
+    case ContainerKind::kAbslCordRep:
+      return absl_cord_rep(c, object, emit, untyped);
   }
 }
 

@@ -59,6 +59,14 @@ class ContainerWalk {
                   const Emit& emit);  // abseil_btree_walk.cpp
   void protobuf_map(const typeinfo::Container& c, const Names& n, uint64_t object,
                     const Emit& emit);  // protobuf_map_walk.cpp
+  // absl::Cord and its reps (abseil_cord_walk.cpp).
+  void absl_cord(const typeinfo::Container& c, uint64_t object, const Emit& emit,
+                 const Untyped& untyped);
+  void absl_cord_rep(const typeinfo::Container& c, uint64_t rep, const Emit& emit,
+                     const Untyped& untyped);
+  enum class CordEdge : uint8_t { kRoot, kBelowCrc, kData, kLeafData, kBtree };
+  void absl_cord_edge(const typeinfo::Container& c, uint64_t slot, CordEdge edge, unsigned height,
+                      const Emit& emit, const Untyped& untyped);
   void declared_array(const typeinfo::DeclaredArray& a, uint64_t object,
                       const typeinfo::Expression::Read& read, const Emit& emit);
   void monotonic_resource(const typeinfo::Container& c, const Names& n, uint64_t object,
@@ -81,6 +89,12 @@ class ContainerWalk {
   typeinfo::TypeErasure& erasure_;
   KindTable& kinds_;
   std::vector<Names> names_;
+  struct CordKinds {
+    KindId flat = kNoKind, btree = kNoKind, substring = kNoKind, crc = kNoKind,
+           external = kNoKind, external_data = kNoKind;
+  };
+  CordKinds cord_kinds_;
+  const CordKinds& cord_kinds();
   std::vector<uint8_t> names_ready_;
 };
 
