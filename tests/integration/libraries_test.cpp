@@ -359,6 +359,29 @@ LIBRARY_CASES("abseil")
 LIBRARY_CASES("json")
 LIBRARY_CASES("protobuf")
 
+// A cord's reps are reached by typed edges, from the cord and from each other: the partitions
+// that follow no conservative edge (--typed-only) are the whole sets, live in a fresh CLI
+// process (the fixture's truth from that run).
+TEST_CASE("abseil cords: every rep is reached by typed edges", "[libraries][live]") {
+  const FixtureProgram program = library_fixture("abseil", "O2");
+  for (const std::string root : {"g_cord_flat", "g_cord_log", "g_cord_excerpt", "g_cord_external",
+                                 "g_cord_shared", "g_cord_shared_copy"}) {
+    const std::string dir = make_work_dir("cord");
+    CliOutput o = run_cli(dir, fmt::format("--break ready -- {} partition --root {} --typed-only "
+                                           "--format json",
+                                           program.executable, root));
+    INFO(root << ": " << ended(o) << " " << o.err.substr(0, 300));
+    REQUIRE(o.ok);
+    const ptree truth = read_truth(dir + "/" + program.truth_file);
+    const ptree report = parse_json(o.out);
+    for (const auto& [_, r] : truth.get_child("roots"))
+      if (r.get<std::string>("root") == root) {
+        CHECK(report.get<uint64_t>("count") == r.get<uint64_t>("count"));
+        CHECK(report.get<uint64_t>("size") == r.get<uint64_t>("bytes"));
+      }
+  }
+}
+
 // The reductions of what these fixtures once found wrong (fixtures/libraries/README.md), each
 // live at ready() in a fresh CLI process.
 TEST_CASE("library reductions: incomplete bases, objects inside blocks, empty arrays",
