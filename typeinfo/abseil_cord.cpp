@@ -39,15 +39,13 @@ bool tags_match(TypeRegistry& registry, lldb::SBType rep) {
 }
 
 // CordRep as 20220623 declares it: { size_t length; refcount; uint8_t tag; uint8_t storage[3]; }.
-std::optional<uint32_t> rep_tag_offset(TypeRegistry& registry, lldb::SBType rep) {
+bool is_known_rep(TypeRegistry& registry, lldb::SBType rep) {
   rep = plain(rep);
   auto tag = find_member(rep, "tag"), length = find_member(rep, "length"),
        storage = find_member(rep, "storage");
-  if (!tag || !length || !storage || rep.GetByteSize() != cord::kRepHeader || length->offset != 0 ||
-      tag->offset != cord::kTagOffset || storage->offset != cord::kFlatOverhead ||
-      !tags_match(registry, rep))
-    return std::nullopt;
-  return tag->offset;
+  return tag && length && storage && rep.GetByteSize() == cord::kRepHeader &&
+         length->offset == 0 && tag->offset == cord::kTagOffset &&
+         storage->offset == cord::kFlatOverhead && tags_match(registry, rep);
 }
 
 }  // namespace
@@ -84,7 +82,7 @@ std::optional<RepShape> rep_shape(uint64_t length, uint8_t tag, const uint8_t st
 std::optional<Container> recognize_absl_cord(lldb::SBType type, const std::string& readable,
                                              TypeRegistry& registry) {
   if (readable == "absl::cord_internal::CordRep") {
-    if (!rep_tag_offset(registry, type)) return std::nullopt;
+    if (!is_known_rep(registry, type)) return std::nullopt;
     Container c;
     c.kind = ContainerKind::kAbslCordRep;
     c.name = readable;
@@ -99,7 +97,7 @@ std::optional<Container> recognize_absl_cord(lldb::SBType type, const std::strin
   auto rep = find_member(data->type, "rep", is_pointer);
   if (!rep || rep->offset != 0) return std::nullopt;
   lldb::SBType rep_type = plain(rep->type.GetPointeeType());
-  if (!rep_tag_offset(registry, rep_type)) return std::nullopt;
+  if (!is_known_rep(registry, rep_type)) return std::nullopt;
   Container c;
   c.kind = ContainerKind::kAbslCord;
   c.name = readable;
