@@ -15,6 +15,11 @@
 //
 //   head    [block, first object): the header (and the SerialArena) "google::protobuf::Arena block"
 //   objects by their types; the stretches between them "google::protobuf::Arena objects"
+//
+// The objects without a destructor (a message without map fields, a repeated field's Rep, a
+// map's table and nodes) are found from those by a typed walk (protobuf_arena_objects.h): each
+// becomes a unit of its own where it lies whole in one stretch, or encloses whole the objects
+// it holds (a map node its key and value); one that would cut another object is left out.
 //   free    the current block's [ptr_, limit_): a free unit (program_free)
 //   cleanup [cleanup start, block + size): "google::protobuf::Arena cleanup" (the nodes point at
 //           heap objects the arena owns, Arena::Own)
@@ -38,6 +43,7 @@
 #include "walker/carved_block.h"
 #include "walker/malloc/allocation_table.h"
 #include "walker/memory/memory_image.h"
+#include "walker/protobuf_arena_objects.h"
 
 namespace heapwalk::walker {
 
@@ -55,15 +61,21 @@ class ProtobufArenaCarver {
                                    std::vector<CarvedBlock>& out);
 
  private:
-  struct Object {
-    uint64_t address = 0, size = 0;
-    const std::string* kind = nullptr;
-  };
   struct Destroyed {  // what a cleanup function destroys
     std::string kind;
     uint64_t size = 0;
+    typeinfo::LayoutId layout = typeinfo::kNoLayout;
+  };
+  struct BlockInfo {
+    uint64_t block = 0, usable = 0, size = 0;
+    uint64_t data = 0;          // the first object's place
+    uint64_t used_end = 0;      // objects end here
+    uint64_t free_end = 0;      // [used_end, free_end) free (the current block only)
+    uint64_t cleanup_end = 0;   // cleanup nodes in [free_end, cleanup_end)
   };
   const Destroyed* destroyed_by(uint64_t function);
+  void add_found_objects(const std::vector<BlockInfo>& blocks, std::vector<ArenaSeed> seeds,
+                         std::vector<std::vector<ArenaObject>>& objects);
   lldb::SBType find_type(const std::string& demangled);
 
   lldb::SBTarget target_;
