@@ -15,14 +15,14 @@
 //
 //   head    [block, first object): the header (and the SerialArena) "google::protobuf::Arena block"
 //   objects by their types; the stretches between them "google::protobuf::Arena objects"
+//   free    the current block's [ptr_, limit_): a free unit (program_free)
+//   cleanup [cleanup start, block + size): "google::protobuf::Arena cleanup" (the nodes point at
+//           heap objects the arena owns, Arena::Own)
 //
 // The objects without a destructor (a message without map fields, a repeated field's Rep, a
 // map's table and nodes) are found from those by a typed walk (protobuf_arena_objects.h): each
 // becomes a unit of its own where it lies whole in one stretch, or encloses whole the objects
 // it holds (a map node its key and value); one that would cut another object is left out.
-//   free    the current block's [ptr_, limit_): a free unit (program_free)
-//   cleanup [cleanup start, block + size): "google::protobuf::Arena cleanup" (the nodes point at
-//           heap objects the arena owns, Arena::Own)
 //
 // An arena's memory is freed as one: a block's units and its head reach each other
 // (CarvedBlock::closed), and the heads reach each other through their own links, so reaching
