@@ -54,8 +54,8 @@ std::string without_spaces(std::string_view s) {
 
 }  // namespace
 
-// The objects the typed walk finds from the cleanup nodes' (protobuf_arena_objects.h), added to
-// each block's as accept_found() says.
+// The objects the typed walk finds from the static roots and the cleanup nodes' objects
+// (protobuf_arena_objects.h), added to each block's as accept_found() says.
 void ProtobufArenaCarver::add_found_objects(const std::vector<BlockInfo>& blocks,
                                             std::vector<ArenaSeed> seeds,
                                             std::vector<std::vector<ArenaObject>>& objects) {
@@ -63,6 +63,13 @@ void ProtobufArenaCarver::add_found_objects(const std::vector<BlockInfo>& blocks
   for (const BlockInfo& b : blocks) spans.push_back({b.data, b.used_end});
   std::sort(seeds.begin(), seeds.end(),
             [](const ArenaSeed& x, const ArenaSeed& y) { return x.address < y.address; });
+  // The static roots first (walked in place: only what they lead to on the arena counts).
+  if (!root_seeds_) {
+    root_seeds_.emplace();
+    for (const Root& root : roots_)
+      if (root.type.IsValid()) root_seeds_->push_back({root.address, types_.intern(root.type)});
+  }
+  seeds.insert(seeds.begin(), root_seeds_->begin(), root_seeds_->end());
   std::vector<ArenaObject> found = ArenaObjectWalk(memory_, table_, types_).find(spans, seeds);
   if (found.empty()) return;
 

@@ -20,7 +20,8 @@
 //           heap objects the arena owns, Arena::Own)
 //
 // The objects without a destructor (a message without map fields, a repeated field's Rep, a
-// map's table and nodes) are found from those by a typed walk (protobuf_arena_objects.h): each
+// map's table and nodes) are found from those, and from the static roots' typed pointers, by a
+// typed walk (protobuf_arena_objects.h): each
 // becomes a unit of its own where it lies whole in one stretch, or encloses whole the objects
 // it holds (a map node its key and value); one that would cut another object is left out.
 //
@@ -44,6 +45,7 @@
 #include "walker/malloc/allocation_table.h"
 #include "walker/memory/memory_image.h"
 #include "walker/protobuf_arena_objects.h"
+#include "walker/roots/roots.h"
 
 namespace heapwalk::walker {
 
@@ -51,9 +53,12 @@ inline constexpr const char* kProtobufArenaType = "google::protobuf::Arena";
 
 class ProtobufArenaCarver {
  public:
+  // `roots`: the static roots, whose typed pointers lead to objects on an arena too (a Tree*
+  // made by Arena::CreateMessage, when Tree has no destructor the arena runs).
   ProtobufArenaCarver(lldb::SBTarget target, const MemoryImage& memory,
-                      const AllocationTable& table, typeinfo::TypeRegistry& types)
-      : target_(target), memory_(memory), table_(table), types_(types) {}
+                      const AllocationTable& table, typeinfo::TypeRegistry& types,
+                      const std::vector<Root>& roots)
+      : target_(target), memory_(memory), table_(table), types_(types), roots_(roots) {}
 
   // The blocks of the Arena object at `arena`, appended to `out`; on a mismatch nothing is
   // appended and the reason is returned.
@@ -82,6 +87,8 @@ class ProtobufArenaCarver {
   const MemoryImage& memory_;
   const AllocationTable& table_;
   typeinfo::TypeRegistry& types_;
+  const std::vector<Root>& roots_;
+  std::optional<std::vector<ArenaSeed>> root_seeds_;  // the roots with a type, once
   std::map<uint64_t, std::optional<Destroyed>> functions_;
 };
 

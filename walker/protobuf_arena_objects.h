@@ -1,13 +1,14 @@
 // The objects of a protobuf Arena that no cleanup node names (walker/protobuf_arena.h): messages
 // without a destructor (a `Point`), RepeatedField and RepeatedPtrField buffers (their Rep), a
 // Map's bucket table and nodes. They are found by a typed walk of the objects the cleanup nodes
-// do name, through the same compiled layouts and recognizers as the graph's walk
-// (ContainerWalk): every typed pointer, and every block a container explains, that lands in
-// the arena's objects becomes an object of its own, of the pointee's type (sizeof) or of the
-// container's block (header and capacity), rounded up to 8 as the arena allocates. A
-// polymorphic pointee is named by its vtable, or not at all. The walk is depth first from the
-// seeds in address order, so the same memory always gives the same objects; what it cannot
-// name stays in the stretches, scanned.
+// do name, and of the static roots, through the same compiled layouts and recognizers as the
+// graph's walk (ContainerWalk): every typed pointer, and every block a container explains,
+// that lands in the arena's objects becomes an object of its own, of the pointee's type
+// (sizeof) or of the container's block (header and capacity), rounded up to 8 as the arena
+// allocates. A polymorphic pointee is named by its vtable, or not at all. Nothing outside the
+// arena is walked but the seeds. The walk is depth first from the seeds in a fixed order (the
+// roots', then the cleanup nodes' by address), so the same memory always gives the same
+// objects; what it cannot name stays in the stretches, scanned.
 #pragma once
 
 #include <cstdint>
@@ -50,8 +51,9 @@ class ArenaObjectWalk {
                   typeinfo::TypeRegistry& types)
       : memory_(memory), table_(table), types_(types) {}
 
-  // The objects reached from `seeds` (by address) that lie in `spans` (sorted, disjoint), in
-  // the order the walk met them; a seed is found again only when reached as something larger.
+  // The objects reached from `seeds` (walked in their order, each in place, wherever it lies)
+  // that lie in `spans` (sorted, disjoint), in the order the walk met them; a seed is found
+  // again only when reached as something larger.
   std::vector<ArenaObject> find(const std::vector<ArenaSpan>& spans,
                                 const std::vector<ArenaSeed>& seeds);
 
