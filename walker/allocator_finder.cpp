@@ -14,10 +14,12 @@ namespace {
 using typeinfo::AllocatorRule;
 
 constexpr int kMaxDepth = 12;  // pointers and members followed to an allocator
+constexpr uint64_t kMaxElements = 4096;  // of one vector
 
 std::string name_of(lldb::SBType t) { return t.GetName() ? t.GetName() : ""; }
 
-// Finds the objects of the allocator types from the static roots, through what can lead to one.
+// Finds the objects of the allocator types from the static roots, through what can lead to one:
+// members, base classes, fixed arrays, plain pointers and std::vector elements.
 class AllocatorFinder {
  public:
   AllocatorFinder(const MemoryImage& memory, typeinfo::TypeRegistry& types,
@@ -46,6 +48,7 @@ class AllocatorFinder {
       for (uint64_t i = 0; i < n; ++i) search(address + i * size, element, depth);
       return;
     }
+    if (vector_elements(address, type, depth)) return;
     lldb::SBType full = types_.complete(type);
     for (uint32_t i = 0; i < full.GetNumberOfDirectBaseClasses(); ++i) {
       lldb::SBTypeMember base = full.GetDirectBaseClassAtIndex(i);
@@ -76,6 +79,23 @@ class AllocatorFinder {
     }
     match_[dwarf] = rule;
     return rule;
+  }
+
+  // A std::vector: each of its elements (its _M_start alone would lead to the first only).
+  bool vector_elements(uint64_t address, lldb::SBType type, int depth) {
+    auto index = types_.container_index(type);
+    if (!index) return false;
+    const typeinfo::Container& c = types_.container(*index);
+    if (c.kind != typeinfo::ContainerKind::kVector) return false;
+    auto start = memory_.load<uint64_t>(address + c.field[0]);
+    auto finish = memory_.load<uint64_t>(address + c.field[1]);
+    if (c.element == typeinfo::kNoLayout || !c.element_size || !start || !finish) return true;
+    lldb::SBType element = types_.sbtype(c.element);
+    const uint64_t n = *finish > *start ? std::min<uint64_t>((*finish - *start) / c.element_size, kMaxElements) : 0;
+    for (uint64_t i = 0; i < n; ++i)
+      if (visited_.insert({*start + i * c.element_size, name_of(element)}).second)
+        search(*start + i * c.element_size, element, depth + 1);
+    return true;
   }
 
   // Whether an object of `type` holds (or points to) an allocator object.

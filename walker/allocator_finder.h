@@ -1,5 +1,6 @@
 // Finds the program's allocator objects (types an allocator rule names) from the static roots,
-// through the members and pointers whose types can lead to one (debug info, read once per type).
+// through the members, pointers and std::vector elements whose types can lead to one (debug
+// info, read once per type).
 #pragma once
 
 #include <cstdint>

@@ -52,15 +52,31 @@ std::string without_spaces(std::string_view s) {
   return out;
 }
 
-struct BlockInfo {
-  uint64_t block = 0, usable = 0, size = 0;
-  uint64_t data = 0;          // the first object's place
-  uint64_t used_end = 0;      // objects end here
-  uint64_t free_end = 0;      // [used_end, free_end) free (the current block only)
-  uint64_t cleanup_end = 0;   // cleanup nodes in [free_end, cleanup_end)
-};
-
 }  // namespace
+
+// The objects the typed walk finds from the static roots and the cleanup nodes' objects
+// (protobuf_arena_objects.h), added to each block's as accept_found() says.
+void ProtobufArenaCarver::add_found_objects(const std::vector<BlockInfo>& blocks,
+                                            std::vector<ArenaSeed> seeds,
+                                            std::vector<std::vector<ArenaObject>>& objects) {
+  std::vector<ArenaSpan> spans;
+  for (const BlockInfo& b : blocks) spans.push_back({b.data, b.used_end});
+  std::sort(seeds.begin(), seeds.end(),
+            [](const ArenaSeed& x, const ArenaSeed& y) { return x.address < y.address; });
+  // The static roots first (walked in place: only what they lead to on the arena counts).
+  if (!root_seeds_) {
+    root_seeds_.emplace();
+    for (const Root& root : roots_)
+      if (root.type.IsValid()) root_seeds_->push_back({root.address, types_.intern(root.type)});
+  }
+  seeds.insert(seeds.begin(), root_seeds_->begin(), root_seeds_->end());
+  std::vector<ArenaObject> found = ArenaObjectWalk(memory_, table_, types_).find(spans, seeds);
+  if (found.empty()) return;
+
+  std::vector<std::vector<ArenaObject>> added = accept_found(spans, objects, found);
+  for (size_t i = 0; i < blocks.size(); ++i)
+    objects[i].insert(objects[i].end(), added[i].begin(), added[i].end());
+}
 
 // The type the demangler names (it writes "A<B<C>>", DWARF "A<B<C> >"): FindTypes, since
 // FindFirstType misses some (DESIGN.md), and the one whose name is the same but for spaces.
@@ -96,7 +112,7 @@ const ProtobufArenaCarver::Destroyed* ProtobufArenaCarver::destroyed_by(uint64_t
     if (type.IsValid() && type.GetByteSize() > 0) {
       const char* dwarf = type.GetName();
       d = Destroyed{typeinfo::readable_type_name(dwarf ? dwarf : type_name),
-                    (type.GetByteSize() + 7) & ~uint64_t{7}};
+                    (type.GetByteSize() + 7) & ~uint64_t{7}, types_.intern(type)};
     }
   }
   it = functions_.emplace(function, std::move(d)).first;
@@ -159,7 +175,8 @@ std::optional<std::string> ProtobufArenaCarver::carve(uint64_t arena, lldb::SBTy
             [](const BlockInfo& x, const BlockInfo& y) { return x.block < y.block; });
 
   // The objects the cleanup lists name, in the block that holds them.
-  std::vector<std::vector<Object>> objects(blocks.size());
+  std::vector<std::vector<ArenaObject>> objects(blocks.size());
+  std::vector<ArenaSeed> seeds;
   uint64_t nodes = 0;
   for (const BlockInfo& b : blocks) {
     for (uint64_t n = b.free_end; n < b.cleanup_end; n += kCleanupNode) {
@@ -175,15 +192,17 @@ std::optional<std::string> ProtobufArenaCarver::carve(uint64_t arena, lldb::SBTy
       if (elem % 8 || elem < holder.data || elem + d->size > holder.used_end)
         return fmt::format("block {:#x}: a {} at {:#x} is outside its objects", holder.block,
                            d->kind, elem);
-      objects[it - blocks.begin() - 1].push_back({elem, d->size, &d->kind});
+      objects[it - blocks.begin() - 1].push_back({elem, d->size, d->kind});
+      seeds.push_back({elem, d->layout});
     }
   }
+  add_found_objects(blocks, seeds, objects);
 
   std::vector<CarvedBlock> carved;
   for (size_t i = 0; i < blocks.size(); ++i) {
     const BlockInfo& b = blocks[i];
-    std::vector<Object>& in = objects[i];
-    std::sort(in.begin(), in.end(), [](const Object& x, const Object& y) {
+    std::vector<ArenaObject>& in = objects[i];
+    std::sort(in.begin(), in.end(), [](const ArenaObject& x, const ArenaObject& y) {
       return x.address != y.address ? x.address < y.address : x.size > y.size;
     });
     CarvedBlock c;
@@ -194,14 +213,14 @@ std::optional<std::string> ProtobufArenaCarver::carve(uint64_t arena, lldb::SBTy
     c.closed = true;
     uint64_t at = b.data;
     for (size_t k = 0; k < in.size(); ++k) {
-      const Object& o = in[k];
+      const ArenaObject& o = in[k];
       // Registered twice, or a member of an object before it (a field with a destructor of
       // its own): the enclosing object holds it.
       if (k && o.address + o.size <= at) continue;
       if (o.address < at)
         return fmt::format("block {:#x}: objects overlap at {:#x}", b.block, o.address);
       if (o.address > at) c.units.push_back({at, o.address - at, true, kObjectsKind});
-      c.units.push_back({o.address, o.size, true, *o.kind});
+      c.units.push_back({o.address, o.size, true, o.kind});
       at = o.address + o.size;
     }
     if (b.used_end > at) c.units.push_back({at, b.used_end - at, true, kObjectsKind});

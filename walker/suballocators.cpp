@@ -338,12 +338,12 @@ std::vector<HeapRange> carve_suballocators(lldb::SBTarget target, const MemoryIm
   // The built-in ones are last (the finder matches the rules' copies, in this vector).
   const AllocatorRule* builtin_arena = protobuf_arenas ? &rules.back() : nullptr;
   const AllocatorRule* builtin_pool = boost_pools ? &rules[rules.size() - 1 - protobuf_arenas] : nullptr;
-  std::vector<FoundAllocator> found =
-      find_allocators(memory, types, rules, static_roots(target, memory, glibc.version));
+  const std::vector<Root> roots = static_roots(target, memory, glibc.version);
+  std::vector<FoundAllocator> found = find_allocators(memory, types, rules, roots);
   if (found.empty()) return {};
 
   Carver carver(memory, heap.in_use);
-  ProtobufArenaCarver arenas(target, memory, heap.in_use, types);
+  ProtobufArenaCarver arenas(target, memory, heap.in_use, types, roots);
   std::map<std::pair<const AllocatorRule*, std::string>, CompiledAllocator> compiled;
   for (const FoundAllocator& f : found) {
     if (f.rule == builtin_pool) {

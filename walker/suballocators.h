@@ -1,7 +1,8 @@
 // The program's own allocators ([[allocator]] rules, typeinfo/recognizers/allocator_rules.h):
 // the malloc chunks they carve become their units. Each allocator object a rule names is found
-// from the static roots (through members, base classes, fixed arrays and plain pointers); its
-// blocks and units are read and validated (links agree, units tile the block, counts bounded);
+// from the static roots (through members, base classes, fixed arrays, plain pointers and
+// std::vector elements); its blocks and units are read and validated (links agree, units tile
+// the block, counts bounded);
 // then the allocation table is rebuilt: each live unit an allocation, each free unit in the
 // table's free_units, each block's head (from its start to its first unit) an allocation of its
 // own. A block that does not validate stays one allocation, with one warning for all of them.
