@@ -227,6 +227,69 @@ TEST_CASE("dominators are the same however the pass is tuned", "[dominators]") {
   }
 }
 
+TEST_CASE("retained sizes equal sums over Boost's dominator tree, on one thread and two",
+          "[dominators]") {
+  // Heap-shaped graphs where a third of the nodes are reached only through weak edges or only
+  // from unreached nodes, and some only through conservative edges (unreached with
+  // --typed-only), spread over both halves of every two-thread split. Each reached node's
+  // retained size is summed independently here: its size added to every node up its chain of
+  // Boost's idoms; an unreached node retains 0 and has no idom.
+  using heapwalk::walker::DominatorTuning;
+  std::mt19937 random(20261203);
+  for (int round = 0; round < 12; ++round) {
+    const size_t n = 2000 + random() % 4000;
+    std::vector<Edge> edges;
+    auto near = [&](size_t v) {
+      size_t lo = v > 32 ? v - 32 : 0, hi = std::min(n, v + 32);
+      return static_cast<GraphNode>(lo + random() % (hi - lo));
+    };
+    for (size_t v = 1; v < n; ++v) {
+      const GraphNode owner = random() % 40 == 0 ? static_cast<GraphNode>(random() % v)
+                                                 : near(v) % static_cast<GraphNode>(v);
+      const uint32_t r = random() % 12;
+      // One in three owned weakly (reached, if at all, through some other edge).
+      auto p = r < 4 ? EdgeProvenance::kWeak
+                     : r < 6 ? EdgeProvenance::kConservative : EdgeProvenance::kTyped;
+      edges.emplace_back(owner, static_cast<GraphNode>(v), p);
+    }
+    for (size_t e = 0; e < n; ++e) {
+      const GraphNode from = static_cast<GraphNode>(random() % n);
+      edges.emplace_back(from, near(from), random() % 3 ? EdgeProvenance::kTyped
+                                                        : EdgeProvenance::kWeak);
+    }
+    std::vector<uint64_t> sizes(n, 0);
+    for (size_t v = 1; v < n; ++v) sizes[v] = 16 + random() % 1000;
+    HeapGraph graph = make_graph(sizes, edges);
+    for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
+      INFO("round " << round << ", " << n << " nodes");
+      const std::vector<GraphNode> expected = boost_idoms(n, edges, filter);
+      std::vector<uint64_t> sums(n, 0);
+      size_t unreached = 0;
+      for (size_t w = 0; w < n; ++w) {
+        if (expected[w] == DominatorTree::kUnreached) {
+          ++unreached;
+          continue;
+        }
+        sums[w] += sizes[w];
+        for (GraphNode v = static_cast<GraphNode>(w); v != 0;) {
+          v = expected[v];
+          sums[v] += sizes[w];
+        }
+      }
+      REQUIRE(unreached > n / 10);  // the case is about them too
+      for (int threads : {1, 2}) {
+        DominatorTuning tuning;
+        tuning.threads = threads;
+        tuning.block = 64;
+        DominatorTree tree = dominator_tree(graph, filter, {}, tuning);
+        REQUIRE(tree.idom == expected);
+        REQUIRE(tree.retained == sums);
+        REQUIRE(tree.preorder.size() == n - unreached);
+      }
+    }
+  }
+}
+
 TEST_CASE("a node with more than a million predecessors", "[dominators]") {
   // 0 -> 1 .. k, each -> k + 1 (whose predecessor list is too long for a block's far pass),
   // k + 1 -> k + 2; k + 2 -> 1 closes a cycle through all of them.

@@ -3,7 +3,8 @@
 // GenericDomTreeConstruction) over uint32 arrays in DFS preorder: iterative, so a million-deep
 // chain needs no recursion, and compact (about 32 bytes a reached node and 4 an edge while it
 // runs). Its evaluations are interleaved so that their cache misses overlap, and a second
-// thread counts and places the predecessors (walker/analysis/dominators.cpp). Boost.Graph's
+// thread counts and places the predecessors. The steps: dominator_dfs, dominator_predecessors,
+// semidominators, dominator_sums (walker/analysis/dominators.cpp runs them). Boost.Graph's
 // lengauer_tarjan_dominator_tree is its oracle in the tests only.
 #pragma once
 

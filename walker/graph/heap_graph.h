@@ -92,6 +92,8 @@ class HeapGraph {
 
   // Edges by index: node n's out-edges are [first_edge(n), first_edge(n + 1)).
   uint32_t first_edge(GraphNode n) const { return first_edge_[n]; }
+  // Every node's first_edge, and one more (the edge count): node_count() + 1 entries.
+  std::span<const uint32_t> first_edges() const { return first_edge_; }
   GraphNode target_of(uint32_t edge) const { return targets_[edge]; }
   EdgeProvenance provenance_of(uint32_t edge) const { return provenance_[edge]; }
   uint32_t where_of(uint32_t edge) const { return where_[edge]; }
