@@ -11,7 +11,7 @@ namespace {
 enum NodeBits : uint8_t {
   kWanted = 1,        // an array whose owners are asked
   kOnce = 2,          // one owner seen so far (or more: see kTwice)
-  kTwice = 4,         // two or more: the count is in many_
+  kTwice = 4,         // two or more owners (directly or through a holder): the count is in many_
   kControlled = 8,    // a control block points to it (any provenance)
   kHolder = 16,       // the one owner of a wanted array, held by shared_ptrs
 };
@@ -85,32 +85,36 @@ ArrayOwners::ArrayOwners(const KindTable& names, const ProcessGraph& graph,
     if (is_control_block(s))
       for (GraphNode t : g.targets(s)) state_[t] |= kControlled;
 
-  // Pass 2: an array owned once by an object that shared_ptrs hold is owned by their holders.
+  // Pass 2: the objects that own an array alone and that shared_ptrs hold.
   auto owned_once = [&](GraphNode t) {
     return (state_[t] & (kWanted | kOnce | kTwice)) == (kWanted | kOnce);
   };
-  for_each_typed_owner(g, owned_once, [&](GraphNode s, GraphNode t) {
-    if (s == kRootNode) return;
-    if (!is_make_shared(s) && !(state_[s] & kControlled)) return;
+  bool holders = false;
+  for_each_typed_owner(g, owned_once, [&](GraphNode s, GraphNode) {
+    if (s == kRootNode || (!is_make_shared(s) && !(state_[s] & kControlled))) return;
     state_[s] |= kHolder;
-    holder_of_[t] = s;
+    holders = true;
   });
-  if (holder_of_.empty()) return;
+  if (!holders) return;
   // Pass 3: the holders' owners, control blocks not counted (the shared_ptrs that point to
   // them are).
+  std::vector<uint32_t> held(nodes, 0);
   auto holder = [&](GraphNode t) { return state_[t] & kHolder; };
   for_each_typed_owner(g, holder, [&](GraphNode h, GraphNode t) {
-    if (h == kRootNode || !is_control_block(h)) ++holders_[t];
+    if (h == kRootNode || !is_control_block(h)) ++held[t];
+  });
+  // Pass 4: such an array has its holder's owners (kept where two or more).
+  for_each_typed_owner(g, owned_once, [&](GraphNode s, GraphNode t) {
+    if (s != kRootNode && (state_[s] & kHolder) && held[s] > 1) {
+      state_[t] |= kTwice;
+      many_[t] = held[s];
+    }
   });
 }
 
 uint64_t ArrayOwners::owners(GraphNode array) const {
-  if (array >= state_.size()) return 1;
-  if (state_[array] & kTwice) return many_.at(array);
-  auto holder = holder_of_.find(array);
-  if (holder == holder_of_.end()) return 1;
-  auto count = holders_.find(holder->second);
-  return count == holders_.end() ? 1 : std::max<uint64_t>(count->second, 1);
+  if (array >= state_.size() || !(state_[array] & kTwice)) return 1;
+  return many_.at(array);
 }
 
 }  // namespace heapwalk::walker

@@ -25,9 +25,7 @@ class ArrayOwners {
 
  private:
   std::vector<uint8_t> state_;  // per graph node: the bits below
-  std::unordered_map<GraphNode, uint32_t> many_;  // distinct owners, where two or more
-  std::unordered_map<GraphNode, GraphNode> holder_of_;  // array -> its one owner, when shared
-  std::unordered_map<GraphNode, uint32_t> holders_;  // shared holder -> its non-control-block owners
+  std::unordered_map<GraphNode, uint32_t> many_;  // owners, where two or more
 };
 
 }  // namespace heapwalk::walker
