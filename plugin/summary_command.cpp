@@ -1,5 +1,7 @@
 #include "plugin/summary_command.h"
 
+#include "plugin/timings.h"
+
 #include "report/ledger_render.h"
 #include "walker/analysis/ledger.h"
 #include "walker/analysis/array_ledger.h"
@@ -18,6 +20,7 @@ std::vector<OptionSpec> SummaryCommand::options() const {
        "bucket (the default): the whole-process ledger. module: resident and mapped bytes of "
        "each executable, shared library and mapped file, by part (text, rodata, relro, data, "
        "bss)."},
+      {"timings", 't', "", "Print the wall time of each phase on the error stream."},
   };
   for (OptionSpec& s : report_options()) specs.push_back(std::move(s));
   return specs;
@@ -44,7 +47,7 @@ void SummaryCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
   std::string by = options.get("by", "bucket");
   if (by != "bucket" && by != "module")
     throw std::runtime_error("--by takes bucket or module, not '" + by + "'");
-  auto session = open_session(debugger).session;
+  auto [session, anon_before] = open_session(debugger);
   if (by == "module") {
     walker::ProcessMappings mappings =
         walker::process_mappings(session->process(), session->memory());
@@ -54,15 +57,24 @@ void SummaryCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
     return emit(render_module_ledger_text(modules), options, result);
   }
 
+  // The arrays ledger needs element counts: the graph's walk records them if it is built here.
+  auto graph = walker::process_graph(*session, interruption(debugger), /*with_counts=*/true);
+  if (!graph) throw std::runtime_error("interrupted");
   auto leaks = walker::session_leaks(*session, interruption(debugger));
   if (!leaks) throw std::runtime_error("interrupted");
-  auto graph = walker::process_graph(*session);  // built above: the session keeps it
+  auto start = std::chrono::steady_clock::now();
   walker::ProcessMappings mappings = walker::process_mappings(session->process(), session->memory());
   walker::Ledger ledger = walker::build_ledger(*session, *graph, *leaks, mappings);
+  session->record("ledger", start);
+  start = std::chrono::steady_clock::now();
   walker::add_residency(ledger, *session, graph->reach_flags, *leaks, mappings);
+  session->record("ledger: resident", start);
   // The arrays row by element type, named and counted by the process graph.
-  walker::add_array_ledger(ledger, *session, *graph, *leaks);
+  start = std::chrono::steady_clock::now();
+  walker::add_array_ledger(ledger, *session, *graph, *leaks, mappings);
+  session->record("ledger: arrays", start);
   warn_heap(*session, result);
+  if (options.has("timings")) print_timings(*session, anon_before);
 
   if (format == "json") return emit(render_ledger_json(ledger), options, result);
   if (format == "csv") return emit(render_ledger_csv(ledger), options, result);

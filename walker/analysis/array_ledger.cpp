@@ -1,114 +1,93 @@
 #include "walker/analysis/array_ledger.h"
 
 #include <algorithm>
-#include <cstring>
-#include <unordered_map>
+#include <map>
 
-#include "walker/analysis/edge_labels.h"
+#include "walker/analysis/array_owners.h"
+#include "walker/analysis/resident_ledger.h"
 #include "walker/graph/heap_reach.h"
 #include "walker/graph/node_states.h"
-#include "walker/graph/reverse_edges.h"
 #include "walker/memory/residency.h"
 
 namespace heapwalk::walker {
-namespace {
-
-// The distinct nodes that hold a typed pointer to n.
-std::vector<GraphNode> typed_owners(const HeapGraph& graph, const ReverseEdges& in, GraphNode n) {
-  std::vector<GraphNode> owners;
-  std::span<const uint32_t> edges = in.edges(n);
-  std::span<const GraphNode> sources = in.sources(n);
-  for (size_t i = 0; i < edges.size(); ++i)
-    if (graph.provenance_of(edges[i]) == EdgeProvenance::kTyped && sources[i] != n)
-      owners.push_back(sources[i]);
-  std::sort(owners.begin(), owners.end());
-  owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
-  return owners;
-}
-
-bool ends_with(const std::string& s, const char* tail) {
-  size_t n = std::strlen(tail);
-  return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
-}
-
-}  // namespace
 
 void add_array_ledger(Ledger& ledger, Session& session, const ProcessGraph& graph,
-                      const LeakReport& leaks) {
+                      const LeakReport& leaks, const ProcessMappings& mappings) {
   std::span<const uint8_t> reach_flags = graph.reach_flags;
-  const ElementCounts* counts = element_counts(session, graph);  // a walk of its own, once
+  const ElementCounts* counts = element_counts(session, graph);  // the graph's, or a walk once
   const AllocationTable& table = session.heap().in_use;
   std::vector<uint8_t> leaked(table.size(), 0);
   for (const Leak& leak : leaks.leaks) leaked[leak.node] = 1;
-  const ReverseEdges& in = graph.graph.in_edges();
   const MemoryImage& memory = session.memory();
   const Residency* residency = memory.residency();
-  bool core = !residency && !memory.core_path().empty();
-  static const uint8_t zeros[kPageSize] = {};
-  std::unordered_map<uint64_t, bool> page_resident;  // core pages checked so far
+  std::shared_ptr<const CorePages> core;
+  if (!residency && !memory.core_path().empty()) core = core_pages(session, mappings);
   auto resident_page = [&](uint64_t page) -> bool {
     if (residency) return residency->page(page) & Residency::kResident;
-    if (!core) return false;
-    auto [it, fresh] = page_resident.try_emplace(page, false);
-    if (fresh) {
-      std::span<const uint8_t> view = memory.view(page, kPageSize);
-      uint8_t buffer[kPageSize];
-      if (view.empty() && memory.read(page, buffer, kPageSize)) view = {buffer, kPageSize};
-      it->second = !view.empty() && std::memcmp(view.data(), zeros, kPageSize) != 0;
-    }
-    return it->second;
+    return core && core->nonzero(page);
   };
 
-  // An array's owners: those holding a typed pointer to it; when that is one object that
-  // shared_ptrs hold (a make_shared block, or an object a control block manages), the
-  // shared_ptrs' holders.
-  auto owners_of = [&](GraphNode n) -> uint64_t {
-    std::vector<GraphNode> owners = typed_owners(graph.graph, in, n);
-    if (owners.size() != 1 || owners[0] == 0) return std::max<size_t>(owners.size(), 1);
-    GraphNode holder = owners[0];
-    bool shared = ends_with(node_kind(session, graph, holder), " (make_shared)");
-    std::vector<GraphNode> holders = typed_owners(graph.graph, in, holder);
-    for (const GraphNode s : in.sources(holder))
-      if (!shared && s != 0 && ends_with(node_kind(session, graph, s), " control block"))
-        shared = true;
-    if (!shared) return 1;
-    // The control blocks themselves are no owners: the shared_ptrs that point to it are.
-    uint64_t count = 0;
-    for (GraphNode h : holders)
-      if (h == 0 || !ends_with(node_kind(session, graph, h), " control block")) ++count;
-    return std::max<uint64_t>(count, 1);
-  };
-
-  std::unordered_map<std::string, ArrayTypeRow> rows;
+  // The arrays the row counts, and the counted ones among them (whose owners are asked).
+  std::vector<uint8_t> counted(table.size(), 0);
+  std::vector<NodeId> arrays;
   for (NodeId a = 0; a < table.size(); ++a) {
     if (table.block_head(a) || leaked[a] || !(reach_flags[a] & NodeStates::kTyped) ||
         !(reach_flags[a] & Reachability::kScalarArray))
       continue;
-    GraphNode n = graph_node(a);
-    if (n >= graph.graph.node_count()) continue;
-    KindId k = a < graph.kinds.size() ? graph.kinds[a] : kNoKind;
-    std::string kind = node_kind(session, graph, n);
-    ArrayTypeRow& row = rows[kind];
-    row.kind = kind;
+    if (graph_node(a) >= graph.graph.node_count()) continue;
+    arrays.push_back(a);
+  }
+  auto kind_of = [&](NodeId a) { return a < graph.kinds.size() ? graph.kinds[a] : kNoKind; };
+  std::vector<uint64_t> elements(arrays.size(), 0);  // where counted[a]
+  size_t cursor = 0;  // arrays ascend: the counts are read in one pass
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    NodeId a = arrays[i];
+    KindId k = kind_of(a);
+    std::optional<uint64_t> count =
+        k == kNoKind || !counts ? std::nullopt : counts->count_ascending(cursor, a, k);
+    if (count) elements[i] = *count, counted[a] = 1;
+  }
+  auto owners_start = std::chrono::steady_clock::now();
+  ArrayOwners owners(session.kinds(), graph, counted);
+  session.record("ledger: arrays: owners", owners_start);
+
+  // Rows by kind id (a string per kind, not per array), merged by name at the end.
+  std::map<KindId, ArrayTypeRow> by_kind;
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    NodeId a = arrays[i];
+    ArrayTypeRow& row = by_kind[kind_of(a)];
     row.arrays += 1;
     uint64_t start = table.address(a), end = table.end(a);
     row.bytes += end - start;
     for (uint64_t p = start & ~(kPageSize - 1); p < end; p += kPageSize)
       if (resident_page(p)) row.resident += std::min(end, p + kPageSize) - std::max(start, p);
-    std::optional<uint64_t> elements =
-        k == kNoKind || !counts ? std::nullopt : counts->count(a, k);
-    if (!elements) {
+    if (!counted[a]) {
       row.uncounted += 1;
       continue;
     }
-    row.elements += *elements;
-    uint64_t owners = owners_of(n);
-    row.owned_elements += *elements * owners;
-    if (owners > 1) {
+    row.elements += elements[i];
+    uint64_t n = owners.owners(graph_node(a));
+    row.owned_elements += elements[i] * n;
+    if (n > 1) {
       row.shared_arrays += 1;
-      row.shared_elements += *elements;
-      row.shared_owners += owners;
+      row.shared_elements += elements[i];
+      row.shared_owners += n;
     }
+  }
+  std::map<std::string, ArrayTypeRow> rows;
+  for (auto& [k, r] : by_kind) {
+    std::string kind = k == kNoKind ? "<unreached>" : session.kinds().name(k);
+    ArrayTypeRow& row = rows[kind];
+    row.kind = kind;
+    row.arrays += r.arrays;
+    row.bytes += r.bytes;
+    row.resident += r.resident;
+    row.elements += r.elements;
+    row.uncounted += r.uncounted;
+    row.shared_arrays += r.shared_arrays;
+    row.shared_elements += r.shared_elements;
+    row.shared_owners += r.shared_owners;
+    row.owned_elements += r.owned_elements;
   }
   ledger.arrays.clear();
   for (auto& [_, row] : rows) ledger.arrays.push_back(std::move(row));

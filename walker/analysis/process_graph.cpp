@@ -92,7 +92,8 @@ void add_roots(HeapReach& reach, const RootSet& roots, std::vector<std::string>*
 }  // namespace
 
 std::optional<ProcessGraph> build_process_graph(Session& session,
-                                                const std::function<bool()>& interrupted) {
+                                                const std::function<bool()>& interrupted,
+                                                bool with_counts) {
   auto start = std::chrono::steady_clock::now();
   RootSet roots = all_roots(session.target(), session.memory(), session.glibc(), session.heap());
   const AllocationTable& table = session.heap().in_use;
@@ -108,6 +109,9 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
     ++(p == EdgeProvenance::kTyped ? result.typed_edges
        : p == EdgeProvenance::kWeak ? result.weak_edges : result.conservative_edges);
   });
+  ElementCounts counts;
+  if (with_counts)
+    reach->record_counts([&](NodeId node, KindId kind, uint64_t count) { counts.add(node, kind, count); });
   add_roots(*reach, roots, &result.root_labels);
   auto reached = reach->run(interrupted);
   if (!reached) return std::nullopt;
@@ -117,6 +121,10 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   result.words_scanned = reached->words_scanned;
   reached.reset();
   reach.reset();
+  if (with_counts) {  // sorted once the walk's state is gone
+    counts.finish();
+    result.counts_cache->counts = std::move(counts);
+  }
   auto leaks_start = std::chrono::steady_clock::now();
   if (!leak_phase(session, builder, result, interrupted)) return std::nullopt;
   result.leak_seconds =
@@ -132,9 +140,10 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
 }
 
 std::shared_ptr<const ProcessGraph> process_graph(Session& session,
-                                                  const std::function<bool()>& interrupted) {
+                                                  const std::function<bool()>& interrupted,
+                                                  bool with_counts) {
   if (auto cached = session.cached_graph()) return cached;
-  auto built = build_process_graph(session, interrupted);
+  auto built = build_process_graph(session, interrupted, with_counts);
   if (!built) return nullptr;
   auto graph = std::make_shared<const ProcessGraph>(std::move(*built));
   session.cache_graph(graph);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 
 #include <fmt/format.h>
 
@@ -32,25 +31,27 @@ constexpr uint64_t kMinSize = 32;
 uint64_t page_down(uint64_t a) { return a & ~(kPageSize - 1); }
 uint64_t page_up(uint64_t a) { return (a + kPageSize - 1) & ~(kPageSize - 1); }
 
+// 16 bytes (one per allocation): user addresses fit in 56 bits.
 struct Segment {
-  uint64_t start, end;
-  uint8_t bucket;
+  uint64_t start;
+  uint64_t end : 56;
+  uint64_t bucket : 8;
 };
 
-// Sorted by start and made disjoint (a segment overlapping the one before starts at its end).
+// Sorted by start and made disjoint (a segment overlapping the one before starts at its end),
+// in place: a segment per allocation, so a copy would cost 24 bytes an allocation more.
 void normalize(std::vector<Segment>& segments) {
   std::sort(segments.begin(), segments.end(),
             [](const Segment& a, const Segment& b) { return a.start < b.start; });
   uint64_t end = 0;
-  std::vector<Segment> out;
-  out.reserve(segments.size());
+  size_t kept = 0;
   for (Segment s : segments) {
     s.start = std::max(s.start, end);
     if (s.end <= s.start) continue;
-    out.push_back(s);
+    segments[kept++] = s;
     end = s.end;
   }
-  segments = std::move(out);
+  segments.resize(kept);
 }
 
 // Splits pages, visited in address order, among the buckets by the bytes each holds on them:
@@ -111,11 +112,6 @@ std::pair<std::vector<Segment>, std::vector<Segment>> malloc_segments(
     for (const HeapRange& r : arena.heaps) background.push_back({r.start, r.end, kOverhead});
   }
   return {std::move(fine), std::move(background)};
-}
-
-bool all_zero(const uint8_t* p, size_t n) {
-  static const uint8_t zeros[kPageSize] = {};
-  return std::memcmp(p, zeros, n) == 0;
 }
 
 // Resident pages of [start, end) (page-aligned inward), by `resident(page)`.
@@ -228,6 +224,17 @@ void add_hint(Ledger& ledger) {
 
 }  // namespace
 
+std::shared_ptr<const CorePages> core_pages(Session& session, const ProcessMappings& mappings) {
+  constexpr const char* kKey = "core pages";
+  if (auto kept = session.memo(kKey)) return std::static_pointer_cast<const CorePages>(kept);
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  ranges.reserve(mappings.mappings.size());
+  for (const Mapping& m : mappings.mappings) ranges.emplace_back(page_down(m.start), m.end);
+  auto pages = std::make_shared<const CorePages>(session.memory(), ranges);
+  session.memoize(kKey, pages);
+  return pages;
+}
+
 void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> reach_flags,
                    const LeakReport& leaks, const ProcessMappings& mappings) {
   // `reserved`, out of `other`: address space kept for thread arenas' heaps, never mapped.
@@ -272,11 +279,13 @@ void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> re
                        [&](uint64_t sp) { return sp >= start && sp < end; });
   };
 
+  auto t0 = std::chrono::steady_clock::now();
   auto [fine, background] = malloc_segments(session.heap(), reach_flags, leaks);
   PageSplitter splitter(std::move(fine), std::move(background));
+  session.record("ledger: resident: segments", t0);
   std::array<uint64_t, kBucketCount> resident{}, swapped{};
   std::function<bool(uint64_t)> is_resident;
-  std::vector<uint8_t> buffer(kPageSize);
+  std::shared_ptr<const CorePages> pages;
   if (residency) {
     for (const ResidentMapping& m : residency->mappings()) {
       uint8_t bucket = m.file_backed() ? kCode : holds_stack(m.start, m.end) ? kStacks : kOther;
@@ -305,25 +314,20 @@ void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> re
           d.shared_faulted + d.unknown_faulted));
   } else {
     // A core: the pages it holds that are not all zero.
+    t0 = std::chrono::steady_clock::now();
+    pages = core_pages(session, mappings);
+    session.record("ledger: resident: core pages", t0);
+    t0 = std::chrono::steady_clock::now();
     for (const Mapping& m : mappings.mappings) {
       uint8_t bucket = m.file_backed ? kCode : holds_stack(m.start, m.end) ? kStacks : kOther;
       for (uint64_t p = page_down(m.start); p < m.end; p += kPageSize) {
-        std::span<const uint8_t> view = memory.view(p, kPageSize);
-        const uint8_t* bytes = view.data();
-        if (view.empty()) {
-          if (!memory.read(p, buffer.data(), kPageSize)) continue;
-          bytes = buffer.data();
-        }
-        if (all_zero(bytes, kPageSize)) continue;
+        if (!pages->nonzero(p)) continue;
         if (bucket != kOther) resident[bucket] += kPageSize;
         else splitter.split(p, bucket, resident);
       }
     }
-    is_resident = [&memory, &buffer](uint64_t page) {
-      std::span<const uint8_t> view = memory.view(page, kPageSize);
-      if (!view.empty()) return !all_zero(view.data(), kPageSize);
-      return memory.read(page, buffer.data(), kPageSize) && !all_zero(buffer.data(), kPageSize);
-    };
+    is_resident = [&pages](uint64_t page) { return pages->nonzero(page); };
+    session.record("ledger: resident: split", t0);
   }
   for (size_t b = 0; b < kBucketCount; ++b) {
     if (row_of[b] == ledger.rows.size()) {

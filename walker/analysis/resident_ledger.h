@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "walker/analysis/ledger.h"
 #include "walker/analysis/leaks.h"
+#include "walker/memory/core_pages.h"
 #include "walker/memory/mappings.h"
 #include "walker/session.h"
 
@@ -20,5 +22,9 @@ namespace heapwalk::walker {
 // reach_flags: ProcessGraph::reach_flags (per allocation).
 void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> reach_flags,
                    const LeakReport& leaks, const ProcessMappings& mappings);
+
+// A core's pages that are not all zero (the estimate), over all its mappings: scanned on first
+// ask, then kept with the session (a bit a page).
+std::shared_ptr<const CorePages> core_pages(Session& session, const ProcessMappings& mappings);
 
 }  // namespace heapwalk::walker

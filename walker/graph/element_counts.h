@@ -22,9 +22,12 @@ class ElementCounts {
   }
   // Sorts by allocation, keeping the first count recorded for each (allocation, kind).
   void finish() {
-    std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+    // The walk records them mostly in address order: often sorted already (no sort's buffer).
+    auto before = [](const Entry& a, const Entry& b) {
       return a.allocation != b.allocation ? a.allocation < b.allocation : a.kind < b.kind;
-    });
+    };
+    if (!std::is_sorted(entries_.begin(), entries_.end(), before))
+      std::stable_sort(entries_.begin(), entries_.end(), before);
     entries_.erase(std::unique(entries_.begin(), entries_.end(),
                                [](const Entry& a, const Entry& b) {
                                  return a.allocation == b.allocation && a.kind == b.kind;
@@ -45,6 +48,18 @@ class ElementCounts {
     if (it == entries_.end() || it->allocation != allocation || it->kind != kind)
       return std::nullopt;
     return it->count;
+  }
+  // count() for allocations asked in ascending order: `cursor` (0 at first) moves along.
+  std::optional<uint64_t> count_ascending(size_t& cursor, uint32_t allocation, KindId kind) const {
+    if (!sorted_) return std::nullopt;
+    while (cursor < entries_.size() &&
+           (entries_[cursor].allocation < allocation ||
+            (entries_[cursor].allocation == allocation && entries_[cursor].kind < kind)))
+      ++cursor;
+    if (cursor == entries_.size() || entries_[cursor].allocation != allocation ||
+        entries_[cursor].kind != kind)
+      return std::nullopt;
+    return entries_[cursor].count;
   }
   size_t size() const { return entries_.size(); }
   size_t memory_bytes() const { return entries_.capacity() * sizeof(Entry); }
