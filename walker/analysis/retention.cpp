@@ -135,9 +135,15 @@ class PathSearch {
         if (interrupted_()) throw Interrupted();
       }
       gather(blocks[(b + 2) % 3], at + 2 * kBlock);
-      fetch(blocks[(b + 1) % 3]);
       const Block& block = blocks[b];
+      const Block& next = blocks[(b + 1) % 3];
       for (size_t i = 0; i < block.count; ++i) {
+        // The next block's edges, one node at a time (a burst of prefetches would overflow
+        // the miss buffers).
+        if (i < next.count) {
+          __builtin_prefetch(targets_ + next.begin[i]);
+          __builtin_prefetch(provenance_ + next.begin[i]);
+        }
         const GraphNode from = frontier[at + i];
         const uint32_t depth = kTyped ? level : block.depth[i];
         bool candidate = false;
@@ -159,7 +165,7 @@ class PathSearch {
     }
   }
 
-  static constexpr size_t kBlock = 32;
+  static constexpr size_t kBlock = 64;
   struct Block {
     size_t count = 0;
     uint32_t begin[kBlock], end[kBlock], depth[kBlock];
