@@ -62,9 +62,10 @@ void TopCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   report.title = fmt::format(
       "Largest retained sizes of {} reached objects; total {} bytes ({}).",
       r.tree->preorder.size() - 1, report.total, edges_counted(filter));
+  walker::PathTexts paths(*r.session, *r.graph, *r.paths);
   for (GraphNode node : walker::top_retained(*r.tree, count)) {
     walker::poll_interrupt(64);  // a path per row: heap top 1000000 takes a while
-    report.rows.push_back(row_of(r, node, true));
+    report.rows.push_back(row_of(r, node, &paths));
   }
   if (options.has("timings")) print_graph_timings(r, anon_before);
   emit_retained(report, format, options, result, &HeapCommand::emit);
@@ -122,13 +123,14 @@ void DominatorsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opt
   report.title = fmt::format("Dominator subtree of 0x{:x}: {} bytes retained ({}).",
                              r.session->heap().in_use.address(walker::allocation_of(top)),
                              r.tree->retained[top], edges_counted(filter));
+  walker::PathTexts paths(*r.session, *r.graph, *r.paths);
   // Depth first, largest children first.
   std::vector<std::pair<GraphNode, int>> todo{{top, 0}};
   while (!todo.empty()) {
     walker::poll_interrupt(64);  // a path per row, children sorted
     auto [node, level] = todo.back();
     todo.pop_back();
-    RetainedRow row = row_of(r, node, level == 0);
+    RetainedRow row = row_of(r, node, level == 0 ? &paths : nullptr);
     row.depth = level;
     report.rows.push_back(std::move(row));
     if (static_cast<size_t>(level) >= depth) continue;

@@ -54,18 +54,14 @@ GraphNode node_at(const walker::Session& session, const ParsedOptions& options) 
   return walker::graph_node(*node);
 }
 
-RetainedRow row_of(const Retention& r, GraphNode node, bool with_path) {
+RetainedRow row_of(const Retention& r, GraphNode node, walker::PathTexts* paths) {
   const walker::AllocationTable& table = r.session->heap().in_use;
   RetainedRow row;
   row.address = table.address(walker::allocation_of(node));
   row.retained = r.tree->retained[node];
   row.shallow = table.usable_size(walker::allocation_of(node));
   row.kind = walker::node_kind(*r.session, *r.graph, node);
-  if (with_path) {
-    row.path = r.paths->reached(node)
-                   ? walker::path_text(*r.session, *r.graph, r.paths->edges_to(r.graph->graph, node))
-                   : "<no path from the roots>";
-  }
+  if (paths) row.path = r.paths->reached(node) ? paths->text(node) : "<no path from the roots>";
   return row;
 }
 

@@ -8,6 +8,7 @@
 
 #include "plugin/command_base.h"
 #include "report/retention_render.h"
+#include "walker/analysis/path_texts.h"
 #include "walker/analysis/retention.h"
 
 namespace heapwalk::plugin {
@@ -34,8 +35,9 @@ Retention retention(std::shared_ptr<walker::Session> session, walker::EdgeFilter
 // The graph node of the allocation holding --addr; throws when there is none.
 walker::GraphNode node_at(const walker::Session& session, const ParsedOptions& options);
 
-// A row of heap top or heap dominators: address, sizes, kind, and (with_path) a shortest path.
-report::RetainedRow row_of(const Retention& r, walker::GraphNode node, bool with_path);
+// A row of heap top or heap dominators: address, sizes, kind, and (given `paths`, the rows'
+// path texts) a shortest path.
+report::RetainedRow row_of(const Retention& r, walker::GraphNode node, walker::PathTexts* paths);
 
 // --timings: the phases, then the graph's size.
 void print_graph_timings(const Retention& r, uint64_t anon_before);

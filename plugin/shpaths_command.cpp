@@ -89,12 +89,13 @@ void paths_to_objects(const Retention& r, const std::vector<GraphNode>& objects,
   if (first.unreached)
     report.title +=
         fmt::format(" ({} reached by no root: leaks, see 'heap leaks')", first.unreached);
+  walker::PathTexts paths(*r.session, *r.graph, *r.paths);
   for (GraphNode node : first.nodes) {
     walker::poll_interrupt(64);  // a path per row
-    report.paths.push_back(fmt::format(
-        "{} (0x{:x}, {})", walker::path_text(*r.session, *r.graph, r.paths->edges_to(r.graph->graph, node)),
-        r.session->heap().in_use.address(walker::allocation_of(node)),
-        walker::node_kind(*r.session, *r.graph, node)));
+    report.paths.push_back(
+        fmt::format("{} (0x{:x}, {})", paths.text(node),
+                    r.session->heap().in_use.address(walker::allocation_of(node)),
+                    walker::node_kind(*r.session, *r.graph, node)));
   }
   report.more = first.reached - first.nodes.size();
 }

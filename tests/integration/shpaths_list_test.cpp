@@ -1,8 +1,9 @@
 // heap shpaths on the list fixture's 200,000-deep list (fixtures/list), from a core: --kind,
-// a row of heap partition and --addr, checked exactly against the fixture's truth (the counts)
-// and lldb's own reading of g_head->next->... (the addresses). The paths are ranked by the
-// depth the breadth-first search recorded and only the shown ones built: ranking by building
-// every path walked 200,000 paths of up to 200,000 edges (minutes); this finishes in seconds.
+// a row of heap partition, a row of heap leaks and --addr, then heap top and heap shpaths with
+// every path, checked exactly against the fixture's truth (the counts) and lldb's own reading
+// of g_head->next->... (the addresses). The paths are ranked by the depth the breadth-first
+// search recorded and only the shown ones built, each edge labelled once: ranking by building
+// every path walked 200,000 paths of up to 200,000 edges (minutes); this takes seconds.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -94,6 +95,27 @@ TEST_CASE("heap shpaths on a 200,000-deep list: the shortest paths first, exactl
                     leaked, row));
   CHECK(unreached["paths"].empty());
   CHECK(unreached["more"] == 0);
+
+  // Every path at once (each edge labelled once, not once per path below it): in heap top, node
+  // i retains the nodes from i on with their vectors, so the nodes come in list order, the
+  // program's other allocations and the vectors among them somewhere (all reached objects are
+  // rows here).
+  const uint64_t others = list.truth.get<uint64_t>("other.count");
+  Json top = run_json(list.dbg, fmt::format("heap top {} --format json", 2 * nodes + others));
+  size_t node_rows = 0, wrong = 0;
+  for (const Json& row : top["rows"]) {
+    if (row["kind"] != "Node") continue;
+    wrong += row["path"] != list_path(node_rows);
+    if (node_rows < address.size()) CHECK(row["address"] == fmt::format("0x{:x}", address[node_rows]));
+    ++node_rows;
+  }
+  CHECK(node_rows == nodes);
+  CHECK(wrong == 0);
+  Json all = run_json(list.dbg, fmt::format("heap shpaths --kind ^Node$ --count {} --format json",
+                                            nodes));
+  REQUIRE(all["paths"].size() == nodes);
+  CHECK(all["paths"][nodes - 1].get<std::string>().rfind(list_path(nodes - 1) + " (0x", 0) == 0);
+  CHECK(all["more"] == 0);
 
   // --addr: node 11 has one referrer, node 10's next.
   Json addr = run_json(list.dbg, fmt::format("heap shpaths --addr {:#x} --format json", address[11]));
