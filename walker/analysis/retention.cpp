@@ -212,9 +212,14 @@ ShortestFirst shortest_first(const ShortestPaths& paths, const std::vector<Graph
   }
   first.reached = keys.size();
   count = std::min(count, keys.size());
-  if (count < keys.size()) std::nth_element(keys.begin(), keys.begin() + count, keys.end());
+  auto shorter = [](uint64_t a, uint64_t b) {
+    poll_interrupt();  // heap shpaths --kind . --count 1000000 sorts for a while: Ctrl-C stops it
+    return a < b;
+  };
+  if (count < keys.size())
+    std::nth_element(keys.begin(), keys.begin() + count, keys.end(), shorter);
   keys.resize(count);
-  std::sort(keys.begin(), keys.end());
+  std::sort(keys.begin(), keys.end(), shorter);
   first.nodes.reserve(count);
   for (uint64_t key : keys) first.nodes.push_back(static_cast<GraphNode>(key));
   return first;
