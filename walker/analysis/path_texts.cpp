@@ -1,12 +1,23 @@
 #include "walker/analysis/path_texts.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 
 #include <fmt/format.h>
 
 #include "walker/analysis/edge_labels.h"
 
 namespace heapwalk::walker {
+
+PathTexts::PathTexts(Session& session, const ProcessGraph& graph, const ShortestPaths& paths)
+    : session_(session),
+      graph_(graph),
+      paths_(paths),
+      run_of_node_(static_cast<uint32_t*>(std::calloc(graph.graph.node_count() + 1, sizeof(uint32_t))),
+                   &std::free) {
+  if (!run_of_node_) throw std::bad_alloc();
+}
 
 uint32_t PathTexts::label_id(std::string label) {
   auto [it, added] = label_ids_.try_emplace(std::move(label), static_cast<uint32_t>(labels_.size()));
@@ -20,9 +31,8 @@ uint32_t PathTexts::run_of(GraphNode n) {
   uint32_t run = kNone;
   for (GraphNode v = n; v != kRootNode && paths_.via(v) != ShortestPaths::kNoEdge;
        v = paths_.parent(graph_.graph, v)) {
-    auto known = run_of_node_.find(v);
-    if (known != run_of_node_.end()) {
-      run = known->second;
+    if (run_of_node_[v]) {
+      run = run_of_node_[v] - 1;
       break;
     }
     up.push_back(v);
@@ -37,7 +47,7 @@ uint32_t PathTexts::run_of(GraphNode n) {
       runs_.push_back({label, 1, run});
     }
     run = static_cast<uint32_t>(runs_.size() - 1);
-    run_of_node_.emplace(*it, run);
+    run_of_node_[*it] = run + 1;
   }
   return run;
 }

@@ -3,6 +3,7 @@
 // would otherwise label a million paths of up to a million edges.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,8 +15,7 @@ namespace heapwalk::walker {
 
 class PathTexts {
  public:
-  PathTexts(Session& session, const ProcessGraph& graph, const ShortestPaths& paths)
-      : session_(session), graph_(graph), paths_(paths) {}
+  PathTexts(Session& session, const ProcessGraph& graph, const ShortestPaths& paths);
   // path_text(edges_to(n)): "" for the root and the unreached.
   std::string text(GraphNode n);
 
@@ -32,7 +32,9 @@ class PathTexts {
   Session& session_;
   const ProcessGraph& graph_;
   const ShortestPaths& paths_;
-  std::unordered_map<GraphNode, uint32_t> run_of_node_;  // kNone: the root's empty path
+  // Per node, its run + 1 (0: not seen yet). calloc'd: the pages of nodes never passed are
+  // never touched, and it is freed at once (an interrupted command must unwind quickly).
+  std::unique_ptr<uint32_t[], void (*)(void*)> run_of_node_;
   std::vector<Run> runs_;
   std::vector<std::string> labels_;
   std::unordered_map<std::string, uint32_t> label_ids_;
