@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
   double cpu_start = cpu_seconds();
   ShortestPaths paths = shortest_paths(graph);
   size_t longest = 0;
-  for (GraphNode v = 1; v < 1001 && v < nodes; ++v) longest = std::max(longest, paths.edges_to(v).size());
+  for (GraphNode v = 1; v < 1001 && v < nodes; ++v) longest = std::max(longest, paths.edges_to(graph, v).size());
   const double paths_took = seconds_since(start);
   std::printf("shortest paths (and those to 1,000 objects, the longest %zu edges): %.2f s wall, "
               "%.2f s CPU (target 1 s): %s\n",

@@ -9,95 +9,220 @@
 
 namespace heapwalk::walker {
 
-std::vector<uint32_t> ShortestPaths::edges_to(GraphNode n) const {
+namespace {
+
+// The node whose out-edges hold edge `e`: the last whose first edge is at or before it.
+GraphNode source_of(const HeapGraph& graph, uint32_t e) {
+  size_t low = 0, high = graph.node_count();  // first_edge has node_count + 1 entries
+  while (low < high) {
+    const size_t middle = (low + high) / 2;
+    if (graph.first_edge(static_cast<GraphNode>(middle)) <= e) low = middle + 1;
+    else high = middle;
+  }
+  return static_cast<GraphNode>(low - 1);
+}
+
+}  // namespace
+
+GraphNode ShortestPaths::parent(const HeapGraph& graph, GraphNode n) const {
+  return n == kRootNode || steps[n].via == kNoEdge ? kRootNode : source_of(graph, steps[n].via);
+}
+
+std::vector<uint32_t> ShortestPaths::edges_to(const HeapGraph& graph, GraphNode n) const {
   std::vector<uint32_t> edges;
-  while (n != kRootNode && via[n] != kNoEdge) {
-    edges.push_back(via[n]);
-    n = parent[n];
+  while (n != kRootNode && steps[n].via != kNoEdge) {
+    edges.push_back(steps[n].via);
+    n = source_of(graph, steps[n].via);
   }
   std::reverse(edges.begin(), edges.end());
   return edges;
 }
 
+namespace {
+
+// The breadth-first search of shortest_paths: the reached bits, the paths, and every reached
+// node in the order it was reached (each level of the search a slice of it).
+class PathSearch {
+ public:
+  PathSearch(const HeapGraph& graph, ShortestPaths& paths, const std::function<bool()>& interrupted)
+      : graph_(graph),
+        targets_(graph.all_targets().data()),
+        provenance_(graph.all_provenance().data()),
+        paths_(paths),
+        interrupted_(interrupted),
+        seen_((graph.node_count() + 63) / 64, 0),
+        candidates_(seen_.size(), 0) {
+    reserve_huge(order_, graph.node_count());
+    mark(kRootNode);
+    order_.push_back(kRootNode);
+  }
+
+  // Typed edges only, level by level from the root. Notes the nodes with a conservative edge
+  // to a node not reached when they were expanded: the only ones a second pass can start from.
+  void typed_pass() {
+    size_t begin = 0;
+    for (uint32_t level = 1; begin < order_.size(); ++level) {
+      const size_t end = order_.size();
+      expand<true>(order_.data() + begin, end - begin, EdgeFilter::kTypedOnly, level);
+      begin = end;
+    }
+  }
+
+  // Every edge `filter` allows, from what the typed pass reached: only a conservative edge to
+  // a node still unreached can reach more. Starts from the reached nodes that have one, in the
+  // order they were reached (the paths are the same as from all of them). They are among the
+  // candidates, checked in address order (nearly sequential reads); most heaps have none.
+  void conservative_pass(EdgeFilter filter) {
+    bool any = false;
+    for (size_t w = 0; w < candidates_.size(); ++w)
+      for (uint64_t bits = candidates_[w]; bits; bits &= bits - 1) {
+        const GraphNode v = static_cast<GraphNode>(w * 64 + __builtin_ctzll(bits));
+        const uint32_t end = graph_.first_edge(v + 1);
+        bool start = false;
+        for (uint32_t e = graph_.first_edge(v); e < end && !start; ++e)
+          start = provenance_[e] == EdgeProvenance::kConservative && !seen(targets_[e]);
+        if (start) any = true;
+        else candidates_[w] &= ~(uint64_t{1} << (v & 63));
+      }
+    if (!any) return;
+    std::vector<GraphNode> starts;
+    for (GraphNode v : order_)
+      if (candidates_[v >> 6] >> (v & 63) & 1) starts.push_back(v);
+    candidates_ = {};
+    size_t begin = order_.size();
+    expand<false>(starts.data(), starts.size(), filter, 0);
+    while (begin < order_.size()) {
+      const size_t end = order_.size();
+      expand<false>(order_.data() + begin, end - begin, filter, 0);
+      begin = end;
+    }
+  }
+
+ private:
+  bool seen(GraphNode v) const { return seen_[v >> 6] >> (v & 63) & 1; }
+  void mark(GraphNode v) { seen_[v >> 6] |= uint64_t{1} << (v & 63); }
+
+  // One level: the unreached targets of `frontier`'s edges, in the order the edges are met,
+  // appended to order_. In the typed pass every frontier node is `level - 1` edges from the
+  // root; in the other its own depth says.
+  template <bool kTyped>
+  void expand(const GraphNode* frontier, size_t size, EdgeFilter pass, uint32_t level) {
+    // A breadth-first order jumps through memory, but the frontier is known ahead: read the
+    // edge ranges of a block of nodes two blocks ahead (independent loads: their misses
+    // overlap), fetch the edges of the next block, expand this one.
+    Block blocks[3];
+    auto gather = [&](Block& b, size_t at) {
+      b.count = std::min(kBlock, size > at ? size - at : 0);
+      for (size_t i = 0; i < b.count; ++i) {
+        const GraphNode v = frontier[at + i];
+        b.begin[i] = graph_.first_edge(v);
+        b.end[i] = graph_.first_edge(v + 1);
+        if constexpr (!kTyped) b.depth[i] = paths_.steps[v].depth + 1;
+      }
+    };
+    auto fetch = [&](const Block& b) {
+      for (size_t i = 0; i < b.count; ++i) {
+        __builtin_prefetch(targets_ + b.begin[i]);
+        __builtin_prefetch(provenance_ + b.begin[i]);
+      }
+    };
+    gather(blocks[0], 0);
+    fetch(blocks[0]);
+    gather(blocks[1], kBlock);
+    for (size_t at = 0, b = 0; at < size; at += kBlock, b = (b + 1) % 3) {
+      if (interrupted_ && (steps_ += kBlock) >= (1u << 20)) {
+        steps_ = 0;
+        if (interrupted_()) throw Interrupted();
+      }
+      gather(blocks[(b + 2) % 3], at + 2 * kBlock);
+      const Block& block = blocks[b];
+      const Block& next = blocks[(b + 1) % 3];
+      for (size_t i = 0; i < block.count; ++i) {
+        // The next block's edges, one node at a time (a burst of prefetches would overflow
+        // the miss buffers).
+        if (i < next.count) {
+          __builtin_prefetch(targets_ + next.begin[i]);
+          __builtin_prefetch(provenance_ + next.begin[i]);
+        }
+        const GraphNode from = frontier[at + i];
+        const uint32_t depth = kTyped ? level : block.depth[i];
+        bool candidate = false;
+        for (uint32_t e = block.begin[i]; e < block.end[i]; ++e) {
+          const GraphNode to = targets_[e];
+          if (seen(to)) continue;
+          const EdgeProvenance p = provenance_[e];
+          if (!follows(pass, p)) {
+            if constexpr (kTyped) candidate |= p == EdgeProvenance::kConservative;
+            continue;
+          }
+          mark(to);
+          paths_.steps[to] = {e, depth};
+          order_.push_back(to);
+        }
+        if constexpr (kTyped)
+          if (candidate) candidates_[from >> 6] |= uint64_t{1} << (from & 63);
+      }
+    }
+  }
+
+  static constexpr size_t kBlock = 64;
+  struct Block {
+    size_t count = 0;
+    uint32_t begin[kBlock], end[kBlock], depth[kBlock];
+  };
+
+  const HeapGraph& graph_;
+  const GraphNode* targets_;
+  const EdgeProvenance* provenance_;
+  ShortestPaths& paths_;
+  const std::function<bool()>& interrupted_;
+  uint32_t steps_ = 0;
+  // What is reached: a bit per node (2.5 MB for 20 M nodes, so it stays in the cache).
+  std::vector<uint64_t> seen_;
+  std::vector<GraphNode> order_;       // reserved for every node: never reallocated
+  // The typed pass's nodes with a conservative edge to a node then unreached: a bit per node.
+  std::vector<uint64_t> candidates_;
+};
+
+}  // namespace
+
 ShortestPaths shortest_paths(const HeapGraph& graph, EdgeFilter filter,
                              const std::function<bool()>& interrupted) {
-  uint32_t steps = 0;
   ShortestPaths paths;
   const size_t n = graph.node_count();
   // Written in breadth-first order, all over memory: huge pages spare the TLB.
-  reserve_huge(paths.parent, n);
-  paths.parent.assign(n, kRootNode);
-  reserve_huge(paths.via, n);
-  paths.via.assign(n, ShortestPaths::kNoEdge);
+  reserve_huge(paths.steps, n);
+  paths.steps.assign(n, ShortestPaths::Step{});
   if (n == 0) return paths;
-  // What is reached: a bit per node (2.5 MB for 20 M nodes, so it stays in the cache).
-  std::vector<uint64_t> seen((n + 63) / 64, 0);
-  auto reached_bit = [&](GraphNode v) { return seen[v >> 6] >> (v & 63) & 1; };
-  seen[kRootNode >> 6] |= uint64_t{1} << (kRootNode & 63);
-  const GraphNode* targets = graph.all_targets().data();
-  const EdgeProvenance* provenance = graph.all_provenance().data();
-  // Breadth first, typed edges only; then again from everything reached so far, with every
-  // edge the filter allows, for what only conservative edges reach.
-  std::vector<GraphNode> frontier, next;
-  std::vector<GraphNode> reached{kRootNode};
-  const int passes = filter == EdgeFilter::kTypedOnly ? 1 : 2;
-  for (int i = 0; i < passes; ++i) {
-    const EdgeFilter pass = i == 0 ? EdgeFilter::kTypedOnly : filter;
-    if (i == 0) {
-      frontier = reached;
-    } else {
-      // Every typed edge of what is reached has been followed: only a conservative edge to a
-      // node not reached yet can reach more. Start from the reached nodes that have one, in
-      // the order they were reached (the paths are the same as from all of them); they are
-      // found in one pass over the nodes in address order (sequential reads), and most heaps
-      // have none.
-      std::vector<uint64_t> starts((n + 63) / 64, 0);
-      bool any = false;
-      for (GraphNode v = 0; v < n; ++v) {
-        if (!reached_bit(v)) continue;
-        const uint32_t end = graph.first_edge(v + 1);
-        for (uint32_t e = graph.first_edge(v); e < end; ++e)
-          if (provenance[e] == EdgeProvenance::kConservative && !reached_bit(targets[e])) {
-            starts[v >> 6] |= uint64_t{1} << (v & 63);
-            any = true;
-            break;
-          }
-      }
-      frontier.clear();
-      if (any)
-        for (GraphNode v : reached)
-          if (starts[v >> 6] >> (v & 63) & 1) frontier.push_back(v);
-    }
-    while (!frontier.empty()) {
-      next.clear();
-      const size_t size = frontier.size();
-      // The frontier is known ahead: fetch the edge range of the node 16 ahead, then the
-      // edges of the node 8 ahead (a breadth-first order jumps through memory).
-      uint32_t ahead[32];
-      for (size_t k = 0; k < size; ++k) {
-        if (interrupted && (++steps & 0xfffff) == 0 && interrupted()) throw Interrupted();
-        if (k + 16 < size) ahead[(k + 16) & 31] = graph.first_edge(frontier[k + 16]);
-        if (k + 8 < size) {
-          const uint32_t e = k + 8 >= 16 ? ahead[(k + 8) & 31] : graph.first_edge(frontier[k + 8]);
-          __builtin_prefetch(&targets[e]);
-          __builtin_prefetch(&provenance[e]);
-        }
-        const GraphNode from = frontier[k];
-        const uint32_t end = graph.first_edge(from + 1);
-        for (uint32_t e = graph.first_edge(from); e < end; ++e) {
-          const GraphNode to = targets[e];
-          if (reached_bit(to) || !follows(pass, provenance[e])) continue;
-          seen[to >> 6] |= uint64_t{1} << (to & 63);
-          paths.parent[to] = from;
-          paths.via[to] = e;
-          next.push_back(to);
-          reached.push_back(to);
-        }
-      }
-      frontier.swap(next);
-    }
-  }
+  PathSearch search(graph, paths, interrupted);
+  search.typed_pass();
+  if (filter != EdgeFilter::kTypedOnly) search.conservative_pass(filter);
   return paths;
+}
+
+ShortestFirst shortest_first(const ShortestPaths& paths, const std::vector<GraphNode>& nodes,
+                             size_t count) {
+  // (depth, node) in one word: the order is the key's.
+  std::vector<uint64_t> keys;
+  keys.reserve(nodes.size());
+  ShortestFirst first;
+  for (GraphNode v : nodes) {
+    if (paths.reached(v)) keys.push_back(uint64_t{paths.depth(v)} << 32 | v);
+    else ++first.unreached;
+  }
+  first.reached = keys.size();
+  count = std::min(count, keys.size());
+  auto shorter = [](uint64_t a, uint64_t b) {
+    poll_interrupt();  // heap shpaths --kind . --count 1000000 sorts for a while: Ctrl-C stops it
+    return a < b;
+  };
+  if (count < keys.size())
+    std::nth_element(keys.begin(), keys.begin() + count, keys.end(), shorter);
+  keys.resize(count);
+  std::sort(keys.begin(), keys.end(), shorter);
+  first.nodes.reserve(count);
+  for (uint64_t key : keys) first.nodes.push_back(static_cast<GraphNode>(key));
+  return first;
 }
 
 namespace {

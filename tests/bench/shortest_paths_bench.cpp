@@ -1,0 +1,81 @@
+// Benchmark (not a test): the shortest paths from the roots alone, on the graph of
+// dominators_bench.cpp (same generator, same seed), run R times; prints each run's wall and
+// CPU time and the fastest, against the target of the retention issue (<= 1 s for a row).
+//   heapwalk_bench_shortest_paths [NODES [EDGES [heap|random [RUNS]]]]   default 20 M, 60 M, heap, 3
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string_view>
+
+#include "walker/analysis/retention.h"
+
+using namespace heapwalk::walker;
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  const uint64_t nodes = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20'000'000;
+  const uint64_t edges = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 60'000'000;
+  const bool heap_shape = argc <= 3 || std::string_view(argv[3]) != "random";
+  const int runs = argc > 4 ? std::atoi(argv[4]) : 3;
+  // As in dominators_bench.cpp: the same shapes, from the same seeds (libc random() for the
+  // targets, the Mersenne twister for the rest).
+  auto target_for = [&](uint64_t n, uint64_t below) -> GraphNode {
+    if (heap_shape && ::random() % 50 != 0) {
+      uint64_t lo = n > 64 ? n - 64 : 0;
+      uint64_t hi = std::min(below, n + 64);
+      return static_cast<GraphNode>(lo + ::random() % (hi - lo));
+    }
+    return static_cast<GraphNode>(::random() % below);
+  };
+  std::mt19937_64 random(42);
+  std::vector<uint64_t> sizes(nodes);
+  for (uint64_t n = 1; n < nodes; ++n) sizes[n] = 16 + 16 * (random() % 8);
+  HeapGraphBuilder builder(std::move(sizes));
+  for (uint64_t n = 1; n < nodes; ++n)
+    builder.add_edge(target_for(n, n), static_cast<GraphNode>(n), EdgeProvenance::kTyped);
+  for (uint64_t e = nodes - 1; e < edges; ++e) {
+    auto p = random() % 8 == 0 ? EdgeProvenance::kConservative : EdgeProvenance::kTyped;
+    uint64_t from = random() % nodes;
+    builder.add_edge(static_cast<GraphNode>(from), target_for(from, nodes), p);
+  }
+  HeapGraph graph = std::move(builder).build();
+  std::printf("graph: %llu nodes, %zu edges, %s shape\n", static_cast<unsigned long long>(nodes),
+              graph.edge_count(), heap_shape ? "heap" : "random");
+  double best = 1e9;
+  for (int run = 0; run < runs; ++run) {
+    auto start = std::chrono::steady_clock::now();
+    const double cpu_start = cpu_seconds();
+    ShortestPaths paths = shortest_paths(graph);
+    const double took = seconds_since(start), cpu = cpu_seconds() - cpu_start;
+    best = std::min(best, took);
+    // A digest of the paths (each node's edge from its parent), to compare versions.
+    uint64_t reached = 0, depths = 0, digest = 0;
+    for (GraphNode v = 0; v < nodes; ++v) {
+      reached += paths.reached(v);
+      depths += paths.depth(v);
+      digest = (digest ^ paths.via(v)) * 0x100000001b3ull;
+    }
+    std::printf("run %d: %.3f s wall, %.3f s CPU; %llu reached, mean depth %.2f, digest %016llx\n",
+                run, took, cpu, static_cast<unsigned long long>(reached),
+                static_cast<double>(depths) / std::max<uint64_t>(reached, 1),
+                static_cast<unsigned long long>(digest));
+  }
+  std::printf("shortest paths: fastest %.3f s wall (target 1 s): %s\n", best,
+              best <= 1.0 ? "PASS" : "FAIL");
+  return 0;
+}
