@@ -95,9 +95,7 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
     }
 
   size_t shown_rows = partition_page_end(partition, 0, limit);
-  // The rows are selections whatever the format (heap shpaths 0, heap referrers 1).
-  Page page{partition, shown_rows, limit, session};
-  remember_page(debugger.GetID(), std::move(page));
+  std::string out;
   if (format == "json") {
     Json extra = {{"direct", leaks->direct}, {"indirect", leaks->indirect}};
     if (show) {
@@ -108,26 +106,30 @@ void LeaksCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
       }
       extra["samples"] = std::move(list);
     }
-    return emit(render_partition_json(partition, extra), options, result);
-  }
-  if (format == "csv") return emit(render_partition_csv(partition), options, result);
-
-  std::string text = render_partition_text(partition, 0, limit);
-  text += fmt::format("{} leaks: {} direct, {} indirect.\n", leaks->leaks.size(), leaks->direct,
-                      leaks->indirect);
-  for (size_t row = 0; show && row < shown_rows; ++row) {
-    const std::string& kind = partition.rows[row].kind;
-    text += fmt::format("{:>6} {}:\n", row, kind);
-    for (uint64_t address : samples[kind]) {
-      auto node = table.find(address);
-      uint8_t bytes[kPreviewBytes] = {};
-      size_t n = std::min<uint64_t>(kPreviewBytes, table.usable_size(*node));
-      session->memory().read(address, bytes, n);
-      text += fmt::format("         0x{:x} {:>8} bytes  {}\n", address, table.usable_size(*node),
-                          hex_preview({bytes, n}));
+    out = render_partition_json(partition, extra);
+  } else if (format == "csv") {
+    out = render_partition_csv(partition);
+  } else {
+    out = render_partition_text(partition, 0, limit);
+    out += fmt::format("{} leaks: {} direct, {} indirect.\n", leaks->leaks.size(), leaks->direct,
+                       leaks->indirect);
+    for (size_t row = 0; show && row < shown_rows; ++row) {
+      const std::string& kind = partition.rows[row].kind;
+      out += fmt::format("{:>6} {}:\n", row, kind);
+      for (uint64_t address : samples[kind]) {
+        auto node = table.find(address);
+        uint8_t bytes[kPreviewBytes] = {};
+        size_t n = std::min<uint64_t>(kPreviewBytes, table.usable_size(*node));
+        session->memory().read(address, bytes, n);
+        out += fmt::format("         0x{:x} {:>8} bytes  {}\n", address, table.usable_size(*node),
+                           hex_preview({bytes, n}));
+      }
     }
   }
-  emit(text, options, result);
+  // The rows are selections whatever the format (heap shpaths 0, heap referrers 1): the page
+  // takes the partition (its node lists are 4 bytes a leak: moved, not copied).
+  remember_page(debugger.GetID(), Page{std::move(partition), shown_rows, limit, session});
+  emit(out, options, result);
 }
 
 }  // namespace heapwalk::plugin

@@ -12,6 +12,7 @@
 
 #include "synthetic_image.h"
 #include "walker/analysis/leak_components.h"
+#include "walker/analysis/leak_split.h"
 #include "walker/analysis/leaks.h"
 #include "walker/analysis/ledger.h"
 #include "walker/graph/heap_reach.h"
@@ -90,8 +91,9 @@ TEST_CASE("leaks_of: unreached through every kind of edge", "[leaks]") {
   walker::ProcessGraph process;
   process.graph = std::move(graph);
   process.unnamed_leak = 99;
-  process.leak_names = {{4, 10}, {5, 11}, {6, 12}, {7, 13}};  // 8 has no name: the fallback
-  auto report = walker::find_leaks(process);
+  // 8 has no name: the fallback.
+  process.leak_names = walker::LeakNames(9, std::vector<NodeId>{4, 5, 6, 7}, {10, 11, 12, 13});
+  auto report = walker::find_leaks(std::make_shared<const walker::ProcessGraph>(std::move(process)));
   REQUIRE(report);
   REQUIRE(report->leaks.size() == 5);
   std::vector<std::tuple<NodeId, uint32_t, bool>> got;
@@ -124,10 +126,19 @@ TEST_CASE("leaks_of and the split match the oracles on random graphs", "[leaks]"
     auto split = walker::split_leaks(process.graph, leaked);
     REQUIRE(split);
     CHECK(split->direct == oracle_direct(leaked, edges));
-    auto report = walker::find_leaks(process);
+    auto report = walker::find_leaks(std::make_shared<const walker::ProcessGraph>(std::move(process)));
     REQUIRE(report);
     CHECK(report->direct == split->direct_count);
     CHECK(report->direct + report->indirect == leaked.size());
+    // The report's own list, leak by leak: the same allocations, the same direct ones.
+    std::vector<NodeId> listed;
+    std::vector<uint8_t> direct;
+    for (const walker::Leak& leak : report->leaks) {
+      listed.push_back(leak.node);
+      direct.push_back(leak.direct);
+    }
+    CHECK(listed == leaked);
+    CHECK(direct == oracle_direct(leaked, edges));
   }
 }
 

@@ -67,7 +67,7 @@ struct LeakSplit {
 };
 
 // leak_graph, strong_components, direct_nodes, straight from memory. The commands split over the
-// process graph (below); this remains as the tests' oracle for it. nullopt when interrupted.
+// process graph (walker/analysis/leak_split.h); this remains as the tests' oracle for it. nullopt when interrupted.
 std::optional<LeakSplit> split_leaks(const MemoryImage& memory, const AllocationTable& table,
                                      const std::vector<NodeId>& leaked,
                                      const std::function<bool()>& interrupted = {});
@@ -80,11 +80,5 @@ bool for_each_leak_word(const MemoryImage& memory, const AllocationTable& table,
                         const std::vector<NodeId>& leaked,
                         const std::function<void(uint32_t i, uint64_t offset, uint32_t j)>& emit,
                         const std::function<bool()>& interrupted = {});
-
-// The split over a heap graph (node n + 1 is allocation n): the edges among `leaked`
-// (allocations, ascending) are the graph's out-edges of each leaked node into another leaked
-// node, whatever their provenance. nullopt when interrupted.
-std::optional<LeakSplit> split_leaks(const HeapGraph& graph, const std::vector<NodeId>& leaked,
-                                     const std::function<bool()>& interrupted = {});
 
 }  // namespace heapwalk::walker

@@ -2,59 +2,42 @@
 
 #include <malloc.h>
 #include <algorithm>
+#include <chrono>
 
-#include "walker/analysis/leak_components.h"
+#include "walker/analysis/leak_split.h"
 #include "walker/analysis/process_graph.h"
 
 namespace heapwalk::walker {
 
 std::vector<NodeId> leaks_of(const HeapGraph& graph) {
-  const size_t nodes = graph.node_count();
-  std::vector<uint8_t> seen(nodes, 0);
-  std::vector<GraphNode> stack;
-  if (nodes) {
-    seen[kRootNode] = 1;
-    stack.push_back(kRootNode);
-  }
-  while (!stack.empty()) {
-    GraphNode n = stack.back();
-    stack.pop_back();
-    for (GraphNode t : graph.targets(n))
-      if (!seen[t]) {
-        seen[t] = 1;
-        stack.push_back(t);
-      }
-  }
+  RankedBits unreached = unreached_allocations(graph);
   std::vector<NodeId> leaked;
-  leaked.reserve(static_cast<size_t>(std::count(seen.begin(), seen.end(), uint8_t{0})));
-  for (GraphNode n = 1; n < nodes; ++n)
-    if (!seen[n]) leaked.push_back(allocation_of(n));
+  leaked.reserve(unreached.count());
+  for (size_t n = unreached.next(0); n < unreached.size(); n = unreached.next(n + 1))
+    leaked.push_back(static_cast<NodeId>(n));
   return leaked;
 }
 
-std::optional<LeakReport> find_leaks(const ProcessGraph& graph,
+std::optional<LeakReport> find_leaks(std::shared_ptr<const ProcessGraph> graph,
                                      const std::function<bool()>& interrupted) {
-  std::vector<NodeId> leaked = leaks_of(graph.graph);
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
+  auto start = Clock::now();
+  RankedBits leaked = unreached_allocations(graph->graph);
   if (interrupted && interrupted()) return std::nullopt;
+  double set_seconds = seconds_since(start);
   // Direct: one member of each strongly connected component no other leak points to.
-  auto split = split_leaks(graph.graph, leaked, interrupted);
+  start = Clock::now();
+  auto split = split_leak_set(graph->graph, leaked, interrupted);
   if (!split) return std::nullopt;
   LeakReport report;
-  report.split = {split->edges, split->components, split->peak_bytes, split->graph_seconds,
-                  split->components_seconds};
-  report.leaks.reserve(leaked.size());
-  auto name = graph.leak_names.begin();
-  for (uint32_t i = 0; i < leaked.size(); ++i) {
-    Leak leak;
-    leak.node = leaked[i];
-    leak.direct = split->direct[i] != 0;
-    // Both by address: a merge.
-    while (name != graph.leak_names.end() && name->node < leak.node) ++name;
-    leak.kind = name != graph.leak_names.end() && name->node == leak.node ? name->kind
-                                                                           : graph.unnamed_leak;
-    (leak.direct ? report.direct : report.indirect) += 1;
-    report.leaks.push_back(leak);
-  }
+  report.split = {split->edges, split->components, split->peak_bytes + leaked.memory_bytes(),
+                  set_seconds, seconds_since(start)};
+  report.direct = split->direct_count;
+  report.indirect = leaked.count() - split->direct_count;
+  report.leaks = LeakList(std::move(graph), std::move(leaked), std::move(split->direct));
   return report;
 }
 
@@ -63,21 +46,24 @@ std::optional<LeakReport> session_leaks(Session& session,
   auto graph = process_graph(session, interrupted);
   if (!graph) return std::nullopt;
   auto start = std::chrono::steady_clock::now();
-  auto report = find_leaks(*graph, interrupted);
+  auto report = find_leaks(std::move(graph), interrupted);
   session.record("leaks: direct/indirect", start);
-  // The split's arrays (16 bytes a leak at their peak) are freed in the middle of malloc's heap,
-  // where free() keeps them resident: give their pages back.
+  // The split's arrays (about 9 bytes a leak at their peak) are freed in the middle of malloc's
+  // heap, where free() keeps them resident: give their pages back.
   malloc_trim(0);
   return report;
 }
 
 Partition LeakReport::partition(const KindTable& kinds, const AllocationTable& table) const {
+  // Count first, so that each row's node list is allocated once at its size: with every
+  // allocation leaked, doubling vectors would hold up to twice the 4 bytes a leak.
   std::vector<PartitionRow> rows(kinds.size());
   for (const Leak& leak : leaks) {
     rows[leak.kind].count += 1;
     rows[leak.kind].size += table.usable_size(leak.node);
-    rows[leak.kind].nodes.push_back(leak.node);
   }
+  for (PartitionRow& row : rows) row.nodes.reserve(row.count);
+  for (const Leak& leak : leaks) rows[leak.kind].nodes.push_back(leak.node);
   std::vector<PartitionRow> used;
   for (KindId k = 0; k < rows.size(); ++k)
     if (rows[k].count) {

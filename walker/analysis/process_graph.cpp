@@ -44,13 +44,15 @@ bool leak_phase(Session& session, HeapGraphBuilder& builder, ProcessGraph& resul
   for (NodeId n : leaked) naming.walk_vtable_object(n);
   auto named = naming.run(interrupted);
   if (!named) return false;
-  result.leak_names.reserve(leaked.size());
+  std::vector<KindId> kinds;
+  kinds.reserve(leaked.size());
   for (NodeId n : leaked) {
     KindId kind = named->reached(n) ? named->kinds[n] : kNoKind;
     if (kind == kNoKind)
       kind = session.kinds().intern(fmt::format("<untyped {} bytes>", table.usable_size(n)));
-    result.leak_names.push_back({n, kind});
+    kinds.push_back(kind);
   }
+  result.leak_names = LeakNames(table.size(), leaked, std::move(kinds));
   named.reset();
   result.leak_typed_edges = typed_pairs.size();
   // The walk goes object by object, mostly in address order: often sorted already.

@@ -15,6 +15,8 @@
 
 #include "walker/graph/element_counts.h"
 #include "walker/graph/kinds.h"
+#include "walker/graph/leak_names.h"
+#include "walker/graph/node_kinds.h"
 #include "walker/malloc/allocation_table.h"
 
 namespace heapwalk::walker {
@@ -166,45 +168,6 @@ class HeapGraphBuilder {
   Blocks<uint32_t> where_;
 };
 
-// A kind per allocation, two bytes each while every kind id is below 65,535 (nearly always:
-// a program has thousands of kinds, not tens of thousands), else four.
-class NodeKinds {
- public:
-  NodeKinds() = default;
-  NodeKinds(std::vector<KindId> kinds) { *this = std::move(kinds); }  // NOLINT: implicit
-  NodeKinds& operator=(std::vector<KindId> kinds) {
-    narrow_.clear();
-    wide_.clear();
-    bool fits = std::all_of(kinds.begin(), kinds.end(),
-                            [](KindId k) { return k == kNoKind || k < kNarrowNone; });
-    if (!fits) {
-      wide_ = std::move(kinds);
-      wide_.shrink_to_fit();
-      size_ = wide_.size();
-      return *this;
-    }
-    size_ = kinds.size();
-    narrow_.resize(size_);
-    for (size_t n = 0; n < size_; ++n)
-      narrow_[n] = kinds[n] == kNoKind ? kNarrowNone : static_cast<uint16_t>(kinds[n]);
-    return *this;
-  }
-  size_t size() const { return size_; }
-  KindId operator[](size_t n) const {
-    if (!wide_.empty()) return wide_[n];
-    return narrow_[n] == kNarrowNone ? kNoKind : narrow_[n];
-  }
-  size_t memory_bytes() const {
-    return narrow_.capacity() * sizeof(uint16_t) + wide_.capacity() * sizeof(KindId);
-  }
-
- private:
-  static constexpr uint16_t kNarrowNone = 0xffff;
-  size_t size_ = 0;
-  std::vector<uint16_t> narrow_;
-  std::vector<KindId> wide_;
-};
-
 // The graph of a whole process at one stop, from all its roots (what retention reads).
 // The type a kind names (an object of it, or an array of it), to label edges by field.
 struct KindLayout {
@@ -238,11 +201,7 @@ struct ProcessGraph {
   // into one): they change nothing the root reaches. Their names, by node (ascending): the
   // vtable's type, a type reached through typed pointers from a leaked typed object, or
   // "<untyped N bytes>".
-  struct LeakName {
-    uint32_t node = 0;  // allocation (not graph node)
-    KindId kind = kNoKind;
-  };
-  std::vector<LeakName> leak_names;
+  LeakNames leak_names;
   KindId unnamed_leak = kNoKind;  // the kind of a leak leak_names misses (none should)
   uint64_t words_scanned = 0, leak_typed_edges = 0, leak_conservative_edges = 0;
   double leak_seconds = 0;  // the leak phase's share of the build
@@ -250,7 +209,7 @@ struct ProcessGraph {
   // What the graph and its side tables hold, in bytes.
   size_t memory_bytes() const {
     return graph.memory_bytes() + kinds.memory_bytes() +
-           reach_flags.capacity() + leak_names.capacity() * sizeof(LeakName);
+           reach_flags.capacity() + leak_names.memory_bytes();
   }
 };
 
