@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <lldb/API/SBFrame.h>
+#include <lldb/API/SBProcess.h>
 #include <lldb/API/SBThread.h>
 
 #include "plugin/paging.h"
@@ -15,6 +16,7 @@
 #include "walker/analysis/partition_untyped.h"
 #include "walker/analysis/process_graph.h"
 #include "walker/analysis/reachable.h"
+#include "walker/analysis/root_reach.h"
 #include "walker/progress.h"
 #include "walker/roots/roots.h"
 #include "walker/session.h"
@@ -23,6 +25,26 @@ namespace heapwalk::plugin {
 
 using namespace heapwalk::report;
 
+
+namespace {
+
+// Whether `root` can be one of the graph's static roots: a variable in no allocation and on no
+// thread's stack (a global, a function-local static, a thread_local), so that building the
+// process graph for it is not wasted.
+bool may_be_static_root(walker::Session& session, const walker::Root& root) {
+  if (session.heap().in_use.find(root.address)) return false;
+  lldb::SBProcess process = session.process();
+  for (uint32_t i = 0; i < process.GetNumThreads(); ++i) {
+    lldb::SBThread thread = process.GetThreadAtIndex(i);
+    if (!thread.GetNumFrames()) continue;
+    uint64_t sp = thread.GetFrameAtIndex(0).GetSP();
+    const walker::Region* region = session.memory().region_of(sp);
+    if (region && root.address >= sp && root.address < region->end) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 std::vector<OptionSpec> PartitionCommand::options() const {
   std::vector<OptionSpec> specs = {
@@ -101,23 +123,40 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
                     ? walker::partition_by_kind_or_vtable(*session, *graph, set)
                     : walker::partition_by(*session, *graph, set, by, filter);
   } else {
-    std::vector<walker::Root> roots;
+    std::optional<walker::Root> root;
     if (options.has("root")) {
       lldb::SBFrame frame = session->process().GetSelectedThread().GetSelectedFrame();
-      roots.push_back(walker::resolve_root(session->target(), frame, options.get("root")));
-    } else {
-      roots = walker::static_roots(session->target(), session->memory(), session->glibc().version);
+      root = walker::resolve_root(session->target(), frame, options.get("root"));
     }
-    // A walk from these roots, not the process graph: its root labels do not say which root
-    // reached a static object that lies outside every root's extent (see docs/performance.md).
-    partition =
-        walker::partition_reachable(*session, roots, partition_options, interruption(debugger));
-    if (!partition) throw std::runtime_error("interrupted");
-    if (by != walker::PartitionBy::kKind) {  // regroup the walk's set over the process graph
+    // What static roots reach is a reach over the process graph from their root edges (through
+    // the static objects on the way): no walk of its own. A root the graph does not have (a
+    // local, a path into the heap) is walked from.
+    std::shared_ptr<const walker::ProcessGraph> graph;
+    std::vector<uint32_t> labels;
+    if (!root || may_be_static_root(*session, *root)) {
+      graph = walker::process_graph(*session, interruption(debugger));
+      if (!graph) throw std::runtime_error("interrupted");
+      if (root) labels = walker::static_root_labels(*graph, root->address, root->label);
+    }
+    if (!root || !labels.empty()) {
+      auto start = std::chrono::steady_clock::now();
+      std::vector<uint8_t> wanted(graph->root_labels.size(), root ? 0 : 1);
+      for (uint32_t l : labels) wanted[l] = 1;
+      const uint32_t statics = graph->static_roots;
+      partition = walker::partition_reached(
+          *graph, session->kinds(), filter, session->kinds().intern("<conservative>"),
+          [&](uint32_t l) { return l < statics && wanted[l]; });
+      session->record("partition", start);
+    } else {
+      partition = walker::partition_reachable(*session, {*root}, partition_options,
+                                              interruption(debugger));
+      if (!partition) throw std::runtime_error("interrupted");
+    }
+    if (by != walker::PartitionBy::kKind) {  // regroup the set over the process graph
       std::vector<uint32_t> set;
       for (const walker::PartitionRow& row : partition->rows)
         set.insert(set.end(), row.nodes.begin(), row.nodes.end());
-      auto graph = walker::process_graph(*session, interruption(debugger));
+      if (!graph) graph = walker::process_graph(*session, interruption(debugger));
       if (!graph) throw std::runtime_error("interrupted");
       partition = walker::partition_by(*session, *graph, set, by, filter);
     }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "walker/analysis/root_reach.h"
 #include "walker/graph/node_states.h"
 
 namespace heapwalk::walker {
@@ -25,30 +26,7 @@ Partition make_partition(std::vector<PartitionRow> rows) {
 Partition partition_reached(const ProcessGraph& graph, const KindTable& kinds, EdgeFilter filter,
                             KindId unnamed, const std::function<bool(uint32_t label)>& root) {
   const HeapGraph& g = graph.graph;
-  std::vector<uint8_t> seen(g.node_count(), 0);
-  std::vector<GraphNode> stack;
-  if (g.node_count()) {
-    seen[kRootNode] = 1;
-    auto targets = g.targets(kRootNode);
-    auto provenance = g.provenance(kRootNode);
-    auto where = g.where(kRootNode);
-    for (size_t e = 0; e < targets.size(); ++e)
-      if (follows(filter, provenance[e]) && (!root || root(where[e])) && !seen[targets[e]]) {
-        seen[targets[e]] = 1;
-        stack.push_back(targets[e]);
-      }
-  }
-  while (!stack.empty()) {
-    GraphNode n = stack.back();
-    stack.pop_back();
-    auto targets = g.targets(n);
-    auto provenance = g.provenance(n);
-    for (size_t e = 0; e < targets.size(); ++e)
-      if (!seen[targets[e]] && follows(filter, provenance[e])) {
-        seen[targets[e]] = 1;
-        stack.push_back(targets[e]);
-      }
-  }
+  std::vector<uint8_t> seen = reached_from_labels(graph, filter, root);
   std::vector<PartitionRow> rows(kinds.size());
   for (GraphNode node = 1; node < g.node_count(); ++node) {
     if (!seen[node]) continue;

@@ -36,8 +36,8 @@ struct Partition {
 Partition make_partition(std::vector<PartitionRow> rows);
 
 // The whole-process partition by kind, a function of the graph: the allocations node 0 reaches
-// through the root edges `root` admits (by root label; all when empty) and then the edges
-// `filter` follows (weak ones never), grouped by graph.kinds (`unnamed` where a reached
+// through the root edges `root` admits (by root label; all when empty), the static objects on
+// the way and the edges `filter` follows (weak ones never: root_reach.h), grouped by graph.kinds (`unnamed` where a reached
 // allocation has none). With kTypedOnly, an allocation counts only when typed at its start
 // (reach_flags): a typed pointer into its middle alone does not name it.
 Partition partition_reached(const ProcessGraph& graph, const KindTable& kinds, EdgeFilter filter,

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "walker/analysis/leak_components.h"
+#include "walker/analysis/root_reach.h"
 #include "walker/graph/heap_reach.h"
 #include "walker/roots/roots.h"
 
@@ -114,9 +115,24 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
   ElementCounts counts;
   if (with_counts)
     reach->record_counts([&](NodeId node, KindId kind, uint64_t count) { counts.add(node, kind, count); });
+  // Static objects reached through pointers get labels after the roots'.
+  const uint32_t root_label_count =
+      static_cast<uint32_t>(roots.typed.size() + roots.ranges.size() + roots.words.size());
+  reach->label_static_objects(root_label_count, [&](GraphNode from, uint32_t where, uint32_t unit,
+                                                    EdgeProvenance p) {
+    result.static_refs.push_back({from, where, unit, p});
+  });
   add_roots(*reach, roots, &result.root_labels);
+  result.typed_roots = static_cast<uint32_t>(roots.typed.size());
+  result.static_roots = static_cast<uint32_t>(roots.static_count);
+  for (const Root& root : roots.typed) result.root_addresses.push_back(root.address);
   auto reached = reach->run(interrupted);
   if (!reached) return std::nullopt;
+  result.static_objects = root_label_count;
+  for (uint32_t name : reach->static_object_names()) {
+    std::string text = result.root_labels[name];
+    result.root_labels.push_back(std::move(text));
+  }
   result.kinds = std::move(reached->kinds);
   result.kind_layouts = reach->kind_layouts();
   result.reach_flags = std::move(reached->flags);
@@ -133,6 +149,7 @@ std::optional<ProcessGraph> build_process_graph(Session& session,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - leaks_start).count();
   session.record("heap graph: leak phase", leaks_start);
   result.graph = std::move(builder).build();
+  finish_static_refs(result);
   // The walks' state and the builder's blocks are freed now, mostly in the middle of malloc's
   // heap (where free() keeps them resident): give their pages back, so that what stays with the
   // session is the graph.

@@ -182,6 +182,24 @@ struct ProcessGraph {
   NodeKinds kinds;                       // per allocation; kNoKind where nothing reaches it
   std::vector<KindLayout> kind_layouts;  // by KindId
   std::vector<std::string> root_labels;  // by the `where` of node 0's edges
+  // The typed roots come first (labels [0, typed_roots)), static_roots() first among them
+  // ([0, static_roots)), with their addresses (root_addresses, by label).
+  uint32_t typed_roots = 0, static_roots = 0;
+  std::vector<uint64_t> root_addresses;
+  // A static object walked through a pointer rather than as a root (a global that another
+  // object points into, libc's FILE, a default instance) has a label of its own, from
+  // static_objects on (named as the root it lies in, else the root whose walk reached it
+  // first): its out-edges are node 0's edges with that label, and static_refs say what points
+  // at it, sorted by (from, where). So what some roots reach is a function of the graph
+  // (walker/analysis/root_reach.h), also through static objects reached from the heap.
+  uint32_t static_objects = 0;  // 0: no such labels
+  struct StaticRef {
+    GraphNode from;   // node 0 for a root (or another static object), else an allocation's
+    uint32_t where;   // as EdgeSource::where
+    uint32_t unit;    // the static object's label
+    EdgeProvenance provenance;  // typed or weak
+  };
+  std::vector<StaticRef> static_refs;
   // The element counts of array allocations (what `heap size` prints beside the bytes): not
   // built with the graph (16 bytes a counted array), but on first ask by their own walk
   // (walker/analysis/process_graph.h: element_counts), then kept here. Copies share them.
@@ -209,7 +227,8 @@ struct ProcessGraph {
   // What the graph and its side tables hold, in bytes.
   size_t memory_bytes() const {
     return graph.memory_bytes() + kinds.memory_bytes() +
-           reach_flags.capacity() + leak_names.memory_bytes();
+           reach_flags.capacity() + leak_names.memory_bytes() +
+           static_refs.capacity() * sizeof(StaticRef) + root_addresses.capacity() * 8;
   }
 };
 

@@ -41,6 +41,12 @@ class HeapReach {
   void record_edges(EdgeSink sink);
   // The element counts owners know for array allocations (TypedWalk::set_count_sink).
   void record_counts(TypedWalk::CountSink sink) { walk_.set_count_sink(std::move(sink)); }
+  // Static objects walked through a pointer get labels of their own (TypedWalk::
+  // label_static_objects). Call before adding roots.
+  void label_static_objects(uint32_t first, TypedWalk::StaticRefSink sink) {
+    walk_.label_static_objects(first, std::move(sink));
+  }
+  const std::vector<uint32_t>& static_object_names() const { return walk_.static_object_names(); }
 
   void add_typed_root(uint64_t address, typeinfo::LayoutId layout, uint32_t root_label = 0);
   // A root variable: typed, and its bytes scanned when its type has no definition.

@@ -22,6 +22,7 @@ TypedWalk::TypedWalk(const WalkContext& context, NodeStates& states, bool follow
       conservative_kind_(context.kinds.intern("<conservative>")) {}
 
 void TypedWalk::add_root(uint64_t address, LayoutId layout) {
+  work_label_ = root_label_;
   if (edge_sink_) {
     source_ = EdgeSource{kRootNode, 0, root_label_};
     where_ = root_label_;
@@ -46,39 +47,8 @@ void TypedWalk::add_root(uint64_t address, LayoutId layout) {
 void TypedWalk::follow_pointer(uint64_t address, LayoutId layout) {
   source_ = EdgeSource{kRootNode, 0, root_label_};
   where_ = root_label_;
+  work_label_ = root_label_;
   follow(typed_pointer(address, layout), true);
-}
-
-// An edge to the allocation the reach lands in (none outside the heap).
-void TypedWalk::record_edge(const Reach& reach) {
-  auto node = allocations_.find(reach.target);
-  if (!node) return;
-  edge_sink_(source_.node, where_, *node + 1,
-             reach.weak ? EdgeProvenance::kWeak : EdgeProvenance::kTyped);
-}
-
-// The object at `at` is an allocation's, or lies in static storage: in the root that holds it.
-void TypedWalk::set_source(uint64_t at) {
-  if (auto node = allocations_.find(at)) {
-    source_ = EdgeSource{*node + 1, allocations_.address(*node), 0};
-    return;
-  }
-  if (!root_extents_sorted_) {
-    // A global is also a frame's static: the first root added (the global) names it.
-    std::stable_sort(root_extents_.begin(), root_extents_.end(),
-                     [](const RootExtent& a, const RootExtent& b) { return a.begin < b.begin; });
-    root_extents_.erase(std::unique(root_extents_.begin(), root_extents_.end(),
-                                    [](const RootExtent& a, const RootExtent& b) {
-                                      return a.begin == b.begin;
-                                    }),
-                        root_extents_.end());
-    root_extents_sorted_ = true;
-  }
-  auto it = std::upper_bound(root_extents_.begin(), root_extents_.end(), at,
-                             [](uint64_t a, const RootExtent& r) { return a < r.begin; });
-  uint32_t label = root_label_;
-  if (it != root_extents_.begin() && at < std::prev(it)->end) label = std::prev(it)->label;
-  source_ = EdgeSource{kRootNode, 0, label};
 }
 
 KindId TypedWalk::kind_of_layout(LayoutId id) {
@@ -121,6 +91,10 @@ void TypedWalk::untyped(uint64_t begin, uint64_t end) {
 }
 
 void TypedWalk::push(uint64_t at, LayoutId layout, uint64_t count, bool trusted) {
+  push(at, layout, count, trusted, work_label_);
+}
+
+void TypedWalk::push(uint64_t at, LayoutId layout, uint64_t count, bool trusted, uint32_t label) {
   if (layout == kNoLayout || count == 0) return;
   const Layout& l = types_.layout(layout);
   if (!l.has_edges()) return;
@@ -129,12 +103,15 @@ void TypedWalk::push(uint64_t at, LayoutId layout, uint64_t count, bool trusted)
     // The bytes are the object's own: the edges they hold start there, not at its referrer
     // (whose walk goes on with its own source afterwards).
     const EdgeSource referrer = source_;
+    const uint32_t walking = work_label_;
+    work_label_ = label;
     set_source(at);
     untyped(at, at + l.size * count);
     source_ = referrer;
+    work_label_ = walking;
     return;
   }
-  stack_.push_back({at, count, layout, trusted});
+  stack_.push_back({at, count, layout, label, trusted});
 }
 
 // The vptr at an allocation's start names the complete object that fills it: as sure a type as
@@ -316,9 +293,7 @@ void TypedWalk::follow(const Reach& reach, bool trusted) {
     // vector on a stack whose finish is any word): found by fuzzing (docs/fuzzing.md).
     count = std::min(count, (region->end - reach.walk_at) /
                                 std::max<uint64_t>(types_.layout(reach.layout).size, 1));
-    if (static_seen_.insert({reach.walk_at, reach.layout}).second)
-      push(reach.walk_at, reach.layout, count, trusted);
-    return;
+    return follow_static(reach, trusted, count);
   }
 
   Reading r = read_allocation(enclosing(reach, *node), *node, trusted);
@@ -381,7 +356,8 @@ bool TypedWalk::run(const std::function<bool()>& interrupted) {
     uint64_t size = types_.layout(work.layout).size;
     // Arrays are walked one element per step so that a huge buffer stays interruptible.
     if (work.count > 1 && size)
-      stack_.push_back({work.at + size, work.count - 1, work.layout, work.trusted});
+      stack_.push_back({work.at + size, work.count - 1, work.layout, work.label, work.trusted});
+    work_label_ = work.label;
     walk_object(work.at, work.layout, work.trusted);
   }
   return true;

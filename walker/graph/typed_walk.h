@@ -6,7 +6,7 @@
 
 #include <cstdint>
 #include <functional>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "typeinfo/dynamic_types.h"
@@ -55,6 +55,21 @@ class TypedWalk {
   void set_count_sink(CountSink sink) { count_sink_ = std::move(sink); }
   // The root label of the roots added from now on (an index into the graph's root labels).
   void set_root_label(uint32_t label) { root_label_ = label; }
+  // A static object walked through a pointer (not as a root) gets a root label of its own, from
+  // `first` on (the roots' labels are below), and every pointer to it goes to `sink`: so a
+  // reach from some roots' labels knows which of them reach it, also through the heap or when
+  // it lies outside every root (libc's FILEs). Call before adding roots. Without it, such an
+  // object's edges carry the label of the root it lies in, else of the root whose walk reached
+  // it first.
+  using StaticRefSink =
+      std::function<void(GraphNode from, uint32_t where, uint32_t unit, EdgeProvenance)>;
+  void label_static_objects(uint32_t first, StaticRefSink sink) {
+    unit_base_ = first;
+    static_ref_sink_ = std::move(sink);
+  }
+  // For each static object's label (from `first` on), the root label whose name it goes by:
+  // the root it lies in, else the root whose walk reached it first.
+  const std::vector<uint32_t>& static_object_names() const { return unit_name_; }
   // Where the object being walked lies: its untyped bytes' edges start there.
   const EdgeSource& source() const { return source_; }
 
@@ -78,7 +93,8 @@ class TypedWalk {
     uint64_t at;
     uint64_t count;
     typeinfo::LayoutId layout;
-    bool trusted;  // the type is known to be right: its coverage counts
+    uint32_t label : 31;   // the root label (or static object's) whose walk pushed it
+    uint32_t trusted : 1;  // the type is known to be right: its coverage counts
   };
   // How one reach reads the allocation it lands in.
   struct Reading {
@@ -101,12 +117,15 @@ class TypedWalk {
   bool read_cookie_array(NodeId node, typeinfo::LayoutId layout, bool trusted, Reading& reading);
   void walk_object(uint64_t at, typeinfo::LayoutId id, bool trusted);
   void push(uint64_t at, typeinfo::LayoutId layout, uint64_t count, bool trusted);
+  void push(uint64_t at, typeinfo::LayoutId layout, uint64_t count, bool trusted, uint32_t label);
+  void follow_static(const Reach& reach, bool trusted, uint64_t count);
+  uint32_t root_label_at(uint64_t at, uint32_t otherwise);
   void untyped(uint64_t begin, uint64_t end);
   bool in_malloc_memory(uint64_t address) const;
   KindId kind_of_layout(typeinfo::LayoutId id);
   KindId kind_of_array(typeinfo::LayoutId id);
   void record_edge(const Reach& reach);
-  void set_source(uint64_t at);
+  void set_source(uint64_t at);  // for an object of the walk labelled work_label_
 
   WalkContext context_;
   const MemoryImage& memory_;
@@ -131,19 +150,25 @@ class TypedWalk {
   EdgeSource source_;
   uint32_t where_ = 0;
   uint32_t root_label_ = 0;
+  uint32_t work_label_ = 0;  // the label of what is being walked (a root's, a static object's)
+  static constexpr uint32_t kNoUnits = UINT32_MAX;
+  uint32_t unit_base_ = kNoUnits;  // labels from here on are static objects (when set)
+  std::vector<uint32_t> unit_name_;
+  StaticRefSink static_ref_sink_;
   bool recording_ = true;  // off while following a vptr the conservative scan found
   std::vector<RootExtent> root_extents_;
   bool root_extents_sorted_ = true;
 
   std::vector<Work> stack_;
   std::vector<KindId> layout_kind_, array_kind_;
-  // Objects outside the heap (globals, statics, stack objects) walked, by address and layout.
+  // Objects outside the heap (globals, statics, stack objects) walked, by address and layout,
+  // with their label (kNoUnits when they have none of their own).
   struct PlaceHash {
     size_t operator()(const std::pair<uint64_t, typeinfo::LayoutId>& p) const {
       return std::hash<uint64_t>()(p.first * 0x9e3779b97f4a7c15ull ^ p.second);
     }
   };
-  std::unordered_set<std::pair<uint64_t, typeinfo::LayoutId>, PlaceHash> static_seen_;
+  std::unordered_map<std::pair<uint64_t, typeinfo::LayoutId>, uint32_t, PlaceHash> static_seen_;
   uint64_t objects_walked_ = 0;
 };
 

@@ -169,6 +169,7 @@ RootSet all_roots(lldb::SBTarget& target, const MemoryImage& memory, const Glibc
                   const MallocHeap& heap) {
   RootSet roots;
   roots.typed = static_roots(target, memory, layout.version);
+  roots.static_count = roots.typed.size();
   std::vector<ThreadMemory> threads;
   try {
     threads = thread_memory(read_loader(target, memory, layout.version), memory);

@@ -61,7 +61,8 @@ struct RootWord {
 };
 
 struct RootSet {
-  std::vector<Root> typed;
+  std::vector<Root> typed;  // static_roots() first (static_count of them), then locals
+  size_t static_count = 0;
   std::vector<RootRange> ranges;
   std::vector<RootWord> words;
 };
