@@ -57,18 +57,18 @@ void TopCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   Retention r = retention(session, filter, interruption(debugger));
   warn_heap(*session, result);
 
-  RetainedReport report;
-  report.total = r.tree->retained[walker::kRootNode];
-  report.title = fmt::format(
+  walker::FreedAfterInterrupt<RetainedReport> report;
+  report->total = r.tree->retained[walker::kRootNode];
+  report->title = fmt::format(
       "Largest retained sizes of {} reached objects; total {} bytes ({}).",
-      r.tree->preorder.size() - 1, report.total, edges_counted(filter));
-  walker::PathTexts paths(*r.session, *r.graph, *r.paths);
+      r.tree->preorder.size() - 1, report->total, edges_counted(filter));
+  walker::FreedAfterInterrupt<walker::PathTexts> paths(*r.session, *r.graph, *r.paths);
   for (GraphNode node : walker::top_retained(*r.tree, count)) {
     walker::poll_interrupt(64);  // a path per row: heap top 1000000 takes a while
-    report.rows.push_back(row_of(r, node, &paths));
+    report->rows.push_back(row_of(r, node, &*paths));
   }
   if (options.has("timings")) print_graph_timings(r, anon_before);
-  emit_retained(report, format, options, result, &HeapCommand::emit);
+  emit_retained(*report, format, options, result, &HeapCommand::emit);
 }
 
 // ---- heap dominators -----------------------------------------------------------------------

@@ -89,11 +89,11 @@ void paths_to_objects(const Retention& r, const std::vector<GraphNode>& objects,
   if (first.unreached)
     report.title +=
         fmt::format(" ({} reached by no root: leaks, see 'heap leaks')", first.unreached);
-  walker::PathTexts paths(*r.session, *r.graph, *r.paths);
+  walker::FreedAfterInterrupt<walker::PathTexts> paths(*r.session, *r.graph, *r.paths);
   for (GraphNode node : first.nodes) {
     walker::poll_interrupt(64);  // a path per row
     report.paths.push_back(
-        fmt::format("{} (0x{:x}, {})", paths.text(node),
+        fmt::format("{} (0x{:x}, {})", paths->text(node),
                     r.session->heap().in_use.address(walker::allocation_of(node)),
                     walker::node_kind(*r.session, *r.graph, node)));
   }
@@ -136,7 +136,8 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
   auto [session, anon_before] = open_session(debugger);
   Retention r = retention(session, filter, interruption(debugger));
 
-  PathsReport report;
+  walker::FreedAfterInterrupt<PathsReport> held;
+  PathsReport& report = *held;
   if (options.has("addr")) {
     paths_through_referrers(r, node_at(*r.session, options), filter, count, report);
   } else if (by_row) {

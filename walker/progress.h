@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
+#include <thread>
 #include <utility>
 
 namespace heapwalk::walker {
@@ -66,6 +68,33 @@ class InterruptScope {
 
  private:
   std::function<bool()> previous_;
+};
+
+// What a long command builds (a million rows and their strings) takes longer to free than
+// Ctrl-C may wait. Held in this, it is freed as usual when the command ends, but when an
+// exception (Interrupted) unwinds past it, it is handed to a thread that frees it, so the
+// command returns at once. Only for values whose destructors touch nothing shared.
+template <class T>
+class FreedAfterInterrupt {
+ public:
+  template <class... Args>
+  explicit FreedAfterInterrupt(Args&&... args)
+      : value_(std::make_unique<T>(std::forward<Args>(args)...)) {}
+  ~FreedAfterInterrupt() {
+    if (std::uncaught_exceptions() <= exceptions_) return;
+    try {
+      std::thread([value = std::move(value_)] {}).detach();
+    } catch (...) {  // no thread to be had: free it here
+    }
+  }
+  FreedAfterInterrupt(const FreedAfterInterrupt&) = delete;
+  FreedAfterInterrupt& operator=(const FreedAfterInterrupt&) = delete;
+  T& operator*() { return *value_; }
+  T* operator->() { return value_.get(); }
+
+ private:
+  int exceptions_ = std::uncaught_exceptions();
+  std::unique_ptr<T> value_;
 };
 
 inline Progress& progress() {

@@ -1,6 +1,10 @@
 // Renderings stop when the command's interruption check says so (walker/progress.h).
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <future>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "report/report_render.h"
@@ -33,4 +37,31 @@ TEST_CASE("a rendering of many rows stops when asked, and only then", "[report][
   CHECK(report::render_partition_csv(p).size() > 200000 * 10);
   walker::InterruptScope scope([] { return false; });
   CHECK(report::render_partition_json(p).find("kind 199999") != std::string::npos);
+}
+
+namespace {
+// Says on which thread it was destroyed.
+struct Witness {
+  std::promise<std::thread::id>* destroyed_on;
+  explicit Witness(std::promise<std::thread::id>* p) : destroyed_on(p) {}
+  ~Witness() { destroyed_on->set_value(std::this_thread::get_id()); }
+};
+}  // namespace
+
+TEST_CASE("what an interrupted command built is freed on another thread, and only then",
+          "[report][interrupt]") {
+  std::promise<std::thread::id> normal;
+  { walker::FreedAfterInterrupt<Witness> held(&normal); }
+  CHECK(normal.get_future().get() == std::this_thread::get_id());
+
+  std::promise<std::thread::id> interrupted;
+  std::future<std::thread::id> freed = interrupted.get_future();
+  CHECK_THROWS_AS(
+      [&] {
+        walker::FreedAfterInterrupt<Witness> held(&interrupted);
+        throw walker::Interrupted();
+      }(),
+      walker::Interrupted);
+  REQUIRE(freed.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(freed.get() != std::this_thread::get_id());
 }
