@@ -17,22 +17,15 @@
 #include <string_view>
 #include <algorithm>
 
+#include "tests/bench/bench_graph.h"
 #include "walker/analysis/dominators.h"
 #include "walker/analysis/retention.h"
 #include "walker/graph/reverse_edges.h"
 
 using namespace heapwalk::walker;
+using namespace heapwalk::bench;
 
 namespace {
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
 // A field of /proc/self/status, in KiB (VmRSS: now; VmHWM: the peak since the last reset).
 long status_kib(const char* field) {
   std::FILE* f = std::fopen("/proc/self/status", "r");
@@ -61,28 +54,8 @@ int main(int argc, char** argv) {
   const uint64_t edges = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 60'000'000;
   const bool heap_shape = argc <= 3 || std::string_view(argv[3]) != "random";
   const int threads = argc > 4 ? std::atoi(argv[4]) : 2;
-  // A node near `n` (heap shape, nine times in ten) or anywhere.
-  auto target_for = [&](uint64_t n, uint64_t below) -> GraphNode {
-    if (heap_shape && random() % 50 != 0) {
-      uint64_t lo = n > 64 ? n - 64 : 0;
-      uint64_t hi = std::min(below, n + 64);
-      return static_cast<GraphNode>(lo + random() % (hi - lo));
-    }
-    return static_cast<GraphNode>(random() % below);
-  };
-  std::mt19937_64 random(42);
   auto start = std::chrono::steady_clock::now();
-  std::vector<uint64_t> sizes(nodes);
-  for (uint64_t n = 1; n < nodes; ++n) sizes[n] = 16 + 16 * (random() % 8);
-  HeapGraphBuilder builder(std::move(sizes));
-  for (uint64_t n = 1; n < nodes; ++n)
-    builder.add_edge(target_for(n, n), static_cast<GraphNode>(n), EdgeProvenance::kTyped);
-  for (uint64_t e = nodes - 1; e < edges; ++e) {
-    auto p = random() % 8 == 0 ? EdgeProvenance::kConservative : EdgeProvenance::kTyped;
-    uint64_t from = random() % nodes;
-    builder.add_edge(static_cast<GraphNode>(from), target_for(from, nodes), p);
-  }
-  HeapGraph graph = std::move(builder).build();
+  HeapGraph graph = bench_graph(nodes, edges, heap_shape);
   std::printf("graph: %llu nodes, %zu edges, built in %.2f s, %.1f MiB\n",
               static_cast<unsigned long long>(nodes), graph.edge_count(), seconds_since(start),
               graph.memory_bytes() / 1048576.0);
