@@ -31,7 +31,7 @@ struct SubBlock {
 class AllocationTable {
  public:
   // kUnknown: not a malloc chunk but the rest of a heap whose chunk walk was cut by corruption
-  // (walker/malloc/glibc_heap.cpp): its content is unknown and only scanned conservatively.
+  // (walker/malloc/arena_walk.cpp): its content is unknown and only scanned conservatively.
   enum Flag : uint8_t { kMmapped = 1, kUnit = 2, kBlockHead = 4, kUnknown = 8 };
   // Appends one allocation; call finish() once all are added.
   void add(uint64_t user_address, uint64_t usable_size, bool mmapped = false);
