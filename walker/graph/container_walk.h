@@ -72,6 +72,10 @@ class ContainerWalk {
   void monotonic_resource(const typeinfo::Container& c, const Names& n, uint64_t object,
                           const Emit& emit, const Untyped& untyped);
 
+  // Linked structures are followed at most this far beyond their recorded size: corrupt or
+  // concurrently modified lists must not hang the walk.
+  static constexpr uint64_t kSlack = 16;
+
   Reach node(const typeinfo::Container& c, KindId kind, uint64_t address) const;
   uint64_t bounded(uint64_t count) const;
   // A chain that loops (damaged or concurrently modified memory) was cut: one warning for each

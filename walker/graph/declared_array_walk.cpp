@@ -1,11 +1,33 @@
-// [[recognizer.array]] rules (typeinfo/recognizers/rules.h) on one object: the buffer, with its
-// optional block (the allocation it lives in), condition (when), live slots (control bytes) and
-// nodes (slots that own what they point to).
+// Recognizer rules (typeinfo/recognizers/rules.h) on one object: its unions, pointers and
+// [[recognizer.array]] rules: the buffer, with its optional block (the allocation it lives in),
+// condition (when), live slots (control bytes) and nodes (slots that own what they point to).
 #include <vector>
 
 #include "walker/graph/container_walk.h"
 
 namespace heapwalk::walker {
+
+// A recognizer rule: the type's other members as usual, then what the rule says its fields mean.
+void ContainerWalk::declared(const typeinfo::Declared& d, uint64_t object, const Emit& emit) {
+  emit(in_place_at(object, d.rest));
+  const typeinfo::Expression::Read read = [this](uint64_t address, void* out, size_t size) {
+    return memory_.read(address, out, size);
+  };
+  for (const typeinfo::DeclaredArray& a : d.arrays) declared_array(a, object, read, emit);
+  for (const typeinfo::DeclaredUnion& u : d.unions) {
+    auto selector = u.selector.evaluate(object, read);
+    if (!selector) continue;
+    for (const typeinfo::DeclaredUnion::Case& c : u.cases)
+      if (static_cast<int64_t>(*selector) == c.value) emit(in_place_at(object + c.offset, c.layout));
+  }
+  for (const typeinfo::DeclaredPointer& p : d.pointers) {
+    auto address = p.address.evaluate(object, read);
+    if (!address || !*address) continue;
+    Reach r = typed_pointer(*address, p.to);
+    if (!p.kind.empty()) r.kind = kinds_.intern(p.kind);
+    emit(r);
+  }
+}
 
 void ContainerWalk::declared_array(const typeinfo::DeclaredArray& a, uint64_t object,
                                    const typeinfo::Expression::Read& read, const Emit& emit) {
