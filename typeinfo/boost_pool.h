@@ -2,7 +2,7 @@
 // through a (pointer, size) pair at each block's end, carved into chunks of T at a stride, the
 // free ones on a list through their first word. Recognized in C++ (the chain and the free list
 // are links no rule can follow; an [[allocator]] rule cannot read this chain either, whose
-// links sit at each block's end). walker/suballocators.cpp carves the blocks with this
+// links sit at each block's end). walker/allocator_carver.cpp carves the blocks with this
 // Container's fields: each live chunk becomes an allocation of its own, which the pool's walk
 // reaches as a T (untrusted: object_pool::malloc() hands out chunks nobody constructed). When
 // the blocks do not validate they stay the allocations: a block is "boost::object_pool<T>

@@ -1,6 +1,6 @@
 // An allocator rule ([[allocator]], or a built-in one) compiled against one allocator type:
 // its expressions bound to the allocator's and its block descriptor's members, checked once,
-// so that carving reads raw memory only (walker/suballocators.cpp).
+// so that carving reads raw memory only (walker/allocator_carver.cpp).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
 // A malloc chunk carved into the units of a program's own allocator, as the carvers
-// (suballocators.cpp, protobuf_arena.cpp) read it before the allocation table is rebuilt.
+// (allocator_carver.cpp, protobuf_arena.cpp) read it before the allocation table is rebuilt.
 #pragma once
 
 #include <cstdint>
