@@ -64,7 +64,7 @@ void SummaryCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
   if (!leaks) throw std::runtime_error("interrupted");
   auto start = std::chrono::steady_clock::now();
   walker::ProcessMappings mappings = walker::process_mappings(session->process(), session->memory());
-  walker::Ledger ledger = walker::build_ledger(*session, *graph, *leaks, mappings);
+  walker::Ledger ledger = walker::build_ledger(session->heap(), *graph, *leaks, mappings);
   session->record("ledger", start);
   start = std::chrono::steady_clock::now();
   walker::add_residency(ledger, *session, graph->reach_flags, *leaks, mappings);

@@ -2,74 +2,22 @@
 
 #include <fmt/format.h>
 
-#include <lldb/API/SBType.h>
-
 namespace heapwalk::walker {
 
 namespace {
 
-bool is_class(lldb::SBType t) {
-  auto c = t.GetTypeClass();
-  return c == lldb::eTypeClassClass || c == lldb::eTypeClassStruct || c == lldb::eTypeClassUnion;
-}
-
-// Types whose insides are not what the program's author wrote.
-bool library_type(lldb::SBType type) {
-  std::string name = type.GetCanonicalType().GetName() ? type.GetCanonicalType().GetName() : "";
-  for (const char* prefix : {"std::", "__gnu_cxx::", "boost::", "absl::", "google::", "Eigen::"})
-    if (name.rfind(prefix, 0) == 0) return true;
-  return false;
-}
-
-// The member path at `offset` inside `type` ("pos.x", "items", "" when nothing names it).
-// Stops at library types (std::, boost::, ...): their insides are not what a reader wrote.
-std::string member_at(lldb::SBType type, uint64_t offset, int depth = 0) {
-  type = type.GetCanonicalType();
-  if (!is_class(type) || depth > 8 || library_type(type)) return {};
-  for (uint32_t i = 0; i < type.GetNumberOfDirectBaseClasses(); ++i) {
-    lldb::SBTypeMember base = type.GetDirectBaseClassAtIndex(i);
-    uint64_t at = base.GetOffsetInBytes(), size = base.GetType().GetByteSize();
-    if (offset >= at && offset < at + size) {
-      std::string inner = member_at(base.GetType(), offset - at, depth + 1);
-      if (!inner.empty()) return inner;
-    }
-  }
-  for (uint32_t i = 0; i < type.GetNumberOfFields(); ++i) {
-    lldb::SBTypeMember field = type.GetFieldAtIndex(i);
-    lldb::SBType ft = field.GetType().GetCanonicalType();
-    uint64_t at = field.GetOffsetInBytes(), size = ft.GetByteSize();
-    if (offset < at || offset >= at + std::max<uint64_t>(size, 1)) continue;
-    std::string name = field.GetName() ? field.GetName() : "";
-    std::string inner;
-    if (ft.IsArrayType()) {
-      lldb::SBType element = ft.GetArrayElementType();
-      uint64_t es = std::max<uint64_t>(element.GetByteSize(), 1);
-      uint64_t index = (offset - at) / es;
-      inner = fmt::format("[{}]", index);
-      std::string sub = member_at(element, (offset - at) % es, depth + 1);
-      if (!sub.empty()) inner += "." + sub;
-      return name + inner;
-    }
-    inner = member_at(ft, offset - at, depth + 1);
-    if (name.empty()) return inner;  // an anonymous union or struct
-    return inner.empty() ? name : name + "." + inner;
-  }
-  return {};
-}
-
 // A map key as C++ would write it: an integer, or a short string in quotes; "…" otherwise.
-std::string key_text(Session& session, lldb::SBType key_type, uint64_t address) {
-  lldb::SBType t = key_type.GetCanonicalType();
-  const MemoryImage& memory = session.memory();
-  if (t.GetTypeFlags() & lldb::eTypeIsInteger) {
-    uint64_t size = t.GetByteSize(), value = 0;
+std::string key_text(const MemoryImage& memory, const typeinfo::PairMembers& pair,
+                     uint64_t address) {
+  using typeinfo::KeyForm;
+  if (pair.key == KeyForm::kSigned || pair.key == KeyForm::kUnsigned) {
+    uint64_t size = pair.key_size, value = 0;
     if (size == 0 || size > 8 || !memory.read(address, &value, size)) return "…";
-    bool is_signed = t.GetTypeFlags() & lldb::eTypeIsSigned;
+    bool is_signed = pair.key == KeyForm::kSigned;
     if (is_signed && size < 8 && (value >> (8 * size - 1)) & 1) value |= ~uint64_t{0} << (8 * size);
     return is_signed ? std::to_string(static_cast<int64_t>(value)) : std::to_string(value);
   }
-  std::string name = t.GetName() ? t.GetName() : "";
-  if (name.rfind("std::__cxx11::basic_string<char", 0) == 0 || name == "std::string") {
+  if (pair.key == KeyForm::kString) {
     // libstdc++: the data pointer, then the length.
     uint64_t data = memory.word(address), length = memory.word(address + 8);
     constexpr uint64_t kShown = 40;
@@ -87,13 +35,17 @@ std::string key_text(Session& session, lldb::SBType key_type, uint64_t address) 
 
 }  // namespace
 
-std::string node_kind(Session& session, const ProcessGraph& graph, GraphNode node) {
+std::string node_kind(const KindTable& kinds, const ProcessGraph& graph, GraphNode node) {
   if (node == kRootNode) return "<root>";
   KindId k = graph.kinds[allocation_of(node)];
-  return k == kNoKind ? "<unreached>" : session.kinds().name(k);
+  return k == kNoKind ? "<unreached>" : kinds.name(k);
 }
 
-std::string edge_label(Session& session, const ProcessGraph& graph, GraphNode from,
+std::string node_kind(Session& session, const ProcessGraph& graph, GraphNode node) {
+  return node_kind(session.kinds(), graph, node);
+}
+
+std::string edge_label(const LabelSources& sources, const ProcessGraph& graph, GraphNode from,
                        uint32_t edge, bool with_keys) {
   const uint32_t where = graph.graph.where_of(edge);
   const bool conservative = graph.graph.provenance_of(edge) == EdgeProvenance::kConservative;
@@ -106,45 +58,50 @@ std::string edge_label(Session& session, const ProcessGraph& graph, GraphNode fr
   if (k == kNoKind || k >= graph.kind_layouts.size() || graph.kind_layouts[k].layout == UINT32_MAX)
     return fmt::format("{}+0x{:x}", arrow, where);
   const KindLayout& kl = graph.kind_layouts[k];
-  typeinfo::TypeRegistry& types = session.types();
-  lldb::SBType type = types.sbtype(kl.layout);
-  const uint64_t size = types.layout(kl.layout).size;
-  const AllocationTable& table = session.heap().in_use;
+  typeinfo::MemberNames& members = sources.members;
+  const uint64_t size = members.size(kl.layout);
+  const AllocationTable& table = sources.table;
   NodeId n = allocation_of(from);
   if (kl.value_offset || kl.keyed) {  // a container's node: its value at value_offset
     if (where < kl.value_offset) return fmt::format("{}+0x{:x}", arrow, where);
-    std::string member = member_at(type, where - kl.value_offset);
+    std::string member = members.member_at(kl.layout, where - kl.value_offset);
     std::string element = "[…]";
-    if (kl.keyed && type.GetNumberOfFields() == 2) {
+    if (auto pair = kl.keyed ? members.pair(kl.layout) : std::nullopt) {
       uint64_t value = table.address(n) + kl.value_offset;
-      lldb::SBTypeMember first = type.GetFieldAtIndex(0), second = type.GetFieldAtIndex(1);
       if (with_keys)
-        element = "[" + key_text(session, first.GetType(), value + first.GetOffsetInBytes()) + "]";
+        element = "[" + key_text(sources.memory, *pair, value + pair->first_offset) + "]";
       uint64_t in_value = where - kl.value_offset;
-      member = in_value >= second.GetOffsetInBytes()
-                   ? member_at(second.GetType(), in_value - second.GetOffsetInBytes())
+      member = in_value >= pair->second_offset
+                   ? members.second_member_at(kl.layout, in_value - pair->second_offset)
                    : std::string("first");
     }
     std::string label = (conservative ? "~" : "") + element;
     return member.empty() ? label : label + "." + member;
   }
   if (!kl.array || size == 0) {
-    std::string member = member_at(type, where);
+    std::string member = members.member_at(kl.layout, where);
     return member.empty() ? fmt::format("{}+0x{:x}", arrow, where) : arrow + member;
   }
   // An element of an array: past the cookie of `new T[n]` when there is one.
-  uint64_t base = 0, count = session.memory().word(table.address(n));
+  uint64_t base = 0, count = sources.memory.word(table.address(n));
   if (where >= 8 && count && count <= table.usable_size(n) / size &&
       table.holds_exactly(n, 8 + count * size))
     base = 8;
   uint64_t index = (where - base) / size;
-  std::string member = member_at(type, (where - base) % size);
+  std::string member = members.member_at(kl.layout, (where - base) % size);
   std::string label = fmt::format("[{}]", index);
   if (!member.empty()) label += "." + member;
   return conservative ? "~" + label : label;
 }
 
-std::string path_text(Session& session, const ProcessGraph& graph,
+std::string edge_label(Session& session, const ProcessGraph& graph, GraphNode from,
+                       uint32_t edge, bool with_keys) {
+  typeinfo::TypeMemberNames members(session.types());
+  return edge_label(LabelSources{session.memory(), session.heap().in_use, members}, graph, from,
+                    edge, with_keys);
+}
+
+std::string path_text(const LabelSources& sources, const ProcessGraph& graph,
                       const std::vector<uint32_t>& edges) {
   std::string text, run;  // run: the label repeated `repeats` times at the end of the path
   size_t repeats = 0;
@@ -159,7 +116,7 @@ std::string path_text(Session& session, const ProcessGraph& graph,
   };
   GraphNode from = kRootNode;
   for (uint32_t edge : edges) {
-    std::string label = edge_label(session, graph, from, edge);
+    std::string label = edge_label(sources, graph, from, edge);
     from = graph.graph.target_of(edge);
     if (repeats && label == run) {
       ++repeats;
@@ -171,6 +128,12 @@ std::string path_text(Session& session, const ProcessGraph& graph,
   }
   flush();
   return text;
+}
+
+std::string path_text(Session& session, const ProcessGraph& graph,
+                      const std::vector<uint32_t>& edges) {
+  typeinfo::TypeMemberNames members(session.types());
+  return path_text(LabelSources{session.memory(), session.heap().in_use, members}, graph, edges);
 }
 
 }  // namespace heapwalk::walker

@@ -1,8 +1,6 @@
 #include "walker/analysis/ledger.h"
 
 #include <fmt/format.h>
-#include <lldb/API/SBFrame.h>
-#include <lldb/API/SBThread.h>
 
 #include "walker/graph/heap_reach.h"
 
@@ -33,13 +31,12 @@ AllocationBuckets allocation_buckets(const AllocationTable& table,
   return b;
 }
 
-Ledger build_ledger(Session& session, const ProcessGraph& graph, const LeakReport& leaks,
+Ledger build_ledger(const MallocHeap& heap, const ProcessGraph& graph, const LeakReport& leaks,
                     const ProcessMappings& mappings) {
   Ledger ledger;
   ledger.rss = mappings.rss;
   ledger.core_bytes = mappings.core_bytes;
   ledger.mappings_source = mappings.source;
-  const MallocHeap& heap = session.heap();
   const AllocationTable& table = heap.in_use;
 
   // Allocations: by what reaches them.
@@ -73,21 +70,10 @@ Ledger build_ledger(Session& session, const ProcessGraph& graph, const LeakRepor
 
   // The process: file-backed mappings, stacks, and the anonymous rest.
   uint64_t code = 0, stacks = 0;
-  std::vector<uint64_t> stack_pointers;
-  lldb::SBProcess process = session.process();
-  for (uint32_t t = 0; t < process.GetNumThreads(); ++t)
-    stack_pointers.push_back(process.GetThreadAtIndex(t).GetFrameAtIndex(0).GetSP());
   for (const Mapping& m : mappings.mappings) {
     ledger.mapped += m.size();
-    if (m.file_backed) {
-      code += m.size();
-      continue;
-    }
-    for (uint64_t sp : stack_pointers)
-      if (sp >= m.start && sp < m.end) {
-        stacks += m.size();
-        break;
-      }
+    if (m.file_backed) code += m.size();
+    else if (mappings.holds_stack(m.start, m.end)) stacks += m.size();
   }
   uint64_t malloc_total = ledger.arena_system_mem + ledger.mmapped_bytes;
   uint64_t accounted = code + stacks + malloc_total;

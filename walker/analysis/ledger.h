@@ -11,8 +11,8 @@
 
 #include "walker/analysis/leaks.h"
 #include "walker/graph/heap_graph.h"
+#include "walker/malloc/malloc_heap.h"
 #include "walker/memory/mappings.h"
-#include "walker/session.h"
 
 namespace heapwalk::walker {
 
@@ -90,7 +90,9 @@ AllocationBuckets allocation_buckets(const AllocationTable& table,
                                      std::span<const uint8_t> reach_flags,
                                      std::span<const NodeId> leaked);
 
-Ledger build_ledger(Session& session, const ProcessGraph& graph, const LeakReport& leaks,
+// The rows, from malloc's census, the graph's reach and the process's mappings (code: the
+// file-backed ones; stacks: those holding a thread's stack pointer).
+Ledger build_ledger(const MallocHeap& heap, const ProcessGraph& graph, const LeakReport& leaks,
                     const ProcessMappings& mappings);
 
 }  // namespace heapwalk::walker

@@ -7,10 +7,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include <lldb/API/SBFileSpec.h>
-#include <lldb/API/SBModule.h>
-#include <lldb/API/SBSymbol.h>
-#include <lldb/API/SBValue.h>
+#include "typeinfo/defining_modules.h"
+#include "walker/roots/global_modules.h"
 
 namespace heapwalk::walker {
 
@@ -20,25 +18,11 @@ constexpr uint32_t kNone = UINT32_MAX;
 constexpr uint32_t kPending = UINT32_MAX - 1;
 constexpr int kMaxOwnerDepth = 64;  // owners of owners: a chain of untyped buffers is short
 
-std::string module_path(lldb::SBModule module) {
-  if (!module.IsValid()) return {};
-  char path[4096];
-  uint32_t n = module.GetFileSpec().GetPath(path, sizeof path);
-  return n ? std::string(path) : std::string();
-}
-
-bool is_vtable(lldb::SBSymbol symbol) {
-  if (!symbol.IsValid()) return false;
-  const char* mangled = symbol.GetMangledName();
-  const char* name = symbol.GetName();
-  return (mangled && std::string_view(mangled).starts_with("_ZTV")) ||
-         (name && std::string_view(name).starts_with("vtable for "));
-}
-
 class ModuleNamer {
  public:
-  ModuleNamer(Session& session, const ProcessGraph& graph)
-      : session_(session), graph_(graph), table_(session.heap().in_use) {
+  ModuleNamer(const MemoryImage& memory, const AllocationTable& table, const ProcessGraph& graph,
+              ModuleFacts& facts)
+      : memory_(memory), facts_(facts), graph_(graph), table_(table) {
     const HeapGraph& g = graph.graph;
     owner_.assign(table_.size(), kNone);
     root_owner_.assign(table_.size(), kNone);
@@ -100,15 +84,18 @@ class ModuleNamer {
         graph_.kind_layouts[k].layout == typeinfo::kNoLayout)
       return vtable_module(table_.address(a));
     const KindLayout& kl = graph_.kind_layouts[k];
-    typeinfo::TypeRegistry& types = session_.types();
-    const typeinfo::Layout& layout = types.layout(kl.layout);
+    const typeinfo::Layout& layout = facts_.layout(kl.layout);
     if (layout.scalar) return kNone;
     // A type known only by a declaration (std::exception, whose definition is libstdc++'s) may
     // be polymorphic too: its vptr says.
     if ((layout.polymorphic || !layout.complete) && !kl.array)
       if (uint32_t m = vtable_module(table_.address(a) + kl.value_offset); m != kNone) return m;
     if (k >= kind_modules_.size()) kind_modules_.resize(graph_.kind_layouts.size());
-    if (!kind_modules_[k]) kind_modules_[k] = defining_modules(types.sbtype(kl.layout));
+    if (!kind_modules_[k]) {
+      kind_modules_[k].emplace();
+      for (const std::string& path : facts_.type_modules(kl.layout))
+        kind_modules_[k]->push_back(intern(path));
+    }
     const std::vector<uint32_t>& modules = *kind_modules_[k];
     if (modules.size() == 1) return modules.front();
     if (modules.size() > 1) defining = &modules;
@@ -117,97 +104,28 @@ class ModuleNamer {
 
   // The module holding the vtable the word at `at` points into; kNone when it points into none.
   uint32_t vtable_module(uint64_t at) {
-    uint64_t vptr = session_.memory().word(at);
+    uint64_t vptr = memory_.word(at);
     if (vptr == 0 || vptr % 8 || table_.find(vptr)) return kNone;  // not into a module's data
-    if (!vtables_indexed_) index_vtables();
-    auto it = std::upper_bound(vtables_.begin(), vtables_.end(), vptr,
-                               [](uint64_t a, const Vtable& v) { return a < v.start; });
-    if (it == vtables_.begin() || vptr >= std::prev(it)->end) return kNone;
-    return std::prev(it)->module;
-  }
-
-  // Every vtable symbol of every module, by load address (SBTarget::ResolveLoadAddress does not
-  // find every data symbol with LLDB 16, typeinfo/dynamic_types.h: the same index).
-  void index_vtables() {
-    vtables_indexed_ = true;
-    lldb::SBTarget& target = session_.target();
-    for (uint32_t m = 0; m < target.GetNumModules(); ++m) {
-      lldb::SBModule module = target.GetModuleAtIndex(m);
-      uint32_t id = kNone;
-      for (size_t i = 0; i < module.GetNumSymbols(); ++i) {
-        lldb::SBSymbol symbol = module.GetSymbolAtIndex(i);
-        if (!is_vtable(symbol)) continue;
-        uint64_t start = symbol.GetStartAddress().GetLoadAddress(target);
-        uint64_t end = symbol.GetEndAddress().GetLoadAddress(target);
-        if (start == LLDB_INVALID_ADDRESS || end == LLDB_INVALID_ADDRESS || end <= start) continue;
-        if (id == kNone) {
-          std::string path = module_path(module);
-          if (path.empty()) break;
-          id = intern(path);
-        }
-        vtables_.push_back({start, end, id});
-      }
-    }
-    std::sort(vtables_.begin(), vtables_.end(),
-              [](const Vtable& a, const Vtable& b) { return a.start < b.start; });
-  }
-
-  // The modules whose debug info holds a complete definition of `type`, in the target's order
-  // (the executable first). LLDB 16's SBType::GetModule knows no module for the types values
-  // and members give, so each module is asked by name.
-  std::vector<uint32_t> defining_modules(lldb::SBType type) {
-    std::vector<uint32_t> out;
-    const char* name = type.GetName();
-    if (!name || !*name) return out;
-    lldb::SBTarget& target = session_.target();
-    for (uint32_t i = 0; i < target.GetNumModules(); ++i) {
-      lldb::SBModule module = target.GetModuleAtIndex(i);
-      lldb::SBType found = module.FindFirstType(name);
-      if (!found.IsValid() || !found.IsTypeComplete()) continue;
-      std::string path = module_path(module);
-      if (!path.empty()) out.push_back(intern(path));
-    }
-    return out;
+    std::string path = facts_.vtable_module(vptr);
+    return path.empty() ? kNone : intern(path);
   }
 
   // A global variable (a root's label) that holds the allocation: the module it lives in.
   uint32_t root_module(uint32_t label) {
     auto [it, fresh] = root_module_.try_emplace(label, 0);
     if (!fresh || label >= graph_.root_labels.size()) return it->second;
-    // A global's label is its name as LLDB spells it, with ABI tags (g_title[abi:cxx11]).
-    std::string name = graph_.root_labels[label];
-    for (size_t tag; (tag = name.find("[abi:")) != std::string::npos;) {
-      size_t end = name.find(']', tag);
-      if (end == std::string::npos) break;
-      name.erase(tag, end + 1 - tag);
-    }
-    // The module whose debug info has the variable (an address in a dlopen'd module's .bss
-    // need not resolve to a section).
-    lldb::SBTarget& target = session_.target();
-    for (uint32_t i = 0; i < target.GetNumModules(); ++i) {
-      lldb::SBModule module = target.GetModuleAtIndex(i);
-      lldb::SBValue v = module.FindFirstGlobalVariable(target, name.c_str());
-      if (!v.IsValid() || v.GetLoadAddress() == LLDB_INVALID_ADDRESS) continue;
-      std::string path = module_path(module);
-      if (!path.empty()) it->second = intern(path);
-      break;
-    }
+    it->second = intern(facts_.global_module(graph_.root_labels[label]));
     return it->second;
   }
 
-  Session& session_;
+  const MemoryImage& memory_;
+  ModuleFacts& facts_;
   const ProcessGraph& graph_;
   const AllocationTable& table_;
   std::vector<NodeId> owner_;       // first typed heap referrer
   std::vector<uint32_t> root_owner_;  // first typed root edge's label
   std::vector<uint32_t> memo_;
   std::vector<std::optional<std::vector<uint32_t>>> kind_modules_;  // defining modules by kind
-  struct Vtable {
-    uint64_t start, end;
-    uint32_t module;
-  };
-  std::vector<Vtable> vtables_;
-  bool vtables_indexed_ = false;
   std::unordered_map<uint32_t, uint32_t> root_module_;
   std::vector<std::string> paths_;
   std::unordered_map<std::string, uint32_t> ids_;
@@ -218,12 +136,32 @@ std::string file_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// The session's answers: its types' layouts and definitions, its symbols, its globals.
+class SessionModuleFacts final : public ModuleFacts {
+ public:
+  explicit SessionModuleFacts(Session& session) : session_(session), defining_(session.types()) {}
+  const typeinfo::Layout& layout(typeinfo::LayoutId id) override {
+    return session_.types().layout(id);
+  }
+  std::string vtable_module(uint64_t vptr) override { return defining_.vtable_module(vptr); }
+  std::vector<std::string> type_modules(typeinfo::LayoutId id) override {
+    return defining_.type_modules(id);
+  }
+  std::string global_module(const std::string& root_label) override {
+    return walker::global_module(session_.target(), root_label);
+  }
+
+ private:
+  Session& session_;
+  typeinfo::DefiningModules defining_;
+};
+
 }  // namespace
 
-Partition partition_by_module(Session& session, const ProcessGraph& graph,
+Partition partition_by_module(const MemoryImage& memory, const AllocationTable& table,
+                              const ProcessGraph& graph, ModuleFacts& facts,
                               std::span<const uint32_t> set) {
-  const AllocationTable& table = session.heap().in_use;
-  ModuleNamer namer(session, graph);
+  ModuleNamer namer(memory, table, graph, facts);
   std::map<uint32_t, PartitionRow> rows;
   for (uint32_t n : set) {
     uint32_t m = namer.module_of(n);
@@ -240,6 +178,12 @@ Partition partition_by_module(Session& session, const ProcessGraph& graph,
   std::vector<PartitionRow> out;
   for (auto& [_, row] : rows) out.push_back(std::move(row));
   return make_partition(std::move(out));
+}
+
+Partition partition_by_module(Session& session, const ProcessGraph& graph,
+                              std::span<const uint32_t> set) {
+  SessionModuleFacts facts(session);
+  return partition_by_module(session.memory(), session.heap().in_use, graph, facts, set);
 }
 
 }  // namespace heapwalk::walker

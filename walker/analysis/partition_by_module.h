@@ -14,7 +14,10 @@
 #pragma once
 
 #include <span>
+#include <string>
+#include <vector>
 
+#include "typeinfo/layout.h"
 #include "walker/analysis/partition.h"
 #include "walker/analysis/process_graph.h"
 
@@ -22,8 +25,28 @@ namespace heapwalk::walker {
 
 inline constexpr const char* kNoModule = "<no module>";
 
+// What the rules ask of the program's modules and types, in plain terms: module paths, "" for
+// none. The session's answers come from the debug info and symbols (typeinfo/defining_modules.h,
+// walker/roots/global_modules.h).
+class ModuleFacts {
+ public:
+  virtual ~ModuleFacts() = default;
+  // The compiled layout of a kind's type.
+  virtual const typeinfo::Layout& layout(typeinfo::LayoutId id) = 0;
+  // The module holding the vtable `vptr` points into.
+  virtual std::string vtable_module(uint64_t vptr) = 0;
+  // The modules whose debug info completes the layout's type, in the target's order.
+  virtual std::vector<std::string> type_modules(typeinfo::LayoutId id) = 0;
+  // The module of the global variable a root's label names.
+  virtual std::string global_module(const std::string& root_label) = 0;
+};
+
 // Rows are named by the module's file name ("libfoo.so.1", "heapwalk_fixture_sim"), with its
-// full path in PartitionRow::path.
+// full path in PartitionRow::path. `memory` holds the allocations' first words (vptrs).
+Partition partition_by_module(const MemoryImage& memory, const AllocationTable& table,
+                              const ProcessGraph& graph, ModuleFacts& facts,
+                              std::span<const uint32_t> set);
+// The same, with the session's memory, heap, types and modules.
 Partition partition_by_module(Session& session, const ProcessGraph& graph,
                               std::span<const uint32_t> set);
 

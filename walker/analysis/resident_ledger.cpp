@@ -5,9 +5,6 @@
 
 #include <fmt/format.h>
 
-#include <lldb/API/SBFrame.h>
-#include <lldb/API/SBThread.h>
-
 #include "walker/graph/heap_reach.h"
 #include "walker/graph/node_states.h"
 #include "walker/memory/residency.h"
@@ -123,29 +120,15 @@ uint64_t resident_in(uint64_t start, uint64_t end, const Resident& resident) {
   return bytes;
 }
 
-void add_keep(Ledger& ledger, Session& session, const ProcessMappings& mappings,
-              const std::function<bool(uint64_t)>& resident) {
-  const MallocHeap& heap = session.heap();
-  const GlibcLayout& layout = session.glibc();
+void add_keep(Ledger& ledger, const MallocHeap& heap, const MallocParams& params,
+              const ProcessMappings& mappings, const std::function<bool(uint64_t)>& resident) {
   MallocKeep& keep = ledger.keep;
-  const MemoryImage& memory = session.memory();
-  if (layout.mp) {
-    // struct malloc_par opens with trim_threshold, top_pad, mmap_threshold, arena_test,
-    // arena_max (every glibc since 2.26); no_dyn_threshold follows n_mmaps, n_mmaps_max and
-    // max_n_mmaps.
-    keep.trim_threshold = memory.word(layout.mp);
-    keep.top_pad = memory.word(layout.mp + 8);
-    keep.mmap_threshold = memory.word(layout.mp + 16);
-    keep.arena_max = memory.word(layout.mp + 32);
-    keep.thresholds_known = keep.trim_threshold != 0 || keep.mmap_threshold != 0;
-    if (layout.mp_n_mmaps)
-      keep.dynamic = memory.load<int32_t>(layout.mp + layout.mp_n_mmaps + 12).value_or(0) == 0;
-  }
-  // HEAP_MAX, as the chunk walk takes it: 4 x mp_.hp_pagesize when huge pages back the heaps.
-  uint64_t hp = layout.mp && layout.mp_hp_pagesize ? memory.word(layout.mp + layout.mp_hp_pagesize) : 0;
-  uint64_t heap_max = hp ? 4 * hp : layout.heap_max_size;
-  if (heap_max < kPageSize || (heap_max & (heap_max - 1)) || heap_max > (uint64_t{1} << 40))
-    heap_max = layout.heap_max_size;
+  keep.trim_threshold = params.trim_threshold;
+  keep.top_pad = params.top_pad;
+  keep.mmap_threshold = params.mmap_threshold;
+  keep.arena_max = params.arena_max;
+  keep.thresholds_known = params.thresholds_known;
+  keep.dynamic = params.dynamic;
   for (const ArenaCensus& arena : heap.arenas) {
     ArenaKeep k;
     k.arena = arena.address;
@@ -188,7 +171,7 @@ void add_keep(Ledger& ledger, Session& session, const ProcessMappings& mappings,
       uint64_t mapped = page_up(r.end) - page_down(r.start);
       k.untouched += mapped - resident_in(page_down(r.start), page_up(r.end), resident);
       if (arena.main) continue;
-      uint64_t reserve_end = r.start + heap_max;
+      uint64_t reserve_end = r.start + params.heap_max;
       for (const Mapping& m : mappings.mappings)
         if (!m.file_backed && !m.writable && m.start >= r.end && m.end <= reserve_end)
           k.reserved += m.size();
@@ -235,13 +218,15 @@ std::shared_ptr<const CorePages> core_pages(Session& session, const ProcessMappi
   return pages;
 }
 
-void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> reach_flags,
-                   const LeakReport& leaks, const ProcessMappings& mappings) {
+void add_residency(Ledger& ledger, const ResidencyInputs& in) {
+  auto record = [&](const char* phase, std::chrono::steady_clock::time_point since) {
+    if (in.record) in.record(phase, since);
+  };
   // `reserved`, out of `other`: address space kept for thread arenas' heaps, never mapped.
   std::function<bool(uint64_t)> no_pages = [](uint64_t) { return true; };
   {
     Ledger scratch;
-    add_keep(scratch, session, mappings, no_pages);
+    add_keep(scratch, in.heap, in.params, in.mappings, no_pages);
     uint64_t reserved = scratch.keep.reserved;
     auto other = std::find_if(ledger.rows.begin(), ledger.rows.end(),
                               [](const LedgerRow& r) { return r.key == "other"; });
@@ -260,35 +245,27 @@ void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> re
       if (ledger.rows[i].key == kKeys[b]) row_of[b] = i;
   }
 
-  const MemoryImage& memory = session.memory();
-  const Residency* residency = memory.residency();
+  const Residency* residency = in.live;
   if (residency) ledger.basis = ResidentBasis::kLive;
-  else if (!memory.core_path().empty()) ledger.basis = ResidentBasis::kCoreEstimate;
+  else if (in.core_pages) ledger.basis = ResidentBasis::kCoreEstimate;
   else {
-    add_keep(ledger, session, mappings, no_pages);
+    add_keep(ledger, in.heap, in.params, in.mappings, no_pages);
     ledger.keep.free_resident = ledger.keep.returnable = ledger.keep.untouched = 0;
     return;
   }
 
-  std::vector<uint64_t> stack_pointers;
-  lldb::SBProcess process = session.process();
-  for (uint32_t t = 0; t < process.GetNumThreads(); ++t)
-    stack_pointers.push_back(process.GetThreadAtIndex(t).GetFrameAtIndex(0).GetSP());
-  auto holds_stack = [&](uint64_t start, uint64_t end) {
-    return std::any_of(stack_pointers.begin(), stack_pointers.end(),
-                       [&](uint64_t sp) { return sp >= start && sp < end; });
-  };
-
   auto t0 = std::chrono::steady_clock::now();
-  auto [fine, background] = malloc_segments(session.heap(), reach_flags, leaks);
+  auto [fine, background] = malloc_segments(in.heap, in.reach_flags, in.leaks);
   PageSplitter splitter(std::move(fine), std::move(background));
-  session.record("ledger: resident: segments", t0);
+  record("ledger: resident: segments", t0);
   std::array<uint64_t, kBucketCount> resident{}, swapped{};
   std::function<bool(uint64_t)> is_resident;
   std::shared_ptr<const CorePages> pages;
   if (residency) {
     for (const ResidentMapping& m : residency->mappings()) {
-      uint8_t bucket = m.file_backed() ? kCode : holds_stack(m.start, m.end) ? kStacks : kOther;
+      uint8_t bucket = m.file_backed()                             ? kCode
+                       : in.mappings.holds_stack(m.start, m.end) ? kStacks
+                                                                  : kOther;
       for (size_t i = 0; i < m.pages.size(); ++i) {
         uint8_t bits = m.pages[i];
         if (!(bits & (Residency::kResident | Residency::kSwapped))) continue;
@@ -302,7 +279,7 @@ void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> re
     ledger.smaps_rss = residency->rss();
     for (const std::string& p : residency->problems()) ledger.problems.push_back(p);
     // What reading may have changed (docs/ledger.md): the figures above are from before it.
-    MemoryImage::Disturbance d = memory.disturbance();
+    const MemoryImage::Disturbance& d = in.disturbance;
     if (d.swapped_in)
       ledger.problems.push_back(fmt::format(
           "reading the process swapped {} bytes of its swapped pages back in (the figures are "
@@ -315,11 +292,13 @@ void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> re
   } else {
     // A core: the pages it holds that are not all zero.
     t0 = std::chrono::steady_clock::now();
-    pages = core_pages(session, mappings);
-    session.record("ledger: resident: core pages", t0);
+    pages = in.core_pages();
+    record("ledger: resident: core pages", t0);
     t0 = std::chrono::steady_clock::now();
-    for (const Mapping& m : mappings.mappings) {
-      uint8_t bucket = m.file_backed ? kCode : holds_stack(m.start, m.end) ? kStacks : kOther;
+    for (const Mapping& m : in.mappings.mappings) {
+      uint8_t bucket = m.file_backed                               ? kCode
+                       : in.mappings.holds_stack(m.start, m.end) ? kStacks
+                                                                  : kOther;
       for (uint64_t p = page_down(m.start); p < m.end; p += kPageSize) {
         if (!pages->nonzero(p)) continue;
         if (bucket != kOther) resident[bucket] += kPageSize;
@@ -327,7 +306,7 @@ void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> re
       }
     }
     is_resident = [&pages](uint64_t page) { return pages->nonzero(page); };
-    session.record("ledger: resident: split", t0);
+    record("ledger: resident: split", t0);
   }
   for (size_t b = 0; b < kBucketCount; ++b) {
     if (row_of[b] == ledger.rows.size()) {
@@ -345,8 +324,23 @@ void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> re
     ledger.problems.push_back(fmt::format(
         "the resident buckets sum to {} bytes, but smaps' Rss to {}", ledger.resident,
         residency->rss()));
-  add_keep(ledger, session, mappings, is_resident);
+  add_keep(ledger, in.heap, in.params, in.mappings, is_resident);
   add_hint(ledger);
+}
+
+void add_residency(Ledger& ledger, Session& session, std::span<const uint8_t> reach_flags,
+                   const LeakReport& leaks, const ProcessMappings& mappings) {
+  const MemoryImage& memory = session.memory();
+  MallocParams params = malloc_params(session.glibc(), memory);
+  ResidencyInputs in(session.heap(), params, reach_flags, leaks, mappings);
+  in.live = memory.residency();
+  if (!in.live && !memory.core_path().empty())
+    in.core_pages = [&] { return core_pages(session, mappings); };
+  in.disturbance = memory.disturbance();
+  in.record = [&](const char* phase, std::chrono::steady_clock::time_point since) {
+    session.record(phase, since);
+  };
+  add_residency(ledger, in);
 }
 
 }  // namespace heapwalk::walker

@@ -5,8 +5,10 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <lldb/API/SBFrame.h>
 #include <lldb/API/SBMemoryRegionInfo.h>
 #include <lldb/API/SBMemoryRegionInfoList.h>
+#include <lldb/API/SBThread.h>
 
 #include "walker/memory/core_file.h"
 
@@ -80,6 +82,8 @@ ProcessMappings process_mappings(lldb::SBProcess& process, const MemoryImage& me
   if (!found) from_lldb(process, out);
   std::sort(out.mappings.begin(), out.mappings.end(),
             [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
+  for (uint32_t t = 0; t < process.GetNumThreads(); ++t)
+    out.stack_pointers.push_back(process.GetThreadAtIndex(t).GetFrameAtIndex(0).GetSP());
   return out;
 }
 
