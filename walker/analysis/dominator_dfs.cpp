@@ -90,6 +90,9 @@ void depth_first(const HeapGraph& graph, EdgeFilter filter, std::vector<GraphNod
   }
   order.resize(count);
   parent.resize(count);
+  // The preorder is kept with the tree: give back the room of what was not reached (the
+  // parents are dropped with the pass).
+  if (count < nodes - nodes / 8) order.shrink_to_fit();
 }
 
 // How many followed edges point at each node, from any node (the reached ones are not known
