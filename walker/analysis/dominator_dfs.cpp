@@ -6,69 +6,93 @@
 
 namespace heapwalk::walker::dominator_pass {
 
-namespace {
-
-bool test_bit(const std::vector<uint64_t>& bits, uint32_t i) { return bits[i >> 6] >> (i & 63) & 1; }
-
-}  // namespace
-
-// Numbers the reached nodes in DFS preorder: order[i] is the node, parent[i] the index of its
-// DFS parent (the root's is 0). Out-edges are taken in CSR order, so the preorder is the same as
+// Numbers the reached nodes in DFS preorder: order[i] is the node, parent[i] the index of its DFS
+// parent (the root's is 0). Out-edges are taken in CSR order, so the preorder is the same as
 // a recursive DFS's. What is visited is a bit per node (2.5 MB for 20 M nodes: it stays in the
 // cache, where a 4-byte number per node would miss on every far edge); the numbers are written
-// afterwards, from `order`.
+// afterwards, from `order`. The node being expanded lives in locals (its next edge, its end, its
+// index), so the loop over its edges touches no memory but the edges and the bits; the stack
+// holds only the nodes below it.
 void depth_first(const HeapGraph& graph, EdgeFilter filter, std::vector<GraphNode>& order,
                  std::vector<Index>& parent, StopCheck& check) {
   const size_t nodes = graph.node_count();
   std::vector<uint64_t> seen((nodes + 63) / 64, 0);
+  // Every reached node is written once: sized for all, trimmed at the end.
   reserve_huge(order, nodes);
   reserve_huge(parent, nodes);
-  // An explicit stack, so depth costs memory, not recursion: per node on it, the next and the
-  // end of its out-edges (as edge indices) and its preorder index.
+  order.resize(nodes);
+  parent.resize(nodes);
+  GraphNode* out_order = order.data();
+  Index* out_parent = parent.data();
+  // An explicit stack, so depth costs memory, not recursion.
   struct Frame {
     uint32_t next, end;
     Index index;
   };
-  std::vector<Frame> stack;
+  std::vector<Frame> stack(1024);
+  size_t depth = 0;
   const uint32_t* first = graph.first_edges().data();
   const GraphNode* targets = graph.all_targets().data();
   const EdgeProvenance* provenance = graph.all_provenance().data();
-  auto unvisited = [&](uint32_t e) {
-    return follows(filter, provenance[e]) && !test_bit(seen, targets[e]);
-  };
-  auto visit = [&](GraphNode node, Index parent_index) {
-    seen[node >> 6] |= uint64_t{1} << (node & 63);
-    stack.push_back({first[node], first[node + 1], static_cast<Index>(order.size())});
-    order.push_back(node);
-    parent.push_back(parent_index);
+  uint64_t* bits = seen.data();
+  // Weak edges are never followed; conservative ones unless typed alone.
+  const uint8_t skip_conservative = filter == EdgeFilter::kTypedOnly;
+  auto followed = [&](uint32_t e) {
+    const auto p = static_cast<uint8_t>(provenance[e]);
+    return p == static_cast<uint8_t>(EdgeProvenance::kTyped) ||
+           (p == static_cast<uint8_t>(EdgeProvenance::kConservative) && !skip_conservative);
   };
   constexpr uint32_t kSiblings = 8;  // how many of a node's next edges are looked at ahead
-  visit(kRootNode, 0);
-  while (!stack.empty()) {
-    check();
-    Frame& f = stack.back();
-    uint32_t e = f.next;
-    while (e < f.end && !unvisited(e)) ++e;
-    if (e < f.end) {
-      f.next = e + 1;
-      // The node's other unvisited targets come after this one's subtree, often a small one
-      // (most edges point at what is visited already): their edge ranges are fetched now, so
-      // that going on to them costs one miss (their edges), not two.
-      for (uint32_t s = e + 1, stop = std::min(f.end, e + 1 + kSiblings); s < stop; ++s)
-        if (unvisited(s)) __builtin_prefetch(&first[targets[s]]);
-      visit(targets[e], f.index);  // f is stale from here
-      continue;
+  bits[0] |= 1;  // the root
+  out_order[0] = kRootNode;
+  out_parent[0] = 0;
+  Index count = 1;
+  uint32_t e = first[kRootNode], end = first[kRootNode + 1];
+  Index index = 0;
+  for (;;) {
+    for (; e < end; ++e) {
+      const GraphNode to = targets[e];
+      uint64_t& word = bits[to >> 6];
+      const uint64_t bit = uint64_t{1} << (to & 63);
+      if ((word & bit) || !followed(e)) continue;
+      check();
+      word |= bit;
+      // The node's other targets come after this one's subtree, often a small one (most
+      // edges point at what is visited already): their edge ranges are fetched now, so that
+      // going on to them costs one miss (their edges), not two.
+      for (uint32_t s = e + 1, stop = std::min(end, e + 1 + kSiblings); s < stop; ++s) {
+        const GraphNode sibling = targets[s];
+        if (!(bits[sibling >> 6] >> (sibling & 63) & 1)) __builtin_prefetch(&first[sibling]);
+      }
+      // The next sibling's edges too: its edge range was fetched when this node's previous
+      // child was visited.
+      if (e + 1 < end) __builtin_prefetch(&targets[first[targets[e + 1]]]);
+      if (depth == stack.size()) stack.resize(2 * depth);
+      stack[depth++] = {e + 1, end, index};
+      out_order[count] = to;
+      out_parent[count] = index;
+      index = count++;
+      e = first[to] - 1;  // the loop's ++e starts at its first edge
+      end = first[to + 1];
     }
-    stack.pop_back();
+    if (depth == 0) break;
+    const Frame& f = stack[--depth];
+    e = f.next;
+    end = f.end;
+    index = f.index;
     // Going back up, the frames below resume where they left off, long ago: fetch their next
     // edges ahead of time (deep graphs miss the cache there).
-    const size_t k = stack.size();
-    if (k > 16) {
-      const Frame& g = stack[k - 16];
+    if (depth > 16) {
+      const Frame& g = stack[depth - 16];
       __builtin_prefetch(&targets[g.next]);
       __builtin_prefetch(&provenance[g.next]);
     }
   }
+  order.resize(count);
+  parent.resize(count);
+  // The preorder is kept with the tree: give back the room of what was not reached (the
+  // parents are dropped with the pass).
+  if (count < nodes - nodes / 8) order.shrink_to_fit();
 }
 
 // How many followed edges point at each node, from any node (the reached ones are not known
