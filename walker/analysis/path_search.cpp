@@ -17,16 +17,17 @@ namespace heapwalk::walker {
 // edge of the second in that order. The first thread expands the first part exactly as one
 // thread would (it alone reads and sets seen_): the new nodes it finds are those the first
 // part reaches, each with its first edge there, in order. The second thread expands the rest
-// the same way, but against its own copy of seen_ (settled_: what was seen before the level,
-// and what it has claimed since): it claims each node the second part reaches that was not seen before the
-// level, with its first edge in the second part, in order. A claim is right unless the first
-// part reaches the node too (then the first part's edge comes first): once both are done,
-// merge() drops the claims seen_ then holds, and sets the others. The new level is the first
-// thread's nodes, then the second's kept claims, in their order: the one-thread order. (The
-// typed pass's candidates may differ: a node is noted when it has a conservative edge to a
-// node its thread had not seen yet; conservative_pass() checks each against the full seen_, so
-// it starts from the same nodes.) tests/unit/shortest_paths_test.cpp compares the two on many
-// graphs, every level split.
+// the same way against its own copy of seen_ (settled_: what was seen before the level, and
+// what it has claimed since): it claims each node the second part reaches that was not seen
+// before the level, with its first edge in the second part, in order. A claim is right unless
+// the first part reaches the node too (then the first part's edge comes first): once both are
+// done, merge() drops the claims seen_ then holds, and sets the others. The new level is the
+// first thread's nodes, then the second's kept claims, in their order: the one-thread order.
+// Neither thread reads what the other writes while they expand, so timing changes nothing.
+// (The typed pass's candidates may differ: a node is noted when it has a conservative edge to
+// a node its thread had not seen yet; conservative_pass() checks each against the full seen_,
+// so it starts from the same nodes.) tests/unit/shortest_paths_test.cpp compares the two on
+// many graphs, every level split.
 
 namespace {
 
