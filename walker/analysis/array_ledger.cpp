@@ -16,22 +16,25 @@ void add_array_ledger(Ledger& ledger, Session& session, const ProcessGraph& grap
   std::span<const uint8_t> reach_flags = graph.reach_flags;
   const ElementCounts* counts = element_counts(session, graph);  // the graph's, or a walk once
   const AllocationTable& table = session.heap().in_use;
-  std::vector<uint8_t> leaked(table.size(), 0);
-  for (const Leak& leak : leaks.leaks) leaked[leak.node] = 1;
   const MemoryImage& memory = session.memory();
   const Residency* residency = memory.residency();
   std::shared_ptr<const CorePages> core;
   if (!residency && !memory.core_path().empty()) core = core_pages(session, mappings);
+  // Asked page by page in address order, a page about as often as it holds arrays.
+  uint64_t last_page = 1;  // no page
+  bool last_resident = false;
   auto resident_page = [&](uint64_t page) -> bool {
-    if (residency) return residency->page(page) & Residency::kResident;
-    return core && core->nonzero(page);
+    if (page == last_page) return last_resident;
+    last_page = page;
+    if (residency) return last_resident = residency->page(page) & Residency::kResident;
+    return last_resident = core && core->nonzero(page);
   };
 
   // The arrays the row counts, and the counted ones among them (whose owners are asked).
   std::vector<uint8_t> counted(table.size(), 0);
   std::vector<NodeId> arrays;
   for (NodeId a = 0; a < table.size(); ++a) {
-    if (table.block_head(a) || leaked[a] || !(reach_flags[a] & NodeStates::kTyped) ||
+    if (table.block_head(a) || leaks.leaks.contains(a) || !(reach_flags[a] & NodeStates::kTyped) ||
         !(reach_flags[a] & Reachability::kScalarArray))
       continue;
     if (graph_node(a) >= graph.graph.node_count()) continue;
@@ -53,9 +56,12 @@ void add_array_ledger(Ledger& ledger, Session& session, const ProcessGraph& grap
 
   // Rows by kind id (a string per kind, not per array), merged by name at the end.
   std::map<KindId, ArrayTypeRow> by_kind;
+  KindId last_kind = kNoKind;
+  ArrayTypeRow* last_row = nullptr;  // arrays come in runs of one kind
   for (size_t i = 0; i < arrays.size(); ++i) {
     NodeId a = arrays[i];
-    ArrayTypeRow& row = by_kind[kind_of(a)];
+    if (!last_row || kind_of(a) != last_kind) last_kind = kind_of(a), last_row = &by_kind[last_kind];
+    ArrayTypeRow& row = *last_row;
     row.arrays += 1;
     uint64_t start = table.address(a), end = table.end(a);
     row.bytes += end - start;

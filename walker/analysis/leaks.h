@@ -70,6 +70,7 @@ class LeakList {
   iterator end() const { return {this, leaked_.size()}; }
   size_t size() const { return leaked_.count(); }
   bool empty() const { return size() == 0; }
+  bool contains(NodeId node) const { return leaked_.test(node); }
   size_t memory_bytes() const { return leaked_.memory_bytes() + direct_.memory_bytes(); }
 
  private:

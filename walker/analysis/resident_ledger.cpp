@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "walker/analysis/page_splitter.h"
 #include "walker/graph/heap_reach.h"
 #include "walker/graph/node_states.h"
 #include "walker/memory/residency.h"
@@ -28,87 +29,39 @@ constexpr uint64_t kMinSize = 32;
 uint64_t page_down(uint64_t a) { return a & ~(kPageSize - 1); }
 uint64_t page_up(uint64_t a) { return (a + kPageSize - 1) & ~(kPageSize - 1); }
 
-// 16 bytes (one per allocation): user addresses fit in 56 bits.
-struct Segment {
-  uint64_t start;
-  uint64_t end : 56;
-  uint64_t bucket : 8;
-};
-
-// Sorted by start and made disjoint (a segment overlapping the one before starts at its end),
-// in place: a segment per allocation, so a copy would cost 24 bytes an allocation more.
-void normalize(std::vector<Segment>& segments) {
-  std::sort(segments.begin(), segments.end(),
-            [](const Segment& a, const Segment& b) { return a.start < b.start; });
-  uint64_t end = 0;
-  size_t kept = 0;
-  for (Segment s : segments) {
-    s.start = std::max(s.start, end);
-    if (s.end <= s.start) continue;
-    segments[kept++] = s;
-    end = s.end;
-  }
-  segments.resize(kept);
-}
-
-// Splits pages, visited in address order, among the buckets by the bytes each holds on them:
-// `fine` segments (allocations, free chunks, top) first; the rest of the page goes to the
-// `background` segment there (an arena's heap: overhead; an mmapped chunk's mapping: its page
-// rounding), else to the mapping's bucket.
-class PageSplitter {
- public:
-  PageSplitter(std::vector<Segment> fine, std::vector<Segment> background)
-      : fine_(std::move(fine)), background_(std::move(background)) {
-    normalize(fine_);
-    normalize(background_);
-  }
-
-  void split(uint64_t page, uint8_t fallback, std::array<uint64_t, kBucketCount>& out) {
-    uint64_t end = page + kPageSize, covered = 0;
-    while (f_ < fine_.size() && fine_[f_].end <= page) ++f_;
-    for (size_t k = f_; k < fine_.size() && fine_[k].start < end; ++k) {
-      uint64_t n = std::min(end, fine_[k].end) - std::max(page, fine_[k].start);
-      out[fine_[k].bucket] += n;
-      covered += n;
-    }
-    while (b_ < background_.size() && background_[b_].end <= page) ++b_;
-    uint8_t rest = b_ < background_.size() && background_[b_].start < end
-                       ? background_[b_].bucket : fallback;
-    out[rest] += kPageSize - covered;
-  }
-
- private:
-  std::vector<Segment> fine_, background_;
-  size_t f_ = 0, b_ = 0;
-};
-
-// What the bytes of malloc's memory are, as build_ledger counts them.
-std::pair<std::vector<Segment>, std::vector<Segment>> malloc_segments(
-    const MallocHeap& heap, std::span<const uint8_t> reach_flags, const LeakReport& leaks) {
+// What the bytes of malloc's memory are, as build_ledger counts them: a segment per allocation
+// read from the table as the splitter asks (`reach_flags` and `leaks` must outlive it), the
+// free chunks, tops and free units beside, the heaps and mmapped chunks' mappings behind.
+PageSplitter malloc_splitter(const MallocHeap& heap, std::span<const uint8_t> reach_flags,
+                             const LeakList& leaks) {
   const AllocationTable& table = heap.in_use;
-  std::vector<uint8_t> leaked(table.size(), 0);
-  for (const Leak& leak : leaks.leaks) leaked[leak.node] = 1;
-  std::vector<Segment> fine, background;
-  fine.reserve(table.size() + heap.free_chunks.size() + heap.arenas.size());
-  for (NodeId n = 0; n < table.size(); ++n) {
-    uint64_t a = table.address(n), e = table.end(n);
-    uint8_t bucket = table.block_head(n) ? kOverhead
-                     : leaked[n]         ? kLeaked
-                     : reach_flags[n] & NodeStates::kTyped
-                         ? (reach_flags[n] & Reachability::kScalarArray ? kArrays : kObjects)
-                         : kConservative;
-    fine.push_back({a, e, bucket});
-    if (table.mmapped(n)) background.push_back({page_down(a - kChunkHeader), page_up(e), kMmapped});
-  }
-  for (const auto& [a, size] : table.free_units) fine.push_back({a, a + size, kProgramFree});
+  auto bucket = [&table, reach_flags, &leaks](NodeId n) -> uint8_t {
+    return table.block_head(n) ? kOverhead
+           : leaks.contains(n) ? kLeaked
+           : reach_flags[n] & NodeStates::kTyped
+               ? (reach_flags[n] & Reachability::kScalarArray ? kArrays : kObjects)
+               : kConservative;
+  };
+  PageSplitter::Ordered allocations = [&table, bucket, n = NodeId{0}](std::span<Segment> out) mutable {
+    size_t filled = 0;
+    for (; filled < out.size() && n < table.size(); ++filled, ++n)
+      out[filled] = {table.address(n), table.end(n), bucket(n)};
+    return filled;
+  };
+  std::vector<Segment> others, background;
+  others.reserve(table.free_units.size() + heap.free_chunks.size() + heap.arenas.size());
+  for (const auto& [a, size] : table.free_units) others.push_back({a, a + size, kProgramFree});
   // A chunk owns its size field and its bytes up to the next chunk's size field.
   for (const FreeRange& f : heap.free_chunks)
-    fine.push_back({f.chunk + 8, f.chunk + f.size + 8, kFree});
+    others.push_back({f.chunk + 8, f.chunk + f.size + 8, kFree});
+  for (NodeId n = 0; n < table.size(); ++n)
+    if (table.mmapped(n))
+      background.push_back({page_down(table.address(n) - kChunkHeader), page_up(table.end(n)), kMmapped});
   for (const ArenaCensus& arena : heap.arenas) {
-    if (arena.top_size) fine.push_back({arena.top_chunk + 8, arena.top_chunk + arena.top_size, kTop});
+    if (arena.top_size) others.push_back({arena.top_chunk + 8, arena.top_chunk + arena.top_size, kTop});
     for (const HeapRange& r : arena.heaps) background.push_back({r.start, r.end, kOverhead});
   }
-  return {std::move(fine), std::move(background)};
+  return PageSplitter(std::move(allocations), std::move(others), std::move(background));
 }
 
 // Resident pages of [start, end) (page-aligned inward), by `resident(page)`.
@@ -255,8 +208,7 @@ void add_residency(Ledger& ledger, const ResidencyInputs& in) {
   }
 
   auto t0 = std::chrono::steady_clock::now();
-  auto [fine, background] = malloc_segments(in.heap, in.reach_flags, in.leaks);
-  PageSplitter splitter(std::move(fine), std::move(background));
+  PageSplitter splitter = malloc_splitter(in.heap, in.reach_flags, in.leaks.leaks);
   record("ledger: resident: segments", t0);
   std::array<uint64_t, kBucketCount> resident{}, swapped{};
   std::function<bool(uint64_t)> is_resident;
@@ -271,7 +223,7 @@ void add_residency(Ledger& ledger, const ResidencyInputs& in) {
         if (!(bits & (Residency::kResident | Residency::kSwapped))) continue;
         auto& out = bits & Residency::kResident ? resident : swapped;
         if (bucket != kOther) out[bucket] += kPageSize;
-        else splitter.split(m.start + i * kPageSize, bucket, out);
+        else splitter.split(m.start + i * kPageSize, kPageSize, bucket, out);
       }
     }
     is_resident = [residency](uint64_t page) { return residency->page(page) & Residency::kResident; };
@@ -302,7 +254,7 @@ void add_residency(Ledger& ledger, const ResidencyInputs& in) {
       for (uint64_t p = page_down(m.start); p < m.end; p += kPageSize) {
         if (!pages->nonzero(p)) continue;
         if (bucket != kOther) resident[bucket] += kPageSize;
-        else splitter.split(p, bucket, resident);
+        else splitter.split(p, kPageSize, bucket, resident);
       }
     }
     is_resident = [&pages](uint64_t page) { return pages->nonzero(page); };

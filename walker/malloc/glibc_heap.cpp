@@ -47,7 +47,9 @@ MallocHeap enumerate_glibc_heap(const MemoryImage& memory, const GlibcLayout& la
   // A cached chunk is moved from in use to cached only if the walk found it in use.
   std::vector<uint64_t> walked_users(heap.in_use.size());
   for (size_t i = 0; i < walked_users.size(); ++i) walked_users[i] = heap.in_use.address(i);
-  std::sort(walked_users.begin(), walked_users.end());
+  // The walk goes arena by arena in address order: usually sorted already (a 2 M sort: 20 ms).
+  if (!std::is_sorted(walked_users.begin(), walked_users.end()))
+    std::sort(walked_users.begin(), walked_users.end());
   for (const FoundTcache& found :
        find_tcaches(memory, layout, walk.tcache_candidates(), &heap.warnings)) {
     TcacheCensus t;
