@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 #include <lldb/API/SBFrame.h>
-#include <lldb/API/SBProcess.h>
 #include <lldb/API/SBThread.h>
 
 #include "plugin/paging.h"
@@ -15,7 +14,7 @@
 #include "walker/analysis/partition_by.h"
 #include "walker/analysis/partition_untyped.h"
 #include "walker/analysis/process_graph.h"
-#include "walker/analysis/reachable.h"
+#include "walker/analysis/expression_edges.h"
 #include "walker/analysis/root_reach.h"
 #include "walker/progress.h"
 #include "walker/roots/roots.h"
@@ -25,33 +24,14 @@ namespace heapwalk::plugin {
 
 using namespace heapwalk::report;
 
-
-namespace {
-
-// Whether `root` can be one of the graph's static roots: a variable in no allocation and on no
-// thread's stack (a global, a function-local static, a thread_local), so that building the
-// process graph for it is not wasted.
-bool may_be_static_root(walker::Session& session, const walker::Root& root) {
-  if (session.heap().in_use.find(root.address)) return false;
-  lldb::SBProcess process = session.process();
-  for (uint32_t i = 0; i < process.GetNumThreads(); ++i) {
-    lldb::SBThread thread = process.GetThreadAtIndex(i);
-    if (!thread.GetNumFrames()) continue;
-    uint64_t sp = thread.GetFrameAtIndex(0).GetSP();
-    const walker::Region* region = session.memory().region_of(sp);
-    if (region && root.address >= sp && root.address < region->end) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 std::vector<OptionSpec> PartitionCommand::options() const {
   std::vector<OptionSpec> specs = {
       {"root", 'r', "EXPR",
-       "Walk from this variable or path (sim, sim->sheets, a local of the selected frame). "
-       "Default: every global, function-local static and thread_local variable with debug "
-       "info."},
+       "Partition what this expression's object graph holds, read from the stop's graph: any "
+       "variable or path (sim, a local of the selected frame, sim->sheets, *ptr, "
+       "layers[0], g.member), what the pointers in its own bytes reach (the object itself too "
+       "when it is a whole heap allocation, as *sim is). Default: every global, function-local "
+       "static and thread_local variable with debug info."},
       {"typed-only", 'y', "",
        "Only what typed edges reach. By default, bytes no type explains (void* members, unions, "
        "slack) are also scanned for pointers, and what only they reach is counted as "
@@ -81,7 +61,8 @@ std::vector<OptionSpec> PartitionCommand::options() const {
 }
 
 std::string PartitionCommand::long_help() const {
-  return "Walks the object graph from the roots through DWARF types and libstdc++ containers, "
+  return "Reads the stop's object graph (built once per stop through DWARF types and libstdc++ "
+         "containers, and shared by every heap command) from the roots, or from --root EXPR, "
          "and groups every reached heap allocation by kind: its dynamic type (Sheet), an element "
          "type with [] for array buffers (float[]), or a container's internals "
          "(std::map<std::string, Sheet*> node). Bytes that no type explains are scanned for "
@@ -101,10 +82,8 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
   walker::PartitionBy by = walker::partition_by_name(options.get("by", "kind"));
   if (options.has("of") && options.has("root"))
     throw std::runtime_error("give --root <EXPR> or --of <ROW>, not both");
-  walker::PartitionOptions partition_options;
-  partition_options.typed_only = options.has("typed-only");
-  const auto filter = partition_options.typed_only ? walker::EdgeFilter::kTypedOnly
-                                                   : walker::EdgeFilter::kOwning;
+  const auto filter = options.has("typed-only") ? walker::EdgeFilter::kTypedOnly
+                                                : walker::EdgeFilter::kOwning;
   std::optional<walker::Partition> partition;
   std::string of;  // what a partition of a selection is of
   if (options.has("of")) {
@@ -128,36 +107,30 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
       lldb::SBFrame frame = session->process().GetSelectedThread().GetSelectedFrame();
       root = walker::resolve_root(session->target(), frame, options.get("root"));
     }
-    // What static roots reach is a reach over the process graph from their root edges (through
-    // the static objects on the way): no walk of its own. A root the graph does not have (a
-    // local, a path into the heap) is walked from.
-    std::shared_ptr<const walker::ProcessGraph> graph;
+    // What the static roots, or EXPR's own edges, reach in the process graph (through the
+    // static objects on the way): no walk of its own.
+    auto graph = walker::process_graph(*session, interruption(debugger));
+    if (!graph) throw std::runtime_error("interrupted");
     std::vector<uint32_t> labels;
-    if (!root || may_be_static_root(*session, *root)) {
-      graph = walker::process_graph(*session, interruption(debugger));
-      if (!graph) throw std::runtime_error("interrupted");
-      if (root) labels = walker::static_root_labels(*graph, root->address, root->label);
-    }
+    if (root) labels = walker::static_root_labels(*graph, root->address, root->label);
+    auto start = std::chrono::steady_clock::now();
+    const walker::KindId unnamed = session->kinds().intern("<conservative>");
     if (!root || !labels.empty()) {
-      auto start = std::chrono::steady_clock::now();
       std::vector<uint8_t> wanted(graph->root_labels.size(), root ? 0 : 1);
       for (uint32_t l : labels) wanted[l] = 1;
       const uint32_t statics = graph->static_roots;
-      partition = walker::partition_reached(
-          *graph, session->kinds(), filter, session->kinds().intern("<conservative>"),
-          [&](uint32_t l) { return l < statics && wanted[l]; });
-      session->record("partition", start);
+      partition = walker::partition_reached(*graph, session->kinds(), filter, unnamed,
+                                            [&](uint32_t l) { return l < statics && wanted[l]; });
     } else {
-      partition = walker::partition_reachable(*session, {*root}, partition_options,
-                                              interruption(debugger));
-      if (!partition) throw std::runtime_error("interrupted");
+      const walker::ExpressionEdges edges = expression_edges_of(*session, *graph, *root);
+      partition = walker::partition_of_reached(*graph, session->kinds(), filter, unnamed,
+                                               walker::reached_from_expression(*graph, edges, filter));
     }
+    session->record("partition", start);
     if (by != walker::PartitionBy::kKind) {  // regroup the set over the process graph
       std::vector<uint32_t> set;
       for (const walker::PartitionRow& row : partition->rows)
         set.insert(set.end(), row.nodes.begin(), row.nodes.end());
-      if (!graph) graph = walker::process_graph(*session, interruption(debugger));
-      if (!graph) throw std::runtime_error("interrupted");
       partition = walker::partition_by(*session, *graph, set, by, filter);
     }
   }

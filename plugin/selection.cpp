@@ -27,4 +27,24 @@ Selection selected_row(lldb::SBDebugger& debugger, const walker::Session& sessio
   return Selection{fmt::format("row {} ({})", row, r.kind), r.nodes};
 }
 
+walker::ExpressionEdges expression_edges_of(walker::Session& session,
+                                            const walker::ProcessGraph& graph,
+                                            const walker::Root& root) {
+  lldb::SBType type = root.type;
+  const uint64_t size = type.GetByteSize();
+  std::vector<uint8_t> bytes;  // only a member of a root reads them: outside the heap
+  if (!session.heap().in_use.find(root.address)) {
+    bytes.resize(size);
+    if (!session.memory().read(root.address, bytes.data(), bytes.size())) bytes.clear();
+  }
+  walker::ExpressionEdges edges = walker::expression_edges(
+      graph, session.heap().in_use, root.address, size, root.label,
+      session.types().intern(root.type), bytes);
+  if (!edges.located)
+    throw std::runtime_error(fmt::format(
+        "'{}' lies in no heap allocation and in no variable the graph has as a root: give a "
+        "variable, a path from one, or a path into the heap", root.label));
+  return edges;
+}
+
 }  // namespace heapwalk::plugin

@@ -9,6 +9,8 @@
 
 #include <lldb/API/SBDebugger.h>
 
+#include "walker/analysis/expression_edges.h"
+#include "walker/roots/roots.h"
 #include "walker/session.h"
 
 namespace heapwalk::plugin {
@@ -22,5 +24,12 @@ struct Selection {
 // no table, the row does not exist, or the process has run since the table was made.
 Selection selected_row(lldb::SBDebugger& debugger, const walker::Session& session,
                        const std::string& text);
+
+// An expression's object graph as a subject (heap size EXPR, heap partition --root EXPR): its
+// own edges in the stop's graph. Throws with a one-line reason when the graph cannot tell them
+// (what lies in no allocation and in no root).
+walker::ExpressionEdges expression_edges_of(walker::Session& session,
+                                            const walker::ProcessGraph& graph,
+                                            const walker::Root& root);
 
 }  // namespace heapwalk::plugin

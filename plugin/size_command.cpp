@@ -7,7 +7,9 @@
 
 #include "report/size_render.h"
 
+#include "plugin/selection.h"
 #include "plugin/timings.h"
+#include "walker/analysis/expression_edges.h"
 #include "walker/analysis/retained_sets.h"
 #include "walker/analysis/kind_breakdown.h"
 #include "walker/analysis/process_graph.h"
@@ -29,12 +31,14 @@ std::vector<OptionSpec> SizeCommand::options() const {
 }
 
 std::string SizeCommand::long_help() const {
-  return "Measures EXPR, a variable or a path from one (sim, sim->sheets, a local of the "
-         "selected frame), three ways. Shallow: the object itself (for a pointer, the heap "
-         "allocation it points to). Deep: every heap allocation reachable from it, each counted "
-         "once, container buffers included. Retained: what would be freed if EXPR were gone, "
-         "that is what the process's roots no longer reach once EXPR's own pointers are cut; "
-         "what other roots also reach is not retained. Weak pointers keep nothing.\n\n"
+  return "Measures EXPR, a variable or a path from one (sim, sim->sheets, *ptr, a local of the "
+         "selected frame), three ways, from the stop's object graph (the edges that start in "
+         "EXPR's own bytes, as heap partition --root EXPR reads them). Shallow: the object itself "
+         "(for a pointer, the heap allocation it points to). Deep: every heap allocation "
+         "reachable from it, each counted once, container buffers included. Retained: what would "
+         "be freed if EXPR were gone, that is what the process's roots no longer reach once "
+         "EXPR's own pointers are cut (for a whole heap object such as *sim, once its allocation "
+         "is gone); what other roots also reach is not retained. Weak pointers keep nothing.\n\n"
          "Then the deep set by kind, largest first, with the element count of array kinds "
          "(the Topographica guide's n_bytes and n_conns): how many elements the arrays' owners "
          "hold, a vector's size, new T[n]'s n, an Eigen matrix's rows x cols, never usable "
@@ -74,42 +78,25 @@ void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
     }
   }
 
-  // Retained: cut the edges that start in EXPR's own bytes.
+  // EXPR's own edges, read off the stop's graph: deep is what they reach, retained what the
+  // roots no longer reach once they are cut (once EXPR's allocation is gone, when EXPR is it).
   auto graph = walker::process_graph(*session, interruption(debugger));
   if (!graph) throw std::runtime_error("interrupted");
-  const uint64_t begin = root.address, end = root.address + std::max<uint64_t>(size, 1);
-  auto holder = table.find(root.address);
-  walker::EdgeCut cut;
-  if (holder) {  // inside an allocation: its out-edges from those bytes
-    walker::GraphNode from_node = walker::graph_node(*holder);
-    uint64_t start = table.address(*holder);
-    cut = [&, from_node, start](walker::GraphNode from, uint32_t edge) {
-      if (from != from_node) return false;
-      uint64_t at = start + graph->graph.where_of(edge);
-      return at >= begin && at < end;
-    };
-  } else {  // static storage or a stack: the root edges that carry its label
-    std::vector<bool> labelled(graph->root_labels.size(), false);
-    std::string name = root.label;
-    for (size_t i = 0; i < graph->root_labels.size(); ++i) {
-      const std::string& l = graph->root_labels[i];
-      // A global's label is its name; a local's ends in ": NAME".
-      labelled[i] = l == name || (l.size() > name.size() + 2 &&
-                                  l.compare(l.size() - name.size() - 2, std::string::npos,
-                                            ": " + name) == 0);
-    }
-    cut = [&, labelled = std::move(labelled)](walker::GraphNode from, uint32_t edge) {
-      if (from != walker::kRootNode) return false;
-      uint32_t where = graph->graph.where_of(edge);
-      return where < labelled.size() && labelled[where];
-    };
-  }
+  const walker::ExpressionEdges edges = expression_edges_of(*session, *graph, root);
   auto start = std::chrono::steady_clock::now();
-  // Deep: what EXPR's own edges (the ones the cut removes) reach, so that deep and retained
-  // are read from the same graph.
   const walker::HeapGraph& g = graph->graph;
-  walker::RetainedSet retained = walker::retained_by_cut(g, cut, filter);
-  std::vector<bool> deep_set = walker::reached_set(g, cut, filter);
+  walker::RetainedSet retained;
+  if (edges.whole) {
+    const walker::GraphNode self = edges.in_allocation.from;
+    retained = walker::retained_by_set(g, std::span(&self, 1), filter);
+  } else {
+    retained = walker::retained_by_cut(
+        g, [&](walker::GraphNode from, uint32_t edge) { return edges.selects(g, from, edge); },
+        filter);
+  }
+  std::vector<uint8_t> reached = walker::reached_from_expression(*graph, edges, filter);
+  std::vector<bool> deep_set(reached.begin(), reached.end());
+  if (!deep_set.empty()) deep_set[walker::kRootNode] = false;
   report::SizeReport report;
   report.expr = expr;
   report.type = type_name;

@@ -25,8 +25,12 @@ Partition make_partition(std::vector<PartitionRow> rows) {
 
 Partition partition_reached(const ProcessGraph& graph, const KindTable& kinds, EdgeFilter filter,
                             KindId unnamed, const std::function<bool(uint32_t label)>& root) {
+  return partition_of_reached(graph, kinds, filter, unnamed, reached_from_labels(graph, filter, root));
+}
+
+Partition partition_of_reached(const ProcessGraph& graph, const KindTable& kinds, EdgeFilter filter,
+                               KindId unnamed, const std::vector<uint8_t>& seen) {
   const HeapGraph& g = graph.graph;
-  std::vector<uint8_t> seen = reached_from_labels(graph, filter, root);
   std::vector<PartitionRow> rows(kinds.size());
   for (GraphNode node = 1; node < g.node_count(); ++node) {
     if (!seen[node]) continue;

@@ -42,5 +42,8 @@ Partition make_partition(std::vector<PartitionRow> rows);
 // (reach_flags): a typed pointer into its middle alone does not name it.
 Partition partition_reached(const ProcessGraph& graph, const KindTable& kinds, EdgeFilter filter,
                             KindId unnamed, const std::function<bool(uint32_t label)>& root = {});
+// The same grouping of the allocations `seen` marks (per graph node: root_reach.h's sets).
+Partition partition_of_reached(const ProcessGraph& graph, const KindTable& kinds, EdgeFilter filter,
+                               KindId unnamed, const std::vector<uint8_t>& seen);
 
 }  // namespace heapwalk::walker

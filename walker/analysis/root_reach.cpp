@@ -4,9 +4,34 @@
 #include <tuple>
 
 namespace heapwalk::walker {
+namespace {
+
+// How many root labels the graph uses: its texts, node 0's edges, the static objects' refs.
+uint32_t label_count(const ProcessGraph& graph) {
+  uint32_t labels = static_cast<uint32_t>(graph.root_labels.size());
+  for (uint32_t w : graph.graph.where(kRootNode)) labels = std::max(labels, w + 1);
+  for (const ProcessGraph::StaticRef& r : graph.static_refs)
+    labels = std::max({labels, r.unit + 1, r.from == kRootNode ? r.where + 1 : 0u});
+  return labels;
+}
+
+}  // namespace
 
 std::vector<uint8_t> reached_from_labels(const ProcessGraph& graph, EdgeFilter filter,
                                          const std::function<bool(uint32_t label)>& root) {
+  if (!graph.graph.node_count()) return {};
+  // A static object's label is entered only when something the reach holds points at it.
+  const uint32_t roots = graph.static_objects ? graph.static_objects : label_count(graph);
+  std::vector<uint32_t> labels;
+  for (uint32_t l = 0; l < roots; ++l)
+    if (!root || root(l)) labels.push_back(l);
+  return reached_from_sources(graph, filter, labels);
+}
+
+std::vector<uint8_t> reached_from_sources(const ProcessGraph& graph, EdgeFilter filter,
+                                          std::span<const uint32_t> start_labels,
+                                          const AllocationEdges& start_edges,
+                                          std::span<const GraphNode> start_nodes) {
   const HeapGraph& g = graph.graph;
   std::vector<uint8_t> seen(g.node_count(), 0);
   if (!g.node_count()) return seen;
@@ -14,10 +39,7 @@ std::vector<uint8_t> reached_from_labels(const ProcessGraph& graph, EdgeFilter f
 
   // Node 0's edges by label (a counting sort of their indexes).
   auto root_where = g.where(kRootNode);
-  uint32_t labels = static_cast<uint32_t>(graph.root_labels.size());
-  for (uint32_t w : root_where) labels = std::max(labels, w + 1);
-  for (const ProcessGraph::StaticRef& r : graph.static_refs)
-    labels = std::max({labels, r.unit + 1, r.from == kRootNode ? r.where + 1 : 0u});
+  const uint32_t labels = label_count(graph);
   std::vector<uint32_t> first(labels + 1, 0), by_label(root_where.size());
   for (uint32_t w : root_where) ++first[w + 1];
   for (uint32_t l = 0; l < labels; ++l) first[l + 1] += first[l];
@@ -55,10 +77,24 @@ std::vector<uint8_t> reached_from_labels(const ProcessGraph& graph, EdgeFilter f
       if (follows(filter, it->provenance)) enter(it->unit);
   };
 
-  // A static object's label is entered only when something the reach holds points at it.
-  const uint32_t roots = graph.static_objects ? graph.static_objects : labels;
-  for (uint32_t l = 0; l < roots; ++l)
-    if (!root || root(l)) enter(l);
+  for (uint32_t l : start_labels)
+    if (l < labels) enter(l);
+  for (GraphNode n : start_nodes)
+    if (n < g.node_count()) visit(n);
+  if (const GraphNode from = start_edges.from; from != kRootNode && from < g.node_count()) {
+    auto targets = g.targets(from);
+    auto provenance = g.provenance(from);
+    auto where = g.where(from);
+    for (size_t e = 0; e < targets.size(); ++e)
+      if (where[e] >= start_edges.begin && where[e] < start_edges.end && follows(filter, provenance[e]))
+        visit(targets[e]);
+    auto lo = std::lower_bound(refs.begin(), refs.end(), std::pair(from, start_edges.begin),
+                               [](const ProcessGraph::StaticRef& r, std::pair<GraphNode, uint32_t> k) {
+                                 return std::pair(r.from, r.where) < k;
+                               });
+    for (auto it = lo; it != refs.end() && it->from == from && it->where < start_edges.end; ++it)
+      if (follows(filter, it->provenance)) enter(it->unit);
+  }
   while (!label_stack.empty() || !stack.empty()) {
     if (!label_stack.empty()) {
       uint32_t l = label_stack.back();

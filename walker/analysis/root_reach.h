@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,20 @@ namespace heapwalk::walker {
 // the edges `filter` follows (weak ones never). Node 0 is 1.
 std::vector<uint8_t> reached_from_labels(const ProcessGraph& graph, EdgeFilter filter,
                                          const std::function<bool(uint32_t label)>& root = {});
+
+// Out-edges of one allocation whose `where` (the offset they start at) lies in [begin, end).
+struct AllocationEdges {
+  GraphNode from = kRootNode;  // node 0: none
+  uint32_t begin = 0, end = 0;
+};
+
+// The same from chosen starts: the root labels `labels` (static objects' included), the
+// edges `edges` (with the static objects they point at) and the nodes `nodes`; what they
+// reach, their targets (and `nodes`) included. Node 0 is 1; `edges.from` is 1 only when reached back.
+std::vector<uint8_t> reached_from_sources(const ProcessGraph& graph, EdgeFilter filter,
+                                          std::span<const uint32_t> labels,
+                                          const AllocationEdges& edges = {},
+                                          std::span<const GraphNode> nodes = {});
 
 // Sorts graph.static_refs (once the graph is built) and drops the pointers to static objects
 // from which no edge leads anywhere (a std::string's own buffer, an empty default instance):

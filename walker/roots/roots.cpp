@@ -45,6 +45,11 @@ lldb::SBValue lookup(lldb::SBTarget& target, lldb::SBFrame& frame, const std::st
     lldb::SBValue v = frame.GetValueForVariablePath(expr.c_str());
     if (v.IsValid() && v.GetError().Success()) return v.GetStaticValue();
   }
+  // `*path`: what the path points to (as C reads it, *sim->grid is *(sim->grid)).
+  if (expr.starts_with("*")) {
+    lldb::SBValue pointer = lookup(target, frame, expr.substr(1));
+    return pointer.IsValid() ? pointer.Dereference().GetStaticValue() : pointer;
+  }
   // A global, then the rest of the path from it: `sim->sheets`, `sim.field`, `arr[2]`.
   size_t end = expr.find_first_of("-.[");
   std::string name = expr.substr(0, end);
