@@ -109,7 +109,10 @@ std::vector<OptionSpec> ShpathsCommand::options() const {
       {"addr", 'a', "ADDRESS", "The object: the allocation that holds this address."},
       {"kind", 'k', "REGEX", "Objects whose kind matches this regular expression (ECMAScript)."},
       {"count", 'c', "N", "Show up to N paths (default 10)."},
-      kTypedOnlyOption,
+      {"typed-only", 'y', "",
+       "Follow typed edges only: no path through a word that merely looks like a pointer (~>), "
+       "and objects only such words reach have none. By default paths prefer typed edges. A "
+       "weak_ptr's pointer to its object is never followed."},
       kTimingsOption,
   };
   for (OptionSpec& s : report_options()) specs.push_back(std::move(s));

@@ -17,10 +17,9 @@ constexpr std::string_view kTextHeaderRetained =
 
 constexpr std::string_view kCsvHeader =
     "index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind\n";
-// With retained sizes, and for --by module the module's path: columns after kind, so that a
-// reader of the plain header finds its columns where they were.
+// With retained sizes: columns after kind, so that a reader of the plain header finds its
+// columns where they were.
 constexpr std::string_view kCsvRetained = ",retained,retained_percent";
-constexpr std::string_view kCsvPath = ",path";
 
 uint64_t size_of_rows_before(const walker::Partition& partition, size_t end) {
   uint64_t sum = 0;
@@ -109,11 +108,8 @@ std::string csv_field(std::string_view text) {
 }
 
 std::string render_partition_csv(const walker::Partition& partition) {
-  const bool paths = std::any_of(partition.rows.begin(), partition.rows.end(),
-                                 [](const walker::PartitionRow& row) { return !row.path.empty(); });
   std::string out(kCsvHeader.substr(0, kCsvHeader.size() - 1));
   if (partition.has_retained) out += kCsvRetained;
-  if (paths) out += kCsvPath;
   out += '\n';
   auto sink = std::back_inserter(out);
   uint64_t cumulative = 0;
@@ -128,7 +124,6 @@ std::string render_partition_csv(const walker::Partition& partition) {
     if (partition.has_retained)
       fmt::format_to(sink, ",{},{}", row.retained,
                      heapy_percent(row.retained, partition.reached_size));
-    if (paths) fmt::format_to(sink, ",{}", csv_field(row.path));
     out += '\n';
   }
   return out;

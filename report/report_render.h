@@ -39,8 +39,8 @@ std::string render_partition_json(const walker::Partition& partition,
                                   const Json& extra = Json::object());
 
 // index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind[,retained,
-// retained_percent][,path] and one line per row; the percentages are the text table's, retained
-// and retained_percent with --retained, path (the module's) with --by module. Lines end in '\n'.
+// retained_percent] and one line per row; the percentages are the text table's, retained and
+// retained_percent with --retained. Lines end in '\n'.
 std::string render_partition_csv(const walker::Partition& partition);
 
 // `text` as one CSV field, quoted as RFC 4180 asks when it holds a comma, quote or line break.

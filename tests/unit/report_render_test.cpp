@@ -275,15 +275,6 @@ TEST_CASE("retained sizes in text and CSV: percentages of all the roots reach", 
         "1,2,67,50,33,150,100,float[],50,5\n");
 }
 
-TEST_CASE("CSV of heap partition --by module ends in the module's path", "[report_render]") {
-  Partition p = make_partition({{"libfoo.so.1", 2, 300}, {"<no module>", 1, 100}});
-  p.rows[0].path = "/opt/lib/libfoo.so.1";
-  CHECK(render_partition_csv(p) ==
-        "index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind,path\n"
-        "0,2,67,300,75,300,75,libfoo.so.1,/opt/lib/libfoo.so.1\n"
-        "1,1,33,100,25,400,100,<no module>,\n");
-}
-
 TEST_CASE("JSON layout: scalars share a line, every row has its own", "[report_render]") {
   const Json doc = {{"a", 1},
                     {"b", "x"},
