@@ -18,6 +18,7 @@
 #include "plugin/cli_serve.h"
 #include "plugin/heap_commands.h"
 #include "plugin/interrupt.h"
+#include "plugin/paging.h"
 #include "plugin/no_attach/no_attach_target.h"
 
 namespace heapwalk::plugin {
@@ -248,6 +249,7 @@ int run_cli(const CliTarget& spec, const std::string& command) {
                          [&] { return signals.signalled(); }};
         status = serve_commands(debugger, STDIN_FILENO, stdout, hooks);
       } else {
+        mark_single_command_process();
         if (loaded) debugger.GetCommandInterpreter().HandleCommand(command.c_str(), result);
         if (result.GetOutputSize()) fmt::print("{}", result.GetOutput());
         if (result.GetErrorSize()) fmt::print(stderr, "{}", result.GetError());

@@ -37,6 +37,30 @@ void add(lldb::SBCommand& heap, std::unique_ptr<HeapCommand> command) {
 
 }  // namespace
 
+std::vector<std::unique_ptr<HeapCommand>> heap_subcommands(const std::string& core_path) {
+  std::vector<std::unique_ptr<HeapCommand>> commands;
+  commands.push_back(std::make_unique<PartitionCommand>(core_path));
+  commands.push_back(std::make_unique<MoreCommand>());
+  commands.push_back(std::make_unique<LeaksCommand>(core_path));
+  commands.push_back(std::make_unique<SummaryCommand>(core_path));
+  commands.push_back(std::make_unique<ArenasCommand>(core_path));
+  commands.push_back(std::make_unique<TopCommand>(core_path));
+  commands.push_back(std::make_unique<ShpathsCommand>(core_path));
+  commands.push_back(std::make_unique<DominatorsCommand>(core_path));
+  commands.push_back(std::make_unique<ReferentsCommand>(core_path, false));
+  commands.push_back(std::make_unique<ReferentsCommand>(core_path, true));
+  commands.push_back(std::make_unique<SizeCommand>(core_path));
+  commands.push_back(std::make_unique<WarningsCommand>(core_path));
+  return commands;
+}
+
+std::vector<std::unique_ptr<HeapCommand>> recognizers_subcommands() {
+  std::vector<std::unique_ptr<HeapCommand>> commands;
+  commands.push_back(std::make_unique<RecognizersLoadCommand>());
+  commands.push_back(std::make_unique<RecognizersListCommand>());
+  return commands;
+}
+
 bool register_heap_commands(lldb::SBDebugger debugger, const std::string& core_path) {
   lldb::SBCommandInterpreter interpreter = debugger.GetCommandInterpreter();
   lldb::SBCommand heap = interpreter.AddMultiwordCommand(
@@ -46,22 +70,10 @@ bool register_heap_commands(lldb::SBDebugger debugger, const std::string& core_p
       "heapwalk reads the target's memory, enumerates glibc malloc's chunks and walks the "
       "typed object graph from DWARF debug info. It never writes to the target or runs code "
       "in it. Start with 'heap partition --root <global>'.\n");
-  add(heap, std::make_unique<PartitionCommand>(core_path));
-  add(heap, std::make_unique<MoreCommand>());
-  add(heap, std::make_unique<LeaksCommand>(core_path));
-  add(heap, std::make_unique<SummaryCommand>(core_path));
-  add(heap, std::make_unique<ArenasCommand>(core_path));
-  add(heap, std::make_unique<TopCommand>(core_path));
-  add(heap, std::make_unique<ShpathsCommand>(core_path));
-  add(heap, std::make_unique<DominatorsCommand>(core_path));
-  add(heap, std::make_unique<ReferentsCommand>(core_path, false));
-  add(heap, std::make_unique<ReferentsCommand>(core_path, true));
-  add(heap, std::make_unique<SizeCommand>(core_path));
-  add(heap, std::make_unique<WarningsCommand>(core_path));
+  for (auto& command : heap_subcommands(core_path)) add(heap, std::move(command));
   lldb::SBCommand recognizers = heap.AddMultiwordCommand(
       "recognizers", "Teach heapwalk the program's own containers and allocators (rule files).");
-  add(recognizers, std::make_unique<RecognizersLoadCommand>());
-  add(recognizers, std::make_unique<RecognizersListCommand>());
+  for (auto& command : recognizers_subcommands()) add(recognizers, std::move(command));
   return true;
 }
 

@@ -10,7 +10,7 @@ using namespace heapwalk::report;
 void MoreCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                       lldb::SBCommandReturnObject& result) {
   std::optional<Page>& page = remembered_page(debugger.GetID());
-  if (!page) throw std::runtime_error("no table to continue: run 'heap partition' first");
+  if (!page) throw std::runtime_error("no table to continue: " + no_table_hint());
   size_t rows = options.number("limit", page->rows_per_page);
   if (page->next_row >= page->partition.rows.size()) {
     result.AppendMessage("No more rows.");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "walker/analysis/partition.h"
 #include "walker/session.h"
@@ -21,5 +22,12 @@ struct Page {
 void remember_page(uint64_t debugger_id, Page page);
 // The remembered page, or nullopt when no table was shown yet.
 std::optional<Page>& remembered_page(uint64_t debugger_id);
+
+// The one-shot heapwalk CLI runs a single command per process, so no table is ever left for
+// `heap more` or a ROW: it says so once, and no_table_hint() tells the user how to keep tables.
+void mark_single_command_process();
+// What to do when there is no table yet: "run 'heap partition' first", or in the one-shot CLI,
+// how to run several commands in one session.
+std::string no_table_hint();
 
 }  // namespace heapwalk::plugin

@@ -50,7 +50,7 @@ std::vector<OptionSpec> PartitionCommand::options() const {
        "<conservative>) the module of its owner, the lowest-addressed heap object with a typed "
        "pointer to it, or of the global that points to it; else <no module>. Rows read "
        "libfoo.so.1; JSON gives each module's full path."},
-      {"of", 'o', "ROW",
+      {"of", 0, "ROW",
        "Partition the objects of ROW of the last table instead of walking from roots "
        "(heap partition --of 0 --by owner)."},
       {"limit", 'l', "N", "Show the first N rows (default 10); 'heap more' shows the next N."},
@@ -150,6 +150,13 @@ void PartitionCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& opti
       row.retained = walker::retained_by_set(graph->graph, set, filter).bytes;
     }
     partition->has_retained = true;
+    // A row's retained size can exceed the set's size (--of): its percentage is of everything
+    // the roots reach, as in heap top.
+    partition->reached_size =
+        walker::reached_through(
+            graph->graph, [](walker::GraphNode from, uint32_t) { return from == walker::kRootNode; },
+            filter)
+            .bytes;
     session->record("retained sizes", start);
   }
   if (options.has("timings")) print_timings(*session, anon_before);

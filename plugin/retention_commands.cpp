@@ -51,7 +51,7 @@ void TopCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   size_t count = 10;
   if (options.positional().size() > 1) throw std::runtime_error("give one count: heap top [<N>]");
   if (!options.positional().empty())
-    count = parse_number("heap top", options.positional()[0], ParsedOptions::kMaxNumber);
+    count = parse_number("the count <N>", options.positional()[0], ParsedOptions::kMaxNumber);
   walker::EdgeFilter filter = filter_of(options);
   auto [session, anon_before] = open_session(debugger);
   Retention r = retention(session, filter, interruption(debugger));

@@ -26,9 +26,10 @@ namespace {
 void paths_through_referrers(const Retention& r, GraphNode target, walker::EdgeFilter filter,
                              size_t count, PathsReport& report) {
   const walker::HeapGraph& graph = r.graph->graph;
-  report.title = fmt::format("Shortest paths to 0x{:x} ({}, {} bytes):",
-                             r.session->heap().in_use.address(walker::allocation_of(target)),
-                             walker::node_kind(*r.session, *r.graph, target), graph.size(target));
+  const uint64_t address = r.session->heap().in_use.address(walker::allocation_of(target));
+  const std::string kind = walker::node_kind(*r.session, *r.graph, target);
+  report.title = fmt::format("Shortest paths to 0x{:x} ({}, {} bytes):", address, kind,
+                             graph.size(target));
   const walker::ReverseEdges& in = graph.in_edges();
   auto in_edges = in.edges(target);
   auto referrers = in.sources(target);
@@ -54,7 +55,7 @@ void paths_through_referrers(const Retention& r, GraphNode target, walker::EdgeF
     const uint32_t i = static_cast<uint32_t>(candidates[k]);
     std::vector<uint32_t> edges = r.paths->edges_to(graph, referrers[i]);
     edges.push_back(in_edges[i]);
-    report.paths.push_back(walker::path_text(*r.session, *r.graph, edges));
+    report.rows.push_back({walker::path_text(*r.session, *r.graph, edges), address, kind});
   }
   report.more = candidates.size() - shown;
   if (candidates.empty()) report.title += "\n(no path: nothing the roots reach points to it)";
@@ -85,17 +86,18 @@ std::vector<GraphNode> objects_of_kinds(const Retention& r, const std::string& r
 void paths_to_objects(const Retention& r, const std::vector<GraphNode>& objects,
                       const std::string& what, size_t count, PathsReport& report) {
   walker::ShortestFirst first = walker::shortest_first(*r.paths, objects, count);
-  report.title = fmt::format("Shortest paths to {} objects of {}:", objects.size(), what);
+  report.per_object = true;
+  report.title = fmt::format("Shortest paths to {} object{} of {}:", objects.size(),
+                             objects.size() == 1 ? "" : "s", what);
   if (first.unreached)
     report.title +=
         fmt::format(" ({} reached by no root: leaks, see 'heap leaks')", first.unreached);
   walker::FreedAfterInterrupt<walker::PathTexts> paths(*r.session, *r.graph, *r.paths);
   for (GraphNode node : first.nodes) {
     walker::poll_interrupt(64);  // a path per row
-    report.paths.push_back(
-        fmt::format("{} (0x{:x}, {})", paths->text(node),
-                    r.session->heap().in_use.address(walker::allocation_of(node)),
-                    walker::node_kind(*r.session, *r.graph, node)));
+    report.rows.push_back({paths->text(node),
+                           r.session->heap().in_use.address(walker::allocation_of(node)),
+                           walker::node_kind(*r.session, *r.graph, node)});
   }
   report.more = first.reached - first.nodes.size();
 }
@@ -107,10 +109,13 @@ std::vector<OptionSpec> ShpathsCommand::options() const {
       {"addr", 'a', "ADDRESS", "The object: the allocation that holds this address."},
       {"kind", 'k', "REGEX", "Objects whose kind matches this regular expression (ECMAScript)."},
       {"count", 'c', "N", "Show up to N paths (default 10)."},
-      kTypedOnlyOption,
+      {"typed-only", 'y', "",
+       "Follow typed edges only: no path through a word that merely looks like a pointer (~>), "
+       "and objects only such words reach have none. By default paths prefer typed edges. A "
+       "weak_ptr's pointer to its object is never followed."},
       kTimingsOption,
   };
-  for (OptionSpec& s : report_options("text|json")) specs.push_back(std::move(s));
+  for (OptionSpec& s : report_options()) specs.push_back(std::move(s));
   return specs;
 }
 
@@ -127,7 +132,7 @@ std::string ShpathsCommand::long_help() const {
 
 void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                          lldb::SBCommandReturnObject& result) {
-  std::string format = report_format(options, "text|json");
+  std::string format = report_format(options);
   const bool by_row = !options.positional().empty();
   if (options.positional().size() > 1 || by_row + options.has("addr") + options.has("kind") != 1)
     throw std::runtime_error("give one of <ROW>, --addr <ADDRESS> or --kind <REGEX>");
@@ -152,6 +157,7 @@ void ShpathsCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& option
   }
   if (options.has("timings")) print_graph_timings(r, anon_before);
   if (format == "json") return emit(render_paths_json(report), options, result);
+  if (format == "csv") return emit(render_paths_csv(report), options, result);
   emit(render_paths_text(report), options, result);
 }
 

@@ -23,10 +23,11 @@ std::vector<OptionSpec> SizeCommand::options() const {
        "Follow typed edges only, for the deep and the retained size. By default bytes no type "
        "explains are scanned for pointers too."},
       {"kinds", 'k', "N",
-       "Show the N largest kinds of the deep set (default 10; 0: all). JSON has them all."},
+       "Show the N largest kinds of the deep set (default 10; 0: all). JSON and CSV have them "
+       "all."},
       {"timings", 't', "", "Print the wall time of each phase on the error stream."},
   };
-  for (OptionSpec& s : report_options("text|json")) specs.push_back(std::move(s));
+  for (OptionSpec& s : report_options()) specs.push_back(std::move(s));
   return specs;
 }
 
@@ -53,7 +54,7 @@ std::string SizeCommand::long_help() const {
 
 void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                       lldb::SBCommandReturnObject& result) {
-  std::string format = report_format(options, "text|json");
+  std::string format = report_format(options);
   if (options.positional().size() != 1)
     throw std::runtime_error("give one expression: heap size <EXPR>");
   const std::string expr = options.positional()[0];
@@ -116,8 +117,9 @@ void SizeCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
   session->record("retained size", start);
   if (options.has("timings")) print_timings(*session, anon_before);
 
-  std::string out = format == "json" ? report::render_size_json(report)
-                                     : report::render_size_text(report, options.number("kinds", 10));
+  std::string out = format == "json"  ? report::render_size_json(report)
+                    : format == "csv" ? report::render_size_csv(report)
+                                      : report::render_size_text(report, options.number("kinds", 10));
   emit(out, options, result);
 }
 

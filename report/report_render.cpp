@@ -17,6 +17,9 @@ constexpr std::string_view kTextHeaderRetained =
 
 constexpr std::string_view kCsvHeader =
     "index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind\n";
+// With retained sizes: columns after kind, so that a reader of the plain header finds its
+// columns where they were.
+constexpr std::string_view kCsvRetained = ",retained,retained_percent";
 
 uint64_t size_of_rows_before(const walker::Partition& partition, size_t end) {
   uint64_t sum = 0;
@@ -66,7 +69,8 @@ std::string render_partition_text(const walker::Partition& partition, size_t fir
                    heapy_percent(row.size, partition.size), cumulative,
                    heapy_percent(cumulative, partition.size));
     if (partition.has_retained)
-      fmt::format_to(sink, "{:>9} {:>3} ", row.retained, heapy_percent(row.retained, partition.size));
+      fmt::format_to(sink, "{:>9} {:>3} ", row.retained,
+                     heapy_percent(row.retained, partition.reached_size));
     fmt::format_to(sink, "{}\n", row.kind);
   }
   if (end < partition.rows.size()) {
@@ -104,17 +108,23 @@ std::string csv_field(std::string_view text) {
 }
 
 std::string render_partition_csv(const walker::Partition& partition) {
-  std::string out(kCsvHeader);
+  std::string out(kCsvHeader.substr(0, kCsvHeader.size() - 1));
+  if (partition.has_retained) out += kCsvRetained;
+  out += '\n';
   auto sink = std::back_inserter(out);
   uint64_t cumulative = 0;
   for (size_t i = 0; i < partition.rows.size(); ++i) {
     walker::poll_interrupt();
     const walker::PartitionRow& row = partition.rows[i];
     cumulative += row.size;
-    fmt::format_to(sink, "{},{},{},{},{},{},{},{}\n", i, row.count,
+    fmt::format_to(sink, "{},{},{},{},{},{},{},{}", i, row.count,
                    heapy_percent(row.count, partition.count), row.size,
                    heapy_percent(row.size, partition.size), cumulative,
                    heapy_percent(cumulative, partition.size), csv_field(row.kind));
+    if (partition.has_retained)
+      fmt::format_to(sink, ",{},{}", row.retained,
+                     heapy_percent(row.retained, partition.reached_size));
+    out += '\n';
   }
   return out;
 }

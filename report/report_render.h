@@ -38,8 +38,9 @@ size_t partition_page_end(const walker::Partition& partition, size_t first_row, 
 std::string render_partition_json(const walker::Partition& partition,
                                   const Json& extra = Json::object());
 
-// index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind and one line per
-// row; the percentages are the text table's. Lines end in '\n'.
+// index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind[,retained,
+// retained_percent] and one line per row; the percentages are the text table's, retained and
+// retained_percent with --retained. Lines end in '\n'.
 std::string render_partition_csv(const walker::Partition& partition);
 
 // `text` as one CSV field, quoted as RFC 4180 asks when it holds a comma, quote or line break.

@@ -54,19 +54,43 @@ std::string render_retained_csv(const RetainedReport& report) {
   return out;
 }
 
+namespace {
+
+// A path as the text and JSON show it.
+std::string path_line(const PathsReport& report, const PathRow& row) {
+  if (!report.per_object) return row.path;
+  return fmt::format("{} (0x{:x}, {})", row.path, row.address, row.kind);
+}
+
+std::string more_paths(uint64_t more) { return fmt::format("<... {} more paths ...>", more); }
+
+}  // namespace
+
 std::string render_paths_text(const PathsReport& report) {
   std::string out = report.title + "\n";
-  for (size_t i = 0; i < report.paths.size(); ++i) {
+  for (size_t i = 0; i < report.rows.size(); ++i) {
     walker::poll_interrupt();
-    out += fmt::format("{:>2}: {}\n", i, report.paths[i]);
+    out += fmt::format("{:>2}: {}\n", i, path_line(report, report.rows[i]));
   }
-  if (report.more) out += fmt::format("<... {} more paths ...>\n", report.more);
+  if (report.more) out += more_paths(report.more) + "\n";
   return out;
 }
 
 std::string render_paths_json(const PathsReport& report) {
-  Json out = {{"title", report.title}, {"paths", report.paths}, {"more", report.more}};
+  Json paths = Json::array();
+  for (const PathRow& row : report.rows) paths.push_back(path_line(report, row));
+  Json out = {{"title", report.title}, {"paths", std::move(paths)}, {"more", report.more}};
   return json_text(out);
+}
+
+std::string render_paths_csv(const PathsReport& report) {
+  std::string out = "index,address,kind,path\n";
+  for (size_t i = 0; i < report.rows.size(); ++i) {
+    walker::poll_interrupt();
+    const PathRow& row = report.rows[i];
+    out += fmt::format("{},0x{:x},{},{}\n", i, row.address, csv_field(row.kind), csv_field(row.path));
+  }
+  return out;
 }
 
 }  // namespace heapwalk::report

@@ -40,14 +40,25 @@ std::string render_retained_json(const RetainedReport& report);
 // index,address,retained,retained_percent,shallow,depth,kind,path
 std::string render_retained_csv(const RetainedReport& report);
 
-// heap shpaths: " 0: sim->sheets[0]->weights" lines, then "<… N more paths …>".
+// heap shpaths: " 0: sim->sheets[0]->weights" lines, then "<… N more paths …>". Each path ends
+// at an object: the one asked about (--addr), or one of the row's or kinds' objects, which the
+// text names after its path ("sim->big_block (0x7ffff6dff010, float[])").
+struct PathRow {
+  std::string path;
+  uint64_t address = 0;  // of the object the path ends at
+  std::string kind;
+};
 struct PathsReport {
   std::string title;  // "Shortest paths to 0x… (float[], 4096 bytes):"
-  std::vector<std::string> paths;
+  std::vector<PathRow> rows;
+  bool per_object = false;  // one path per object (ROW, --kind), named after the path
   uint64_t more = 0;
 };
 std::string render_paths_text(const PathsReport& report);
-// {"title", "paths": [...], "more": N}
+// {"title", "paths": [...], "more": N}: "paths" holds the lines of the text after their number.
 std::string render_paths_json(const PathsReport& report);
+// index,address,kind,path, one line per path shown (as the retention tables' CSV, without the
+// note on what was left out).
+std::string render_paths_csv(const PathsReport& report);
 
 }  // namespace heapwalk::report

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "report/report_render.h"
+
 namespace heapwalk::report {
 
 std::string readable_bytes(uint64_t bytes) {
@@ -54,10 +56,12 @@ std::string render_size_text(const SizeReport& r, size_t max_kinds) {
   std::string out = fmt::format(
       "{} ({}):\n"
       "  shallow  {:>12} bytes  {}\n"
-      "  deep     {:>12} bytes  in {} allocations reachable from it\n"
-      "  retained {:>12} bytes  in {} allocations freed with it ({})\n",
-      r.expr, r.type, r.shallow, r.shallow_what, r.deep.bytes, r.deep.count, r.retained.bytes,
-      r.retained.count, r.typed_only ? "typed edges only" : "typed and conservative edges");
+      "  deep     {:>12} bytes  in {} allocation{} reachable from it\n"
+      "  retained {:>12} bytes  in {} allocation{} freed with it ({})\n",
+      r.expr, r.type, r.shallow, r.shallow_what, r.deep.bytes, r.deep.count,
+      r.deep.count == 1 ? "" : "s", r.retained.bytes, r.retained.count,
+      r.retained.count == 1 ? "" : "s",
+      r.typed_only ? "typed edges only" : "typed and conservative edges");
   if (r.by_kind.empty()) return out;
   out += "  deep, by kind:\n";
   size_t shown = max_kinds == 0 ? r.by_kind.size() : std::min(max_kinds, r.by_kind.size());
@@ -66,6 +70,15 @@ std::string render_size_text(const SizeReport& r, size_t max_kinds) {
   if (shown < r.by_kind.size())
     out += fmt::format("    <{} more kinds: heap size --kinds 0 {} shows them all>\n",
                        r.by_kind.size() - shown, r.expr);
+  return out;
+}
+
+std::string render_size_csv(const SizeReport& r) {
+  std::string out = "kind,count,bytes,elements,uncounted\n";
+  for (const walker::KindTotal& t : r.by_kind) {
+    out += fmt::format("{},{},{},", csv_field(t.kind), t.count, t.bytes);
+    out += t.array ? fmt::format("{},{}\n", t.elements, t.uncounted) : ",\n";
+  }
   return out;
 }
 

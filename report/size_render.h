@@ -40,6 +40,10 @@ std::string render_size_text(const SizeReport& report, size_t max_kinds);
 // kind; "elements" and "uncounted" (arrays with no known count) only for array kinds.
 std::string render_size_json(const SizeReport& report);
 
+// The deep set by kind, every kind: kind,count,bytes,elements,uncounted (the last two empty
+// for kinds that are not arrays). Lines end in '\n'.
+std::string render_size_csv(const SizeReport& report);
+
 // "4.1 MiB", "36.0 KiB", "200 bytes" (powers of 1024, one decimal).
 std::string readable_bytes(uint64_t bytes);
 // "1,063,025".

@@ -103,4 +103,16 @@ TEST_CASE("heap size's kinds: arrays with elements, arrays of unknown count, all
   CHECK(json.find(R"({"kind": "float[]", "count": 578, "bytes": 4299161, "elements": 1063025, "uncounted": 0})") !=
         std::string::npos);
   CHECK(json.find(R"({"kind": "Sheet", "count": 1, "bytes": 200})") != std::string::npos);
+  CHECK(report::render_size_csv(r) ==
+        "kind,count,bytes,elements,uncounted\n"
+        "float[],578,4299161,1063025,0\n"
+        "int[],5,2000,1200,2\n"
+        "long[],2,100,0,2\n"
+        "Sheet,1,200,,\n");
+  // One allocation is singular.
+  r.deep = {1, 200};
+  r.retained = {2, 300};
+  text = report::render_size_text(r, 0);
+  CHECK(text.find(" bytes  in 1 allocation reachable from it\n") != std::string::npos);
+  CHECK(text.find(" bytes  in 2 allocations freed with it (") != std::string::npos);
 }

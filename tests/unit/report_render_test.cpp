@@ -255,6 +255,26 @@ TEST_CASE("CSV rows and quoting", "[report_render]") {
   CHECK(csv_field("") == "");
 }
 
+TEST_CASE("retained sizes in text and CSV: percentages of all the roots reach", "[report_render]") {
+  // A row of 100 bytes that retains 300 (a selection's objects hold more than themselves):
+  // its Retained % is of the 1000 bytes the roots reach, never of the set's 150.
+  Partition p = make_partition({{"Sheet", 1, 100}, {"float[]", 2, 50}});
+  p.has_retained = true;
+  p.rows[0].retained = 300;
+  p.rows[1].retained = 50;
+  p.reached_size = 1000;
+  CHECK(render_partition_text(p, 0, 10) ==
+        "Partition of a set of 3 objects. Total size = 150 bytes.\n"
+        " Index  Count   %     Size   % Cumulative  %  Retained   % Kind\n"
+        "     0      1  33      100  67       100  67       300  30 Sheet\n"
+        "     1      2  67       50  33       150 100        50   5 float[]\n");
+  CHECK(render_partition_csv(p) ==
+        "index,count,count_percent,size,size_percent,cumulative,cumulative_percent,kind,"
+        "retained,retained_percent\n"
+        "0,1,33,100,67,100,67,Sheet,300,30\n"
+        "1,2,67,50,33,150,100,float[],50,5\n");
+}
+
 TEST_CASE("JSON layout: scalars share a line, every row has its own", "[report_render]") {
   const Json doc = {{"a", 1},
                     {"b", "x"},

@@ -30,6 +30,7 @@ struct Partition {
   uint64_t size = 0;   // bytes in the set
   std::vector<PartitionRow> rows;  // largest size first; ties by count, then kind
   bool has_retained = false;       // rows carry retained sizes (heap partition --retained)
+  uint64_t reached_size = 0;       // with has_retained: all the roots reach, the Retained % base
 };
 
 // Sorts rows as Heapy does and fills the totals.
