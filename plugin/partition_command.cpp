@@ -51,7 +51,7 @@ std::vector<OptionSpec> PartitionCommand::options() const {
        "pointer to it, or of the global that points to it; else <no module>. Rows read "
        "libfoo.so.1; JSON gives each module's full path."},
       {"of", 0, "ROW",
-       "Partition the objects of ROW of the last table instead of walking from roots "
+       "Partition the objects of ROW of the last table instead of what the roots reach "
        "(heap partition --of 0 --by owner)."},
       {"limit", 'l', "N", "Show the first N rows (default 10); 'heap more' shows the next N."},
       {"timings", 't', "", "Print the wall time of each phase on the error stream."},
