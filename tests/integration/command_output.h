@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "sim_fixture.h"
 
@@ -27,6 +29,24 @@ inline boost::property_tree::ptree json_of(Debugger& dbg, const std::string& com
   std::istringstream in(out);
   boost::property_tree::read_json(in, tree);
   return tree;
+}
+
+// The addresses a heap report lists under "samples" (heap leaks --show N: N per kind).
+inline std::set<std::string> sampled_addresses(const boost::property_tree::ptree& report) {
+  std::set<std::string> addresses;
+  for (const auto& [kind, listed] : report.get_child("samples"))
+    for (const auto& [_, address] : listed) addresses.insert(address.get_value<std::string>());
+  return addresses;
+}
+
+// The same as nlohmann's JSON, where arrays stay arrays (ptree flattens them).
+inline nlohmann::json json_value_of(Debugger& dbg, const std::string& command) {
+  bool ok = false;
+  std::string error;
+  std::string out = dbg.run(command, &ok, &error);
+  INFO(command << ": " << error);
+  REQUIRE(ok);
+  return nlohmann::json::parse(out);
 }
 
 struct ShellOutput {

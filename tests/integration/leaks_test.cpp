@@ -10,10 +10,9 @@
 #include <set>
 #include <sstream>
 
-#include <boost/property_tree/json_parser.hpp>
 #include <fmt/format.h>
 
-#include "sim_fixture.h"
+#include "command_output.h"
 
 using namespace heapwalk::test;
 using boost::property_tree::ptree;
@@ -36,18 +35,9 @@ std::set<std::string> reachable_in_truth(const ptree& truth) {
 }
 
 void check_leaks(Debugger& dbg, const ptree& truth) {
-  bool ok = false;
-  std::string error;
   // --show with a large N lists every leaked address in the JSON.
-  std::string out = dbg.run("heap leaks --format json --show 1000000", &ok, &error);
-  INFO(error);
-  REQUIRE(ok);
-  ptree report;
-  std::istringstream in(out);
-  boost::property_tree::read_json(in, report);
-  std::set<std::string> reported;
-  for (const auto& [kind, addresses] : report.get_child("samples"))
-    for (const auto& [_, address] : addresses) reported.insert(address.get_value<std::string>());
+  ptree report = json_of(dbg, "heap leaks --format json --show 1000000");
+  std::set<std::string> reported = sampled_addresses(report);
 
   std::set<std::string> truly_leaked = leaked_in_truth(truth);
   for (const std::string& address : reported) {

@@ -15,8 +15,6 @@ using boost::property_tree::ptree;
 
 namespace {
 
-FixtureProgram list_fixture() { return {HEAPWALK_LIST_FIXTURE, "list-truth.json"}; }
-
 // 2,000 nodes (4,000 allocations) from g_head; 50 dropped nodes (100 allocations) and 30
 // dropped buffers: 130 leaks, 31 of them direct.
 const std::vector<std::string> kSmall{"--nodes", "2000", "--leak-nodes", "50", "--leak-buffers", "30"};

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "sim_fixture.h"
+#include "command_output.h"
 
 using namespace heapwalk::test;
 using Json = nlohmann::json;
@@ -36,25 +36,16 @@ Json truth_json(const std::string& dir) {
   return Json::parse(text);
 }
 
-// Runs a command that must succeed and print JSON.
-Json run_json(Debugger& dbg, const std::string& command) {
-  bool ok = false;
-  std::string error;
-  std::string out = dbg.run(command, &ok, &error);
-  INFO(command << ": " << error);
-  REQUIRE(ok);
-  return Json::parse(out);
-}
-
 void check_objects(Debugger& dbg, const Json& truth, const std::string& config) {
   for (const Json& o : truth["objects"]) {
     const std::string name = o["name"], address = o["address"];
     INFO(config << ", " << name << " at " << address);
     // The whole dominator subtree: the object first, then exactly its retained set.
     const bool listed = o.contains("allocations");
-    Json report = run_json(dbg, fmt::format("heap dominators --addr {} --depth {} --limit 1000000 "
-                                            "--format json",
-                                            address, listed ? 1000000 : 0));
+    Json report =
+        json_value_of(dbg, fmt::format("heap dominators --addr {} --depth {} --limit 1000000 "
+                                       "--format json",
+                                       address, listed ? 1000000 : 0));
     REQUIRE(!report["rows"].empty());
     const Json& first = report["rows"][0];
     CHECK(first["address"] == address);
@@ -76,19 +67,19 @@ void check_objects(Debugger& dbg, const Json& truth, const std::string& config) 
       dbg.run(typed, &ok, &error);
       CHECK_FALSE(ok);
       CHECK(error.find("reaches this object") != std::string::npos);
-      Json paths = run_json(dbg, fmt::format("heap shpaths --addr {} --typed-only --format json",
-                                             address));
+      Json paths = json_value_of(
+          dbg, fmt::format("heap shpaths --addr {} --typed-only --format json", address));
       CHECK(paths["paths"].empty());
     } else {
       uint64_t bytes = o.contains("typed_only") ? o["typed_only"]["bytes"].get<uint64_t>()
                                                 : o["bytes"].get<uint64_t>();
-      CHECK(run_json(dbg, typed)["rows"][0]["retained"].get<uint64_t>() == bytes);
+      CHECK(json_value_of(dbg, typed)["rows"][0]["retained"].get<uint64_t>() == bytes);
     }
     // The shortest path, as a C++ reader writes it.
     const std::string path = o["path"];
     if (!path.empty()) {
-      Json paths = run_json(dbg, fmt::format("heap shpaths --addr {} --count 1 --format json",
-                                             address));
+      Json paths = json_value_of(
+          dbg, fmt::format("heap shpaths --addr {} --count 1 --format json", address));
       REQUIRE(!paths["paths"].empty());
       CHECK(paths["paths"][0] == path);
     }
@@ -96,7 +87,7 @@ void check_objects(Debugger& dbg, const Json& truth, const std::string& config) 
 }
 
 void check_top(Debugger& dbg, const Json& truth) {
-  Json top = run_json(dbg, "heap top 5 --format json");
+  Json top = json_value_of(dbg, "heap top 5 --format json");
   REQUIRE(top["rows"].size() == truth["top"].size());
   for (size_t i = 0; i < top["rows"].size(); ++i) {
     INFO("heap top row " << i << ": " << truth["top"][i].dump());
@@ -116,8 +107,10 @@ void check_chain(Debugger& dbg, const Json& truth) {
     if (o["name"] == "g_chain") head = o["address"];
   REQUIRE(!head.empty());
   auto start = std::chrono::steady_clock::now();
-  Json report = run_json(dbg, fmt::format("heap dominators --addr {} --depth 1000000 --limit 10 "
-                                          "--format json", head));
+  Json report =
+      json_value_of(dbg, fmt::format("heap dominators --addr {} --depth 1000000 --limit 10 "
+                                     "--format json",
+                                     head));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const size_t length = truth["chain_length"];
   REQUIRE(report["rows"].size() == length);

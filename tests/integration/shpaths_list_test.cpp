@@ -12,22 +12,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "sim_fixture.h"
+#include "command_output.h"
 
 using namespace heapwalk::test;
 using Json = nlohmann::json;
 
 namespace {
-
-// Runs a command that must succeed and print JSON.
-Json run_json(Debugger& dbg, const std::string& command) {
-  bool ok = false;
-  std::string error;
-  std::string out = dbg.run(command, &ok, &error);
-  INFO(command << ": " << error);
-  REQUIRE(ok);
-  return Json::parse(out);
-}
 
 // The path to node `i` of the list as path_text writes it: a run of more than three equal
 // labels reads as a count.
@@ -38,12 +28,20 @@ std::string list_path(size_t i) {
   return path;
 }
 
+// The index of a report's row of `kind` (the last, should several be), or -1.
+int row_of_kind(const Json& report, const std::string& kind) {
+  int row = -1;
+  for (size_t i = 0; i < report["rows"].size(); ++i)
+    if (report["rows"][i]["kind"] == kind) row = static_cast<int>(i);
+  return row;
+}
+
 }  // namespace
 
 TEST_CASE("heap shpaths on a 200,000-deep list: the shortest paths first, exactly",
           "[shpaths][list][core]") {
   CoreSim list({"--nodes", "200000", "--leak-nodes", "50", "--leak-buffers", "30"},
-               {HEAPWALK_LIST_FIXTURE, "list-truth.json"});
+               list_fixture());
   const uint64_t nodes = list.truth.get<uint64_t>("nodes");
   const uint64_t leaked = list.truth.get<uint64_t>("leak_nodes");
   REQUIRE(nodes == 200000);
@@ -62,7 +60,7 @@ TEST_CASE("heap shpaths on a 200,000-deep list: the shortest paths first, exactl
 
   // Every reached Node (a kind names the objects the roots reach): the six shortest paths are
   // to the list's first six.
-  Json kind = run_json(list.dbg, "heap shpaths --kind ^Node$ --count 6 --format json");
+  Json kind = json_value_of(list.dbg, "heap shpaths --kind ^Node$ --count 6 --format json");
   CHECK(kind["title"] ==
         fmt::format("Shortest paths to {} objects of kinds matching '^Node$':", nodes));
   REQUIRE(kind["paths"].size() == 6);
@@ -70,12 +68,10 @@ TEST_CASE("heap shpaths on a 200,000-deep list: the shortest paths first, exactl
   CHECK(kind["more"] == nodes - 6);
 
   // A row of heap partition --root g_head: its Node row, every one reached (default count 10).
-  Json partition = run_json(list.dbg, "heap partition --root g_head --format json");
-  int row = -1;
-  for (size_t i = 0; i < partition["rows"].size(); ++i)
-    if (partition["rows"][i]["kind"] == "Node") row = static_cast<int>(i);
+  Json partition = json_value_of(list.dbg, "heap partition --root g_head --format json");
+  int row = row_of_kind(partition, "Node");
   REQUIRE(row >= 0);
-  Json by_row = run_json(list.dbg, fmt::format("heap shpaths {} --format json", row));
+  Json by_row = json_value_of(list.dbg, fmt::format("heap shpaths {} --format json", row));
   CHECK(by_row["title"] ==
         fmt::format("Shortest paths to {} objects of row {} (Node):", nodes, row));
   REQUIRE(by_row["paths"].size() == 10);
@@ -83,12 +79,10 @@ TEST_CASE("heap shpaths on a 200,000-deep list: the shortest paths first, exactl
   CHECK(by_row["more"] == nodes - 10);
 
   // A row of heap leaks: the dropped list's nodes, which no path reaches.
-  Json leaks = run_json(list.dbg, "heap leaks --format json");
-  row = -1;
-  for (size_t i = 0; i < leaks["rows"].size(); ++i)
-    if (leaks["rows"][i]["kind"] == "Node") row = static_cast<int>(i);
+  Json leaks = json_value_of(list.dbg, "heap leaks --format json");
+  row = row_of_kind(leaks, "Node");
   REQUIRE(row >= 0);
-  Json unreached = run_json(list.dbg, fmt::format("heap shpaths {} --format json", row));
+  Json unreached = json_value_of(list.dbg, fmt::format("heap shpaths {} --format json", row));
   CHECK(unreached["title"] ==
         fmt::format("Shortest paths to {0} objects of row {1} (Node): ({0} reached by no root: "
                     "leaks, see 'heap leaks')",
@@ -101,7 +95,7 @@ TEST_CASE("heap shpaths on a 200,000-deep list: the shortest paths first, exactl
   // program's other allocations and the vectors among them somewhere (all reached objects are
   // rows here).
   const uint64_t others = list.truth.get<uint64_t>("other.count");
-  Json top = run_json(list.dbg, fmt::format("heap top {} --format json", 2 * nodes + others));
+  Json top = json_value_of(list.dbg, fmt::format("heap top {} --format json", 2 * nodes + others));
   size_t node_rows = 0, wrong = 0;
   for (const Json& row : top["rows"]) {
     if (row["kind"] != "Node") continue;
@@ -111,14 +105,15 @@ TEST_CASE("heap shpaths on a 200,000-deep list: the shortest paths first, exactl
   }
   CHECK(node_rows == nodes);
   CHECK(wrong == 0);
-  Json all = run_json(list.dbg, fmt::format("heap shpaths --kind ^Node$ --count {} --format json",
-                                            nodes));
+  Json all = json_value_of(
+      list.dbg, fmt::format("heap shpaths --kind ^Node$ --count {} --format json", nodes));
   REQUIRE(all["paths"].size() == nodes);
   CHECK(all["paths"][nodes - 1].get<std::string>().rfind(list_path(nodes - 1) + " (0x", 0) == 0);
   CHECK(all["more"] == 0);
 
   // --addr: node 11 has one referrer, node 10's next.
-  Json addr = run_json(list.dbg, fmt::format("heap shpaths --addr {:#x} --format json", address[11]));
+  Json addr =
+      json_value_of(list.dbg, fmt::format("heap shpaths --addr {:#x} --format json", address[11]));
   REQUIRE(addr["paths"].size() == 1);
   CHECK(addr["paths"][0] == list_path(11));
   CHECK(addr["more"] == 0);

@@ -37,6 +37,8 @@ struct FixtureProgram {
   bool hide_libc_debug_info = false;
 };
 inline FixtureProgram leaky_fixture() { return {leaky_executable(), "leaky-truth.json"}; }
+// fixtures/list: `Node* g_head`, a list of polymorphic nodes, and what it drops (leaks).
+inline FixtureProgram list_fixture() { return {HEAPWALK_LIST_FIXTURE, "list-truth.json"}; }
 
 // The fixture launched with `args` and stopped at ready(); killed on destruction.
 struct LiveSim {

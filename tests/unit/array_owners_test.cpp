@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <random>
 #include <string>
-#include <tuple>
 
+#include "synthetic_graph.h"
 #include "walker/analysis/array_owners.h"
 #include "walker/analysis/process_graph.h"
 #include "walker/graph/reverse_edges.h"
@@ -18,8 +18,6 @@ using walker::GraphNode;
 using walker::KindId;
 
 namespace {
-
-using Edge = std::tuple<GraphNode, GraphNode, EdgeProvenance>;
 
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -76,9 +74,7 @@ TEST_CASE("array owners match the in-edge definition on random graphs", "[array_
     std::vector<KindId> node_kinds(n);
     for (KindId& k : node_kinds) k = random() % 6 == 0 ? walker::kNoKind : named[random() % named.size()];
     graph.kinds = node_kinds;
-    std::vector<uint64_t> sizes(n + 1, 16);
-    sizes[0] = 0;
-    walker::HeapGraphBuilder builder(std::move(sizes));
+    walker::HeapGraphBuilder builder(test::allocation_sizes(n, 16));
     size_t m = random() % (3 * n + 1);
     for (size_t e = 0; e < m; ++e) {
       GraphNode from = random() % (n + 1), to = 1 + random() % n;
@@ -115,14 +111,12 @@ TEST_CASE("array owners: a make_shared buffer counts its shared_ptrs, not the co
   walker::ProcessGraph graph;
   graph.kinds = std::vector<KindId>{floats, block, holder, holder, holder, control, floats, plain,
                                     floats, floats};
-  std::vector<uint64_t> sizes(11, 16);
-  sizes[0] = 0;
-  walker::HeapGraphBuilder builder(std::move(sizes));
-  for (auto [from, to] : std::vector<std::pair<GraphNode, GraphNode>>{
-           {2, 1}, {3, 2}, {4, 2}, {5, 2}, {6, 2}, {8, 7}, {3, 8}, {4, 8}, {8, 9}, {3, 9}, {0, 10}})
-    builder.add_edge(from, to, EdgeProvenance::kTyped);
-  builder.add_edge(6, 8, EdgeProvenance::kConservative);  // any edge from a control block
-  graph.graph = std::move(builder).build();
+  constexpr auto typed = EdgeProvenance::kTyped;
+  graph.graph = test::make_graph(
+      test::allocation_sizes(10, 16),
+      {{2, 1, typed}, {3, 2, typed}, {4, 2, typed}, {5, 2, typed}, {6, 2, typed}, {8, 7, typed},
+       {3, 8, typed}, {4, 8, typed}, {8, 9, typed}, {3, 9, typed}, {0, 10, typed},
+       {6, 8, EdgeProvenance::kConservative}});  // any edge from a control block
   std::vector<uint8_t> wanted = {1, 0, 0, 0, 0, 0, 1, 0, 1, 1};
   walker::ArrayOwners owners(kinds, graph, wanted);
   CHECK(owners.owners(1) == 3);

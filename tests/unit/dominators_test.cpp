@@ -6,13 +6,15 @@
 #include <limits>
 #include <random>
 #include <string>
-#include <tuple>
 #include <vector>
 
+#include "synthetic_graph.h"
 #include "walker/analysis/dominators.h"
 #include "walker/analysis/retained_sets.h"
 #include "walker/analysis/retention.h"
 
+using heapwalk::test::Edge;
+using heapwalk::test::make_graph;
 using heapwalk::walker::dominator_tree;
 using heapwalk::walker::DominatorTree;
 using heapwalk::walker::EdgeFilter;
@@ -24,14 +26,6 @@ using heapwalk::walker::HeapGraphBuilder;
 using heapwalk::walker::retained_by_set;
 
 namespace {
-
-using Edge = std::tuple<GraphNode, GraphNode, EdgeProvenance>;
-
-HeapGraph make_graph(const std::vector<uint64_t>& sizes, const std::vector<Edge>& edges) {
-  HeapGraphBuilder builder(sizes);
-  for (auto [from, to, p] : edges) builder.add_edge(from, to, p);
-  return std::move(builder).build();
-}
 
 // Boost's idoms over the edges `filter` follows: kUnreached where unreached, the root's own.
 std::vector<GraphNode> boost_idoms(size_t n, const std::vector<Edge>& edges, EdgeFilter filter) {

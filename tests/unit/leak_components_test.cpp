@@ -11,10 +11,12 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
 
+#include "component_labels.h"
 #include "synthetic_image.h"
 #include "walker/analysis/leak_components.h"
 
 using namespace heapwalk;
+using test::canonical;
 using walker::Components;
 using walker::CsrGraph;
 using Edges = std::vector<std::pair<uint32_t, uint32_t>>;
@@ -27,17 +29,6 @@ BoostGraph boost_graph(uint32_t n, const Edges& edges) {
   BoostGraph g(n);
   for (auto [from, to] : edges) boost::add_edge(from, to, g);
   return g;
-}
-
-// Each node's component named by its lowest member: equal for two labelings of one partition.
-template <class Labels>
-std::vector<uint32_t> canonical(const Labels& component, uint32_t count) {
-  std::vector<uint32_t> lowest(count, std::numeric_limits<uint32_t>::max());
-  for (uint32_t v = 0; v < component.size(); ++v)
-    lowest[component[v]] = std::min<uint32_t>(lowest[component[v]], v);
-  std::vector<uint32_t> out(component.size());
-  for (uint32_t v = 0; v < component.size(); ++v) out[v] = lowest[component[v]];
-  return out;
 }
 
 // The split as heapwalk made it with Boost: one member (the lowest) of each component no other

@@ -10,6 +10,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
 
+#include "synthetic_graph.h"
 #include "synthetic_image.h"
 #include "walker/analysis/leak_components.h"
 #include "walker/analysis/leak_split.h"
@@ -18,21 +19,14 @@
 #include "walker/graph/heap_reach.h"
 
 using namespace heapwalk;
+using test::allocation_sizes;
+using test::Edge;
+using test::make_graph;
 using walker::EdgeProvenance;
 using walker::GraphNode;
 using walker::NodeId;
 
 namespace {
-
-using Edge = std::tuple<GraphNode, GraphNode, EdgeProvenance>;
-
-walker::HeapGraph make_graph(size_t allocations, const std::vector<Edge>& edges) {
-  std::vector<uint64_t> sizes(allocations + 1, 16);
-  sizes[0] = 0;
-  walker::HeapGraphBuilder builder(std::move(sizes));
-  for (auto [from, to, p] : edges) builder.add_edge(from, to, p);
-  return std::move(builder).build();
-}
 
 // Reached from node 0 through any edge, by iterating to a fixed point (no stack, no queue).
 std::vector<NodeId> oracle_leaks(size_t allocations, const std::vector<Edge>& edges) {
@@ -85,7 +79,7 @@ TEST_CASE("leaks_of: unreached through every kind of edge", "[leaks]") {
       {8, 1, EdgeProvenance::kTyped},         // 8 points at a reached object: still a leak
       {9, 9, EdgeProvenance::kTyped},         // 9 points at itself: direct
   };
-  walker::HeapGraph graph = make_graph(9, edges);
+  walker::HeapGraph graph = make_graph(allocation_sizes(9, 16), edges);
   CHECK(walker::leaks_of(graph) == std::vector<NodeId>{4, 5, 6, 7, 8});
 
   walker::ProcessGraph process;
@@ -119,7 +113,7 @@ TEST_CASE("leaks_of and the split match the oracles on random graphs", "[leaks]"
       edges.emplace_back(from, to, static_cast<EdgeProvenance>(random() % 3));
     }
     walker::ProcessGraph process;
-    process.graph = make_graph(n, edges);
+    process.graph = make_graph(allocation_sizes(n, 16), edges);
     std::vector<NodeId> leaked = oracle_leaks(n, edges);
     INFO("seed " << seed);
     REQUIRE(walker::leaks_of(process.graph) == leaked);
@@ -143,7 +137,7 @@ TEST_CASE("leaks_of and the split match the oracles on random graphs", "[leaks]"
 }
 
 TEST_CASE("the split over a graph stops when interrupted", "[leaks]") {
-  walker::HeapGraph graph = make_graph(3, {{1, 2, EdgeProvenance::kTyped}});
+  walker::HeapGraph graph = make_graph(allocation_sizes(3, 16), {{1, 2, EdgeProvenance::kTyped}});
   CHECK_FALSE(walker::split_leaks(graph, {0, 1, 2}, [] { return true; }));
   CHECK(walker::split_leaks(graph, {}, [] { return true; }));
 }

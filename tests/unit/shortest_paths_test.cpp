@@ -8,12 +8,14 @@
 #include <deque>
 #include <functional>
 #include <random>
-#include <tuple>
 #include <vector>
 
+#include "synthetic_graph.h"
 #include "walker/analysis/shortest_paths.h"
 #include "walker/progress.h"
 
+using heapwalk::test::Edge;
+using heapwalk::test::make_uniform_graph;
 using heapwalk::walker::EdgeFilter;
 using heapwalk::walker::EdgeProvenance;
 using heapwalk::walker::follows;
@@ -28,14 +30,6 @@ using heapwalk::walker::shortest_paths;
 using heapwalk::walker::ShortestPaths;
 
 namespace {
-
-using Edge = std::tuple<GraphNode, GraphNode, EdgeProvenance>;
-
-HeapGraph make_graph(size_t nodes, const std::vector<Edge>& edges) {
-  HeapGraphBuilder builder(std::vector<uint64_t>(nodes, 8));
-  for (auto [from, to, p] : edges) builder.add_edge(from, to, p);
-  return std::move(builder).build();
-}
 
 struct Reference {
   std::vector<GraphNode> parent;
@@ -184,9 +178,9 @@ TEST_CASE("shortest paths prefer typed edges and never use weak ones", "[shortes
   using P = EdgeProvenance;
   // 0 -> 1 -> 2 -> 3 typed; 0 -> 3 conservative (shorter, but a guess); 0 -> 4 weak only;
   // 0 -> 5 conservative only.
-  HeapGraph graph = make_graph(6, {{0, 1, P::kTyped}, {1, 2, P::kTyped}, {2, 3, P::kTyped},
-                                   {0, 3, P::kConservative}, {0, 4, P::kWeak},
-                                   {0, 5, P::kConservative}});
+  HeapGraph graph = make_uniform_graph(6, {{0, 1, P::kTyped}, {1, 2, P::kTyped}, {2, 3, P::kTyped},
+                                           {0, 3, P::kConservative}, {0, 4, P::kWeak},
+                                           {0, 5, P::kConservative}});
   ShortestPaths paths = shortest_paths(graph);
   CHECK(paths.edges_to(graph, 3).size() == 3);  // the typed path, not the conservative shortcut
   CHECK(paths.parent(graph, 3) == 2);
@@ -210,7 +204,7 @@ TEST_CASE("shortest paths equal two plain breadth-first passes on random graphs"
   for (int round = 0; round < 2000; ++round) {
     INFO("round " << round);
     const size_t n = 1 + random() % 150;
-    HeapGraph graph = make_graph(n, random_edges(random, n, random() % (4 * n + 1), 5, 8));
+    HeapGraph graph = make_uniform_graph(n, random_edges(random, n, random() % (4 * n + 1), 5, 8));
     for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
       check_equal(graph, filter);
       check_equal(graph, filter, kTwo);
@@ -228,7 +222,7 @@ TEST_CASE("shortest paths equal the plain search on larger graphs: long frontier
     // starts at many depths.
     const uint32_t typed = 1 + random() % 6;
     HeapGraph graph =
-        make_graph(n, random_edges(random, n, random() % (3 * n + 1), typed, typed + 3));
+        make_uniform_graph(n, random_edges(random, n, random() % (3 * n + 1), typed, typed + 3));
     for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
       check_equal(graph, filter);
       check_equal(graph, filter, kTwo);
@@ -238,7 +232,7 @@ TEST_CASE("shortest paths equal the plain search on larger graphs: long frontier
   std::vector<Edge> chain;
   for (GraphNode v = 0; v + 1 < 5000; ++v)
     chain.emplace_back(v, v + 1, v < 2500 ? EdgeProvenance::kTyped : EdgeProvenance::kConservative);
-  HeapGraph graph = make_graph(5000, chain);
+  HeapGraph graph = make_uniform_graph(5000, chain);
   check_equal(graph, EdgeFilter::kOwning);
   check_equal(graph, EdgeFilter::kOwning, kTwo);
   ShortestPaths paths = shortest_paths(graph);
@@ -250,7 +244,7 @@ TEST_CASE("shortest_first selects what sorting every path by length would", "[sh
   for (int round = 0; round < 300; ++round) {
     INFO("round " << round);
     const size_t n = 1 + random() % 400;
-    HeapGraph graph = make_graph(n, random_edges(random, n, random() % (3 * n + 1), 5, 8));
+    HeapGraph graph = make_uniform_graph(n, random_edges(random, n, random() % (3 * n + 1), 5, 8));
     ShortestPaths paths = shortest_paths(graph);
     std::vector<GraphNode> nodes;
     for (size_t k = random() % (n + 1); k-- > 0;)
@@ -289,7 +283,7 @@ TEST_CASE("two threads find exactly the one-thread paths, and they are shortest"
       case 2: edges = random_edges(random, n, m, 5, 8); break;         // hubs, weak edges
       default: edges = random_edges(random, n, m, 1 + random() % 6, 9);  // few typed
     }
-    HeapGraph graph = make_graph(n, edges);
+    HeapGraph graph = make_uniform_graph(n, edges);
     for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
       ShortestPaths one = shortest_paths(graph, filter, {}, kOne);
       // Every level split, and levels split only from a random length on.
@@ -305,7 +299,7 @@ TEST_CASE("two threads find the one-thread paths on a large heap-shaped graph",
           "[shortest_paths]") {
   std::mt19937 random(5);
   const size_t n = 400'000;
-  HeapGraph graph = make_graph(n, heap_edges(random, n, 3 * n, 64, 1, 1));
+  HeapGraph graph = make_uniform_graph(n, heap_edges(random, n, 3 * n, 64, 1, 1));
   for (EdgeFilter filter : {EdgeFilter::kOwning, EdgeFilter::kTypedOnly}) {
     ShortestPaths one = shortest_paths(graph, filter, {}, kOne);
     CHECK(same_steps(shortest_paths(graph, filter, {}, SearchThreads{2}), one));

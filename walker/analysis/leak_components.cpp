@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <ranges>
 #include <span>
 #include <stdexcept>
 
@@ -11,10 +12,9 @@ namespace heapwalk::walker {
 namespace {
 
 constexpr uint32_t kNotLeaked = std::numeric_limits<uint32_t>::max();
-constexpr uint32_t kUnvisited = std::numeric_limits<uint32_t>::max();
 // Blocks that the image cannot show in place are copied in pieces of this size.
 constexpr uint64_t kReadPiece = uint64_t{1} << 20;
-// How often (in blocks, or in DFS steps) the long loops ask whether to stop.
+// How often (in blocks) the long loops ask whether to stop.
 constexpr uint32_t kPollEvery = 1u << 16;
 
 template <class T>
@@ -165,75 +165,27 @@ std::optional<CsrGraph> build_leak_graph(const MemoryImage& memory, const Alloca
   return graph;
 }
 
+// A CsrGraph as strongly_connected_components reads it: vertex v is node v.
+struct CsrComponentGraph {
+  using Vertex = uint32_t;
+  const CsrGraph& graph;
+  uint32_t size() const { return graph.nodes(); }
+  auto vertices() const { return std::views::iota(uint32_t{0}, graph.nodes()); }
+  uint32_t first_edge(uint32_t v) const { return graph.offsets[v]; }
+  uint32_t end_edge(uint32_t v) const { return graph.offsets[v + 1]; }
+  uint32_t target(uint32_t edge) const { return graph.targets[edge]; }
+  uint32_t number(uint32_t v) const { return v; }
+};
+
 std::optional<Components> components_of(const CsrGraph& graph,
                                         const std::function<bool()>& interrupted, Meter& meter) {
   const uint32_t n = graph.nodes();
   if (n >= (uint32_t{1} << 31))
     throw std::runtime_error("too many nodes for strong_components (2^31 or more)");
-  const std::vector<uint32_t>& offsets = graph.offsets;
-  const std::vector<uint32_t>& targets = graph.targets;
-
-  // value[v]: unvisited; while v is active, its low-link (a DFS index < n); once its component
-  // is complete, n + the component's number, above every low-link.
-  std::vector<uint32_t> value(n, kUnvisited);
-  // One array for two stacks (a node is on at most one, so together they never exceed n):
-  // from the front, the DFS path as the cursor (edge position) of each node on it; the node at
-  // depth d > 0 is the target of the cursor at depth d - 1, which stays on that edge until the
-  // child is done. From the back, the visited nodes whose component is not complete yet.
-  std::vector<uint32_t> stacks(n);
-  // root[v]: no edge from v's subtree has lowered v's low-link below v's own index.
-  std::vector<bool> root(n);
-  meter.add(bytes_of(value) + bytes_of(stacks) + (uint64_t{n} + 63) / 64 * 8);
-
-  uint32_t next_index = 0, count = 0;
-  uint32_t depth = 0, held = n;  // stacks[0, depth): cursors; stacks[held, n): pending nodes
-  uint32_t steps = 0;
-  for (uint32_t start = 0; start < n; ++start) {
-    if (value[start] != kUnvisited) continue;
-    uint32_t v = start;
-    value[v] = next_index++;
-    root[v] = true;
-    stacks[depth++] = offsets[v];
-    while (depth) {
-      if (++steps == kPollEvery) {
-        steps = 0;
-        if (stop(interrupted)) return std::nullopt;
-      }
-      uint32_t& cursor = stacks[depth - 1];
-      if (cursor < offsets[v + 1]) {
-        uint32_t w = targets[cursor];
-        if (value[w] == kUnvisited) {  // descend; the cursor stays on this edge
-          value[w] = next_index++;
-          root[w] = true;
-          stacks[depth++] = offsets[w];
-          v = w;
-          continue;
-        }
-        if (value[w] < value[v]) {  // w active: same component as v (done ones are ≥ n)
-          value[v] = value[w];
-          root[v] = false;
-        }
-        ++cursor;
-        continue;
-      }
-      // v is done: it closes its component, or waits for an ancestor to close it.
-      --depth;
-      if (root[v]) {
-        uint32_t low = value[v];
-        value[v] = n + count;
-        while (held < n && value[stacks[held]] >= low) value[stacks[held++]] = n + count;
-        ++count;
-      } else {
-        stacks[--held] = v;
-      }
-      if (depth) v = depth == 1 ? start : targets[stacks[depth - 2]];
-    }
-  }
-  meter.sub(bytes_of(stacks) + (uint64_t{n} + 63) / 64 * 8);
-  std::vector<uint32_t>().swap(stacks);
-  std::vector<bool>().swap(root);
-  for (uint32_t& x : value) x -= n;
-  return Components{std::move(value), count};
+  meter.add(strongly_connected_peak_bytes(n));
+  auto components = strongly_connected_components(CsrComponentGraph{graph}, interrupted);
+  meter.sub(strongly_connected_peak_bytes(n) - uint64_t{n} * sizeof(uint32_t));
+  return components;
 }
 
 std::vector<uint8_t> direct_of(const CsrGraph& graph, const Components& components, Meter& meter) {

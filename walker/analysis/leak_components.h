@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "walker/analysis/strongly_connected.h"
 #include "walker/graph/heap_graph.h"
 #include "walker/malloc/allocation_table.h"
 #include "walker/memory/memory_image.h"
@@ -30,16 +31,8 @@ struct CsrGraph {
   static CsrGraph from_edges(uint32_t nodes, const std::vector<std::pair<uint32_t, uint32_t>>& edges);
 };
 
-// Node v's component. Components are numbered in the order they are completed, which is a
-// reverse topological order: an edge between two components goes to the lower number.
-struct Components {
-  std::vector<uint32_t> of;
-  uint32_t count = 0;
-};
-
-// Tarjan's algorithm with Pearce's single array for index and low-link, iterative: 8 bytes per
-// node plus a bit, whatever the depth. Deterministic: roots are tried in node order, edges in
-// CSR order. Requires fewer than 2^31 nodes. nullopt when interrupted.
+// strongly_connected_components (walker/analysis/strongly_connected.h) over the CSR graph:
+// node v is vertex v. Requires fewer than 2^31 nodes. nullopt when interrupted.
 std::optional<Components> strong_components(const CsrGraph& graph,
                                             const std::function<bool()>& interrupted = {});
 

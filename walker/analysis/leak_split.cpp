@@ -2,102 +2,57 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 #include <stdexcept>
+
+#include "walker/analysis/strongly_connected.h"
 
 namespace heapwalk::walker {
 namespace {
 
-constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-constexpr uint32_t kPollEvery = 1u << 16;  // DFS steps between asking whether to stop
+// The leaked allocations as strongly_connected_components reads them: vertex i is the i-th
+// leak by address (its rank in the leaked set), named by its graph node; the graph's own
+// out-edges, of which those to nodes that did not leak leave the graph.
+class LeakedSubgraph {
+ public:
+  using Vertex = GraphNode;
 
-// Dense numbers of the leaked allocations: graph node → its rank in the leaked set.
-struct LeakIndex {
-  const RankedBits& leaked;
-  uint32_t operator()(GraphNode t) const {
-    if (t == kRootNode || !leaked.test(t - 1)) return kNone;
-    return leaked.rank(t - 1);
+  // The leaked allocations' nodes, ascending.
+  class Nodes {
+   public:
+    struct iterator {
+      const RankedBits* leaked;
+      size_t allocation;
+      GraphNode operator*() const { return static_cast<GraphNode>(allocation + 1); }
+      iterator& operator++() {
+        allocation = leaked->next(allocation + 1);
+        return *this;
+      }
+      bool operator==(const iterator& other) const { return allocation == other.allocation; }
+    };
+    explicit Nodes(const RankedBits& leaked) : leaked_(leaked) {}
+    iterator begin() const { return {&leaked_, leaked_.next(0)}; }
+    iterator end() const { return {&leaked_, leaked_.size()}; }
+
+   private:
+    const RankedBits& leaked_;
+  };
+
+  LeakedSubgraph(const HeapGraph& graph, const RankedBits& leaked)
+      : graph_(graph), leaked_(leaked) {}
+  uint32_t size() const { return static_cast<uint32_t>(leaked_.count()); }
+  Nodes vertices() const { return Nodes(leaked_); }
+  uint32_t first_edge(GraphNode node) const { return graph_.first_edge(node); }
+  uint32_t end_edge(GraphNode node) const { return graph_.first_edge(node + 1); }
+  GraphNode target(uint32_t edge) const { return graph_.target_of(edge); }
+  uint32_t number(GraphNode node) const {
+    if (node == kRootNode || !leaked_.test(node - 1)) return kOutsideGraph;
+    return leaked_.rank(node - 1);
   }
+
+ private:
+  const HeapGraph& graph_;
+  const RankedBits& leaked_;
 };
-
-// Tarjan's algorithm with Pearce's single array for index and low-link, iterative (as
-// leak_components.cpp's strong_components, over the graph's edges among leaks): value[i] is the
-// component of leak i, numbered in completion order. nullopt when interrupted.
-std::optional<std::vector<uint32_t>> leak_components(const HeapGraph& graph,
-                                                     const RankedBits& leaked, uint32_t& count,
-                                                     uint64_t& edges, uint64_t& peak,
-                                                     const std::function<bool()>& interrupted) {
-  const uint32_t n = static_cast<uint32_t>(leaked.count());
-  const LeakIndex index_of{leaked};
-  // value[i]: unvisited; while i is active, its low-link (a DFS index < n); once its component
-  // is complete, n + the component's number.
-  std::vector<uint32_t> value(n, kNone);
-  // From the front, the DFS path as each node's cursor (a graph edge index); from the back, the
-  // visited leaks whose component is not complete yet. A leak is on at most one.
-  std::vector<uint32_t> stacks(n);
-  std::vector<bool> root(n);  // no edge from i's subtree lowered its low-link below its index
-  peak = std::max<uint64_t>(peak, uint64_t{n} * 8 + (uint64_t{n} + 63) / 64 * 8);
-
-  uint32_t next_index = 0, depth = 0, held = n, steps = 0;
-  count = 0;
-  for (size_t a = leaked.next(0); a < leaked.size(); a = leaked.next(a + 1)) {
-    const uint32_t start = leaked.rank(a);
-    if (value[start] != kNone) continue;
-    GraphNode node = static_cast<GraphNode>(a + 1);
-    uint32_t v = start;
-    value[v] = next_index++;
-    root[v] = true;
-    stacks[depth++] = graph.first_edge(node);
-    while (depth) {
-      if (++steps == kPollEvery) {
-        steps = 0;
-        if (interrupted && interrupted()) return std::nullopt;
-      }
-      uint32_t& cursor = stacks[depth - 1];
-      if (cursor < graph.first_edge(node + 1)) {
-        GraphNode target = graph.target_of(cursor);
-        uint32_t w = index_of(target);
-        if (w == kNone || w == v) {  // leaves the leaked set, or a self-loop: no component edge
-          ++cursor;
-          continue;
-        }
-        if (value[w] == kNone) {  // descend; the cursor stays on this edge
-          value[w] = next_index++;
-          root[w] = true;
-          stacks[depth++] = graph.first_edge(target);
-          v = w;
-          node = target;
-          continue;
-        }
-        if (value[w] < value[v]) {  // w active: same component as v (done ones are ≥ n)
-          value[v] = value[w];
-          root[v] = false;
-        }
-        ++cursor;
-        ++edges;
-        continue;
-      }
-      // v is done: it closes its component, or waits for an ancestor to close it.
-      --depth;
-      if (root[v]) {
-        uint32_t low = value[v];
-        value[v] = n + count;
-        while (held < n && value[stacks[held]] >= low) value[stacks[held++]] = n + count;
-        ++count;
-      } else {
-        stacks[--held] = v;
-      }
-      if (depth) {
-        node = depth == 1 ? static_cast<GraphNode>(a + 1) : graph.target_of(stacks[depth - 2]);
-        v = index_of(node);
-      }
-    }
-  }
-  std::vector<uint32_t>().swap(stacks);
-  std::vector<bool>().swap(root);
-  for (uint32_t& x : value) x -= n;
-  return value;
-}
 
 }  // namespace
 
@@ -131,28 +86,33 @@ std::optional<LeakSetSplit> split_leak_set(const HeapGraph& graph, const RankedB
     throw std::runtime_error("too many leaked allocations for the leak split (2^31 or more)");
   LeakSetSplit split;
   if (leaked.count() && interrupted && interrupted()) return std::nullopt;
-  uint32_t count = 0;
-  auto component = leak_components(graph, leaked, count, split.edges, split.peak_bytes, interrupted);
-  if (!component) return std::nullopt;
+  const LeakedSubgraph subgraph(graph, leaked);
+  split.peak_bytes = strongly_connected_peak_bytes(leaked.count());
+  auto components = strongly_connected_components(subgraph, interrupted);
+  if (!components) return std::nullopt;
+  const uint32_t count = components->count;
+  const std::vector<uint32_t>& component = components->of;
+  split.edges = components->edges;
   split.components = count;
   // Per component: 1 once an edge from another component enters it, 2 once its direct member
   // is chosen.
   std::vector<uint8_t> state(count, 0);
   split.direct = RankedBits(leaked.size());
   split.peak_bytes = std::max<uint64_t>(
-      split.peak_bytes, component->size() * 4 + state.size() + split.direct.memory_bytes());
-  const LeakIndex index_of{leaked};
+      split.peak_bytes, component.size() * 4 + state.size() + split.direct.memory_bytes());
   uint32_t i = 0;
-  for (size_t a = leaked.next(0); a < leaked.size(); a = leaked.next(a + 1), ++i)
-    for (GraphNode t : graph.targets(static_cast<GraphNode>(a + 1))) {
-      uint32_t w = index_of(t);
-      if (w != kNone && (*component)[w] != (*component)[i]) state[(*component)[w]] = 1;
+  for (GraphNode node : subgraph.vertices()) {
+    for (GraphNode t : graph.targets(node)) {
+      uint32_t w = subgraph.number(t);
+      if (w != kOutsideGraph && component[w] != component[i]) state[component[w]] = 1;
     }
+    ++i;
+  }
   i = 0;
-  for (size_t a = leaked.next(0); a < leaked.size(); a = leaked.next(a + 1), ++i) {
-    uint8_t& s = state[(*component)[i]];  // in address order: the lowest member is direct
+  for (GraphNode node : subgraph.vertices()) {
+    uint8_t& s = state[component[i++]];  // in address order: the lowest member is direct
     if (s == 0) {
-      split.direct.set(a);
+      split.direct.set(node - 1);
       s = 2;
       ++split.direct_count;
     }

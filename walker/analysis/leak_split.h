@@ -1,8 +1,9 @@
 // The direct/indirect split of leaks (walker/analysis/leak_components.h says what it is) over
-// the process graph, without a copy of the graph among the leaks: Tarjan's algorithm walks the
-// graph's own out-edges, passing over those that leave the leaked set, and numbers the leaked
-// allocations densely by the rank of a bit set. About 9 bytes a leak at the peak, where a
-// copied subgraph (offsets, targets, an index over every node) cost twice that.
+// the process graph, without a copy of the graph among the leaks: the strong components
+// (walker/analysis/strongly_connected.h) walk the graph's own out-edges, passing over those that
+// leave the leaked set, and number the leaked allocations densely by the rank of a bit set.
+// About 9 bytes a leak at the peak, where a copied subgraph (offsets, targets, an index over
+// every node) cost twice that.
 #pragma once
 
 #include <functional>
