@@ -29,7 +29,7 @@ std::vector<OptionSpec> PartitionCommand::options() const {
       {"root", 'r', "EXPR",
        "Partition what this expression's object graph holds, read from the stop's graph: any "
        "variable or path (sim, a local of the selected frame, sim->sheets, *ptr, "
-       "layers[0], g.member), what the pointers in its own bytes reach (the object itself too "
+       "layers[0], g.member, 'sim->sheets[\"V1\"]' for a map's key: see help heap size), what the pointers in its own bytes reach (the object itself too "
        "when it is a whole heap allocation, as *sim is). Default: every global, function-local "
        "static and thread_local variable with debug info."},
       {"typed-only", 'y', "",

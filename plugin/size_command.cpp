@@ -32,8 +32,9 @@ std::vector<OptionSpec> SizeCommand::options() const {
 }
 
 std::string SizeCommand::long_help() const {
-  return "Measures EXPR, a variable or a path from one (sim, sim->sheets, *ptr, a local of the "
-         "selected frame), three ways, from the stop's object graph (the edges that start in "
+  return "Measures EXPR, a variable or a path from one as C++ writes it and heap shpaths prints "
+         "it (sim, sim->sheets, 'sim->sheets[\"V1\"]' for a map's key, *ptr, -> through a "
+         "unique_ptr or shared_ptr, a local of the selected frame), three ways, from the stop's object graph (the edges that start in "
          "EXPR's own bytes, as heap partition --root EXPR reads them). Shallow: the object itself "
          "(for a pointer, the heap allocation it points to). Deep: every heap allocation "
          "reachable from it, each counted once, container buffers included. Retained: what would "

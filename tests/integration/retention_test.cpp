@@ -75,6 +75,20 @@ void check_objects(Debugger& dbg, const Json& truth, const std::string& config) 
                                                 : o["bytes"].get<uint64_t>();
       CHECK(json_value_of(dbg, typed)["rows"][0]["retained"].get<uint64_t>() == bytes);
     }
+    // A sheet or projection named as C++ names it, through the map's key and the unique_ptrs:
+    // a projection's unique_ptr alone owns it, so its retained set is the object's; a sheet is
+    // also the source of other sheets' projections, so the object itself (`*`, what freeing
+    // it frees) is what retains the truth. (A shared `->weights` slot retains nothing alone.)
+    if (name.starts_with("g_model->sheets[") && !name.ends_with("->weights")) {
+      const std::string expr = name.ends_with("]") && name.find("->") == name.rfind("->")
+                                   ? "*" + name  // g_model->sheets["V1"]: a Sheet*
+                                   : name;
+      INFO("heap size " << expr);
+      Json size = json_value_of(dbg, fmt::format("heap size '{}' --format json", expr));
+      CHECK(size["retained"]["bytes"].get<uint64_t>() == o["bytes"].get<uint64_t>());
+      if (o.contains("count"))
+        CHECK(size["retained"]["count"].get<uint64_t>() == o["count"].get<uint64_t>());
+    }
     // The shortest path, as a C++ reader writes it.
     const std::string path = o["path"];
     if (!path.empty()) {
@@ -129,7 +143,22 @@ void check_chain(Debugger& dbg, const Json& truth) {
   CHECK(seconds < 10);
 }
 
+// A key the map does not have, or a subscript left open: one line that says so.
+void check_bad_keys(Debugger& dbg) {
+  for (const auto& [expr, says] :
+       {std::pair{"'g_model->sheets[\"nope\"]'", "no entry with key \"nope\" in the map"},
+        std::pair{"'g_model->sheets[\"V1\"'", "a '[' without its ']'"}}) {
+    bool ok = true;
+    std::string error;
+    dbg.run(fmt::format("heap size {}", expr), &ok, &error);
+    INFO(expr << ": " << error);
+    CHECK_FALSE(ok);
+    CHECK(error.find(says) != std::string::npos);
+  }
+}
+
 void check_everything(Debugger& dbg, const std::string& dir, const std::string& config) {
+  check_bad_keys(dbg);
   Json truth = truth_json(dir);
   check_objects(dbg, truth, config);
   check_top(dbg, truth);

@@ -2,6 +2,7 @@
 // name into an address and a type. The walk itself never does.
 #include "walker/roots/roots.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -37,25 +38,108 @@ std::vector<std::pair<uint64_t, uint64_t>> system_runtime_ranges(lldb::SBTarget&
   return ranges;
 }
 
+bool is_std_map(lldb::SBValue& v) {
+  std::string name = v.GetType().GetCanonicalType().GetUnqualifiedType().GetName();
+  for (const char* map : {"std::map<", "std::multimap<", "std::unordered_map<",
+                          "std::unordered_multimap<"})
+    if (name.starts_with(map)) return true;
+  return false;
+}
+
+// `map[KEY]`: the mapped value of the entry whose key is KEY, a string ("V1", or V1 once a
+// command line has dropped the quotes) or an integer, found among the map's entries as LLDB's libstdc++ formatters list them (each a pair
+// in its node, in memory). C++'s meaning, not LLDB's (which reads [N] as the Nth entry).
+lldb::SBValue mapped_value(lldb::SBValue& map, const std::string& key, const std::string& expr) {
+  constexpr uint32_t kMaxEntries = 1u << 16;  // an SBValue each: a few thousand a second
+  const uint32_t entries = map.GetNumChildren(kMaxEntries + 1);
+  if (entries > kMaxEntries)
+    throw std::runtime_error(fmt::format(
+        "'{}': the map has more than {} entries, too many to search by key; name the entry's "
+        "address instead (heap size *(T*)ADDRESS is not evaluated: use heap shpaths --addr)",
+        expr, kMaxEntries));
+  const bool quoted = key.size() >= 2 && key.front() == '"' && key.back() == '"';
+  std::string text = quoted ? key.substr(1, key.size() - 2) : key;
+  for (uint32_t i = 0; i < entries; ++i) {
+    lldb::SBValue entry = map.GetChildAtIndex(i);
+    lldb::SBValue first = entry.GetChildMemberWithName("first");
+    // A std::string key shows as its summary, quoted ("V1"); an integer or an enumerator as
+    // its value. The key may come unquoted: lldb's and the CLI's argument parsing drop quotes
+    // unless the whole expression is in single quotes.
+    const char* summary = first.GetSummary();
+    std::string shown = summary ? summary : "";
+    if (shown.size() >= 2 && shown.front() == '"' && shown.back() == '"')
+      shown = shown.substr(1, shown.size() - 2);
+    const char* value = first.GetValue();
+    const bool match = (summary && shown == text) || (!quoted && value && text == value);
+    if (match) return entry.GetChildMemberWithName("second");
+  }
+  throw std::runtime_error(fmt::format("'{}': no entry with key {} in the map", expr, key));
+}
+
+bool is_smart_pointer(lldb::SBValue& v) {
+  std::string name = v.GetType().GetCanonicalType().GetUnqualifiedType().GetName();
+  return name.starts_with("std::unique_ptr<") || name.starts_with("std::shared_ptr<");
+}
+
+// Follows `rest` (`->sheets["V1"]->projections[1]->weights`, `.field`, `[2]`) from `v`, one
+// member or subscript at a time: LLDB's expression paths, except that a subscript of a
+// std::map or std::unordered_map is a key, and `->` goes through a std::unique_ptr or
+// std::shared_ptr as C++ does (through the pointer LLDB's formatters show).
+lldb::SBValue follow(lldb::SBValue v, std::string rest, const std::string& expr) {
+  while (!rest.empty() && v.IsValid()) {
+    if (rest.front() != '[') {
+      const size_t skip = rest.starts_with("->") ? 2 : 1;
+      const size_t end = std::min(rest.find_first_of("-.[", skip), rest.size());
+      if (skip == 2 && is_smart_pointer(v)) {
+        lldb::SBValue pointer = v.GetChildMemberWithName("pointer");
+        if (pointer.IsValid()) v = pointer;
+      }
+      v = v.GetValueForExpressionPath(rest.substr(0, end).c_str());
+      rest = rest.substr(end);
+      continue;
+    }
+    // The closing bracket, past a quoted key's own brackets and escapes.
+    size_t close = 1;
+    for (bool in_quotes = false; close < rest.size(); ++close) {
+      if (in_quotes && rest[close] == '\\') ++close;
+      else if (rest[close] == '"') in_quotes = !in_quotes;
+      else if (!in_quotes && rest[close] == ']') break;
+    }
+    if (close >= rest.size())
+      throw std::runtime_error(fmt::format("'{}': a '[' without its ']'", expr));
+    if (is_std_map(v)) {
+      v = mapped_value(v, rest.substr(1, close - 1), expr);
+    } else {
+      v = v.GetValueForExpressionPath(rest.substr(0, close + 1).c_str());
+    }
+    rest = rest.substr(close + 1);
+  }
+  return v;
+}
+
 // The path is followed with dynamic types (so `model->derived_member` works through a Base*),
 // but the root is the static value at its end: a dynamic pointer value's "address" is its
 // pointee's, and its type the pointee's dynamic type.
 lldb::SBValue lookup(lldb::SBTarget& target, lldb::SBFrame& frame, const std::string& expr) {
-  if (frame.IsValid()) {
-    lldb::SBValue v = frame.GetValueForVariablePath(expr.c_str());
-    if (v.IsValid() && v.GetError().Success()) return v.GetStaticValue();
-  }
   // `*path`: what the path points to (as C reads it, *sim->grid is *(sim->grid)).
   if (expr.starts_with("*")) {
     lldb::SBValue pointer = lookup(target, frame, expr.substr(1));
     return pointer.IsValid() ? pointer.Dereference().GetStaticValue() : pointer;
   }
-  // A global, then the rest of the path from it: `sim->sheets`, `sim.field`, `arr[2]`.
+  // A variable the frame sees, else a global, then the rest of the path from it: `sim->sheets`,
+  // `sim.field`, `arr[2]`, `sim->sheets["V1"]`.
   size_t end = expr.find_first_of("-.[");
   std::string name = expr.substr(0, end);
+  std::string rest = end == std::string::npos ? "" : expr.substr(end);
+  if (frame.IsValid()) {
+    // Also the globals the frame's compile unit sees, preferred to a same-named one elsewhere.
+    lldb::SBValue seen = frame.GetValueForVariablePath(name.c_str());
+    if (seen.IsValid() && seen.GetError().Success())
+      return follow(seen, rest, expr).GetStaticValue();
+  }
   lldb::SBValue global = target.FindFirstGlobalVariable(name.c_str());
-  if (!global.IsValid() || end == std::string::npos) return global.GetStaticValue();
-  return global.GetValueForExpressionPath(expr.substr(end).c_str()).GetStaticValue();
+  if (!global.IsValid()) return global;
+  return follow(global, rest, expr).GetStaticValue();
 }
 
 }  // namespace

@@ -24,8 +24,9 @@ struct Root {
 // no definition, opaque_bytes from the data symbol at `address`.
 Root make_root(lldb::SBTarget& target, std::string label, uint64_t address, lldb::SBType type);
 
-// A global (`sim`), a path from one (`sim->sheets`, `sim->sheets["V1"]` is not supported), a
-// variable of `frame`, or `*` and one of those (what it points to). Reads debug info only: nothing runs in the target.
+// A global (`sim`) or a variable of `frame`, a path from one (`sim->sheets`, `arr[2]`, and a
+// key of a std::map or std::unordered_map: `sim->sheets["V1"]`, `by_id[42]`), or `*` and one of
+// those (what it points to). Reads debug info only: nothing runs in the target.
 // Throws std::runtime_error with a one-line reason when EXPR names nothing in memory.
 Root resolve_root(lldb::SBTarget& target, lldb::SBFrame frame, const std::string& expr);
 
