@@ -81,15 +81,21 @@ Rows rows_of(const walker::Ledger& ledger) {
   return rows;
 }
 
+// One arena, the graph of four objects, its leaks, four mappings, and their ledger.
+struct FourObjects {
+  walker::MallocHeap heap = one_arena();
+  std::shared_ptr<const walker::ProcessGraph> graph = graph_of_four();
+  std::optional<walker::LeakReport> leaks = walker::find_leaks(graph);
+  walker::ProcessMappings mappings = four_mappings();
+  walker::Ledger ledger = walker::build_ledger(heap, *graph, *leaks, mappings);
+};
+
 }  // namespace
 
 TEST_CASE("build_ledger: every mapped byte in one bucket", "[ledger]") {
-  walker::MallocHeap heap = one_arena();
-  auto graph = graph_of_four();
-  auto leaks = walker::find_leaks(graph);
-  REQUIRE(leaks);
-  walker::ProcessMappings mappings = four_mappings();
-  walker::Ledger ledger = walker::build_ledger(heap, *graph, *leaks, mappings);
+  FourObjects four;
+  REQUIRE(four.leaks);
+  auto& [heap, graph, leaks, mappings, ledger] = four;
   CHECK(ledger.mapped == 0x8000);
   CHECK(ledger.arena_system_mem == 4496);
   CHECK(ledger.tcache_bytes == 48);
@@ -113,12 +119,9 @@ TEST_CASE("build_ledger: every mapped byte in one bucket", "[ledger]") {
 }
 
 TEST_CASE("add_residency: a core's pages split among the buckets", "[ledger]") {
-  walker::MallocHeap heap = one_arena();
-  auto graph = graph_of_four();
-  auto leaks = walker::find_leaks(graph);
-  REQUIRE(leaks);
-  walker::ProcessMappings mappings = four_mappings();
-  walker::Ledger ledger = walker::build_ledger(heap, *graph, *leaks, mappings);
+  FourObjects four;
+  REQUIRE(four.leaks);
+  auto& [heap, graph, leaks, mappings, ledger] = four;
   walker::MallocParams params;
   params.trim_threshold = params.mmap_threshold = 128 * 1024;
   params.thresholds_known = params.dynamic = true;

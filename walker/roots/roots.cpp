@@ -47,15 +47,16 @@ bool is_std_map(lldb::SBValue& v) {
 }
 
 // `map[KEY]`: the mapped value of the entry whose key is KEY, a string ("V1", or V1 once a
-// command line has dropped the quotes) or an integer, found among the map's entries as LLDB's libstdc++ formatters list them (each a pair
-// in its node, in memory). C++'s meaning, not LLDB's (which reads [N] as the Nth entry).
+// command line has dropped the quotes) or an integer, found among the map's entries as LLDB's
+// libstdc++ formatters list them (each a pair in its node, in memory). C++'s meaning, not
+// LLDB's (which reads [N] as the Nth entry).
 lldb::SBValue mapped_value(lldb::SBValue& map, const std::string& key, const std::string& expr) {
   constexpr uint32_t kMaxEntries = 1u << 16;  // an SBValue each: a few thousand a second
   const uint32_t entries = map.GetNumChildren(kMaxEntries + 1);
   if (entries > kMaxEntries)
     throw std::runtime_error(fmt::format(
-        "'{}': the map has more than {} entries, too many to search by key; name the entry's "
-        "address instead (heap size *(T*)ADDRESS is not evaluated: use heap shpaths --addr)",
+        "'{}': the map has more than {} entries, too many to search by key; select the "
+        "entry by its address (--addr) where the command takes one",
         expr, kMaxEntries));
   const bool quoted = key.size() >= 2 && key.front() == '"' && key.back() == '"';
   std::string text = quoted ? key.substr(1, key.size() - 2) : key;
