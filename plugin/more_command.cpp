@@ -11,6 +11,9 @@ void MoreCommand::run(lldb::SBDebugger& debugger, const ParsedOptions& options,
                       lldb::SBCommandReturnObject& result) {
   std::optional<Page>& page = remembered_page(debugger.GetID());
   if (!page) throw std::runtime_error("no table to continue: " + no_table_hint());
+  // Its rows are of the stop it was made at: after the process has run they would be stale.
+  std::shared_ptr<walker::Session> made_at = page->session.lock();
+  if (!made_at || !made_at->at_its_stop()) throw std::runtime_error(stale_table_error());
   size_t rows = options.number("limit", page->rows_per_page);
   if (page->next_row >= page->partition.rows.size()) {
     result.AppendMessage("No more rows.");

@@ -23,4 +23,9 @@ std::string no_table_hint() {
          "'heapwalk ... --serve' (one per line), or run them in lldb or gdb";
 }
 
+std::string stale_table_error() {
+  return "the process has run since the last table: run 'heap partition' (or the command that "
+         "made it) again";
+}
+
 }  // namespace heapwalk::plugin

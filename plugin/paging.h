@@ -29,5 +29,7 @@ void mark_single_command_process();
 // What to do when there is no table yet: "run 'heap partition' first", or in the one-shot CLI,
 // how to run several commands in one session.
 std::string no_table_hint();
+// Why a table of an earlier stop can be neither selected from nor continued.
+std::string stale_table_error();
 
 }  // namespace heapwalk::plugin

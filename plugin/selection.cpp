@@ -12,10 +12,7 @@ Selection selected_row(lldb::SBDebugger& debugger, const walker::Session& sessio
     throw std::runtime_error(fmt::format("'{}' is not a row number of the last table", text));
   std::optional<Page>& page = remembered_page(debugger.GetID());
   if (!page) throw std::runtime_error("no table to select from: " + no_table_hint());
-  if (page->session.lock().get() != &session)
-    throw std::runtime_error(
-        "the process has run since the last table: run 'heap partition' (or the command that "
-        "made it) again");
+  if (page->session.lock().get() != &session) throw std::runtime_error(stale_table_error());
   size_t row = std::stoull(text);
   const walker::Partition& partition = page->partition;
   if (partition.rows.empty())

@@ -33,6 +33,7 @@ Session::Session(lldb::SBTarget target, const std::string& core_path,
       types_(target, RecognizerCatalog::instance().rules(target)),
       dynamic_(types_, [this](uint64_t addr) { return read_word(addr); }),
       erasure_(types_) {
+  stop_id_ = process_.GetStopID(true);
   auto start = Clock::now();
   memory_ = open_target_memory(process_, core_path);
   record("open memory", start);

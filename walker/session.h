@@ -50,6 +50,8 @@ class Session {
 
   lldb::SBTarget& target() { return target_; }
   lldb::SBProcess& process() { return process_; }
+  // Whether the process is still at the stop this session was opened at (a core always is).
+  bool at_its_stop() { return process_.IsValid() && process_.GetStopID(true) == stop_id_; }
   const MemoryImage& memory() const { return *memory_; }
   const MallocHeap& heap() const { return heap_; }
   const GlibcLayout& glibc() const { return layout_; }
@@ -108,6 +110,7 @@ class Session {
 
   lldb::SBTarget target_;
   lldb::SBProcess process_;
+  uint32_t stop_id_ = 0;  // the process's stop id when the session was opened
   std::unique_ptr<MemoryImage> memory_;
   GlibcLayout layout_;
   MallocHeap heap_;

@@ -84,6 +84,23 @@ TEST_CASE("the text table and heap more read like Heapy", "[partition][live]") {
   std::string more = sim.dbg.run("heap more", &ok);
   REQUIRE(ok);
   CHECK(more.find("     5 ") != std::string::npos);  // the next page starts at row 5
+
+  // One instruction further the process has run: the table's rows are of the stop before, so
+  // neither heap more nor a ROW reads them; a new table can be paged again.
+  sim.dbg.run("thread step-inst", &ok);
+  REQUIRE(ok);
+  std::string error;
+  for (const char* command : {"heap more", "heap referents 0"}) {
+    INFO(command);
+    sim.dbg.run(command, &ok, &error);
+    CHECK_FALSE(ok);
+    CHECK(error.find("the process has run since the last table") != std::string::npos);
+  }
+  sim.dbg.run("heap partition --root sim --limit 5", &ok);
+  REQUIRE(ok);
+  more = sim.dbg.run("heap more", &ok);
+  CHECK(ok);
+  CHECK(more.find("     5 ") != std::string::npos);
 }
 
 TEST_CASE("bad roots and options fail with one line and leave the debugger usable", "[partition][live]") {
