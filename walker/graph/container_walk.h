@@ -49,6 +49,7 @@ class ContainerWalk {
   void function(const typeinfo::Container& c, uint64_t object, const Emit& emit,
                 const Untyped& untyped);
   void any(const typeinfo::Container& c, uint64_t object, const Emit& emit, const Untyped& untyped);
+  void erased_value(uint64_t storage, const typeinfo::ErasedType* value, const Emit& emit);
   void boost_unordered(const typeinfo::Container& c, const Names& n, uint64_t object,
                        const Emit& emit);
   void boost_intrusive(const typeinfo::Container& c, uint64_t object, const Emit& emit);

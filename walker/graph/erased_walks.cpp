@@ -22,10 +22,7 @@ void ContainerWalk::function(const Container& c, uint64_t object, const Emit& em
   // The storage is scanned whatever the type says: a wrong guess of "in place" must not lose
   // a heap-stored functor.
   untyped(functor, functor + c.field[2]);
-  const typeinfo::ErasedType* target = erasure_.function_target(manager);
-  if (!target) return;
-  if (target->in_place) return emit(in_place_at(functor, target->layout));
-  if (uint64_t p = memory_.word(functor)) emit(reach_to(p, target->layout, kinds_.intern(target->kind)));
+  erased_value(functor, erasure_.function_target(manager), emit);
 }
 
 void ContainerWalk::any(const Container& c, uint64_t object, const Emit& emit,
@@ -34,7 +31,13 @@ void ContainerWalk::any(const Container& c, uint64_t object, const Emit& emit,
   uint64_t manager = memory_.word(object + c.field[0]);
   if (manager == 0) return;  // empty
   untyped(storage, storage + c.field[2]);
-  const typeinfo::ErasedType* value = erasure_.any_value(manager);
+  erased_value(storage, erasure_.any_value(manager), emit);
+}
+
+// The value a std::function or std::any holds, as its manager names it (nullptr: unknown, left
+// to the conservative scan): in its storage, or on the heap through the storage's first word.
+void ContainerWalk::erased_value(uint64_t storage, const typeinfo::ErasedType* value,
+                                 const Emit& emit) {
   if (!value) return;
   if (value->in_place) return emit(in_place_at(storage, value->layout));
   if (uint64_t p = memory_.word(storage)) emit(reach_to(p, value->layout, kinds_.intern(value->kind)));

@@ -38,8 +38,14 @@ std::vector<std::pair<uint64_t, uint64_t>> system_runtime_ranges(lldb::SBTarget&
   return ranges;
 }
 
+// The type's name as the standard library spells it (typedefs and const seen through).
+std::string canonical_name(lldb::SBValue& v) {
+  const char* name = v.GetType().GetCanonicalType().GetUnqualifiedType().GetName();
+  return name ? name : "";
+}
+
 bool is_std_map(lldb::SBValue& v) {
-  std::string name = v.GetType().GetCanonicalType().GetUnqualifiedType().GetName();
+  const std::string name = canonical_name(v);
   for (const char* map : {"std::map<", "std::multimap<", "std::unordered_map<",
                           "std::unordered_multimap<"})
     if (name.starts_with(map)) return true;
@@ -78,7 +84,7 @@ lldb::SBValue mapped_value(lldb::SBValue& map, const std::string& key, const std
 }
 
 bool is_smart_pointer(lldb::SBValue& v) {
-  std::string name = v.GetType().GetCanonicalType().GetUnqualifiedType().GetName();
+  const std::string name = canonical_name(v);
   return name.starts_with("std::unique_ptr<") || name.starts_with("std::shared_ptr<");
 }
 
